@@ -1,0 +1,1 @@
+"""Hội Số: the digital platform of a Women's Union province."""

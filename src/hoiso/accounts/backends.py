@@ -1,0 +1,35 @@
+"""Log in with a username or a phone number."""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from hoiso.accounts.models import User
+from hoiso.core.text import normalise_phone
+
+
+class UsernameOrPhoneBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not username or password is None:
+            return None
+        user = User.objects.filter(username__iexact=username.strip()).first()
+        if user is None:
+            try:
+                phone = normalise_phone(username)
+            except ValueError:
+                phone = ""
+            user = User.objects.filter(phone=phone).first() if phone else None
+        if user is None:
+            # Spend the time a hash takes, so that timing does not tell which accounts exist.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,32 @@
+"""Roles and their permissions: the one table that says who may do what.
+
+A user's Assignment(user, unit, role) grants the role's permissions over the unit's whole subtree.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    UNIT_ADMIN = "admin", _("Unit admin")
+    CADRE = "cadre", _("Cadre")
+    BRANCH_HEAD = "branch_head", _("Branch head")
+    VIEWER = "viewer", _("Viewer")
+
+
+# Permission strings, named `<area>.<verb>`.
+VIEW_UNIT = "units.view"
+CHANGE_UNITS = "units.change"
+MANAGE_ACCOUNTS = "accounts.manage"
+VIEW_AUDIT = "audit.view"
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT}),
+    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS}),
+    Role.BRANCH_HEAD: frozenset({VIEW_UNIT}),
+    Role.VIEWER: frozenset({VIEW_UNIT}),
+}
+
+
+def permissions_of(roles: set[str] | frozenset[str]) -> frozenset[str]:
+    return frozenset().union(*(PERMISSIONS[r] for r in roles)) if roles else frozenset()

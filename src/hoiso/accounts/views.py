@@ -1,0 +1,148 @@
+"""Login, logout, password change, and a unit admin's people pages."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hoiso.accounts import services, throttle
+from hoiso.accounts.forms import AccountForm, AssignForm, LoginForm
+from hoiso.accounts.models import Assignment, User
+from hoiso.accounts.roles import MANAGE_ACCOUNTS
+from hoiso.core import audit
+from hoiso.core.access import Scope, gate
+from hoiso.core.audit import client_ip
+from hoiso.core.text import normalise_phone
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        if throttle.is_locked(username, client_ip(request)):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None, _("Too many wrong attempts. Wait 15 minutes, then try again.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        throttle.reset(form.cleaned_data["username"])
+        audit.log(form.get_user(), "account.logged_in", form.get_user())
+        return response
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        throttle.record_failure(form.data.get("username", ""), client_ip(self.request))
+        return super().form_invalid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password.html"
+    success_url = "/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_changed(user=form.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            audit.log(request.user, "account.logged_out", request.user)
+        return super().post(request, *args, **kwargs)
+
+
+def _find_user(who: str) -> User | None:
+    user = User.objects.filter(username__iexact=who.strip()).first()
+    if user is None:
+        try:
+            user = User.objects.filter(phone=normalise_phone(who)).first()
+        except ValueError:
+            return None
+    return user
+
+
+@gate(MANAGE_ACCOUNTS)
+def people(request: HttpRequest, scope: Scope) -> HttpResponse:
+    qs = Assignment.objects.filter(unit__path__startswith=scope.unit.path).select_related(
+        "user", "unit"
+    )
+    if q := request.GET.get("q", "").strip():
+        qs = qs.filter(
+            Q(user__full_name__icontains=q) | Q(user__username__icontains=q)
+            | Q(user__phone__contains=q) | Q(unit__name__icontains=q)
+        )  # fmt: skip
+    page = Paginator(qs.order_by("unit__path", "user__full_name"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/people.html", {"unit": scope.unit, "page": page, "q": q})
+
+
+@gate(MANAGE_ACCOUNTS)
+def person_new(request: HttpRequest, scope: Scope) -> HttpResponse:
+    roles = services.grantable_roles(scope.perms)
+    form = AccountForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_create(actor=request.user, unit=scope.unit, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request, _("Created the account “%(u)s”.") % {"u": form.cleaned_data["username"]}
+            )
+            return redirect("people:list", unit_code=scope.unit.code)
+    return render(request, "accounts/person_form.html", {"form": form, "unit": scope.unit})
+
+
+@gate(MANAGE_ACCOUNTS)
+def person_assign(request: HttpRequest, scope: Scope) -> HttpResponse:
+    form = AssignForm(request.POST or None, roles=services.grantable_roles(scope.perms))
+    if request.method == "POST" and form.is_valid():
+        user = _find_user(form.cleaned_data["who"])
+        if user is None:
+            form.add_error("who", _("No account has this username or phone number."))
+        else:
+            try:
+                services.assignment_create(
+                    actor=request.user, user=user, unit=scope.unit, role=form.cleaned_data["role"]
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, _("Role given to %(user)s.") % {"user": user})
+                return redirect("people:list", unit_code=scope.unit.code)
+    return render(request, "accounts/assign_form.html", {"form": form, "unit": scope.unit})
+
+
+@require_POST
+@gate(MANAGE_ACCOUNTS)
+def person_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("user", "unit"),
+        pk=pk,
+        unit__path__startswith=scope.unit.path,
+    )
+    try:
+        services.assignment_revoke(actor=request.user, assignment=assignment)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("people:list", unit_code=scope.unit.code)
+

@@ -1,0 +1,87 @@
+"""Vietnamese text: cleaning, folding for search, sorting, phone numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """NFC, single spaces, no spaces at the ends (official data and Excel cells carry strays)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case without diacritics: `Đắk Lắk` → `dak lak`.
+
+    Decomposing drops the tone and vowel marks, but đ/Đ are letters of their own, not d plus a
+    mark, so they are mapped explicitly.
+    """
+    decomposed = unicodedata.normalize("NFD", clean(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+# Vietnamese alphabet order; vowels with a breve, circumflex or horn are letters of their own.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Base letter + breve, circumflex or horn → the Vietnamese letter it makes.
+_LETTER_MARKS = {
+    ("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô", ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư",
+}  # fmt: skip
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_NUMBER = re.compile(r"\d+")
+
+
+def _letter_and_tone(ch: str) -> tuple[str, int]:
+    base, *marks = unicodedata.normalize("NFD", ch)
+    tone = 0
+    for mark in marks:
+        if mark in _TONES:
+            tone = _TONES[mark]
+        else:
+            base = _LETTER_MARKS.get((base, mark), base)
+    return base, tone
+
+
+def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Vietnamese dictionary order; numbers inside compare by value (`Thôn 2` before `Thôn 10`)."""
+    primary: list[int] = []
+    tones: list[int] = []
+    pos = 0
+    low = clean(text).lower()
+    while pos < len(low):
+        if m := _NUMBER.match(low, pos):
+            primary.extend((1, int(m.group())))  # numbers before letters
+            pos = m.end()
+            continue
+        letter, tone = _letter_and_tone(low[pos])
+        primary.append(0 if letter == " " else 10 + _RANK.get(letter, 100 + ord(letter)))
+        tones.append(tone)
+        pos += 1
+    return tuple(primary), tuple(tones)
+
+
+def name_sort_key(full_name: str) -> tuple[object, ...]:
+    """People sort by given name (the last word), then the rest, the Vietnamese way."""
+    words = clean(full_name).split(" ")
+    return (sort_key(words[-1]), sort_key(" ".join(words[:-1])))
+
+
+_PHONE_DIGITS = re.compile(r"[\s.\-()]")
+
+
+def normalise_phone(raw: str) -> str:
+    """A Vietnamese mobile or landline number as 0xxxxxxxxx; raise ValueError if it is not one."""
+    digits = _PHONE_DIGITS.sub("", str(raw))
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    elif len(digits) == 9 and not digits.startswith("0"):
+        digits = "0" + digits  # a spreadsheet dropped the leading zero
+    if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
+        raise ValueError(raw)
+    return digits

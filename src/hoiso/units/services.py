@@ -1,0 +1,212 @@
+"""Writes to the unit tree: create, update and close cadre-managed units; load official units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from vietnam_provinces import Province, VietNamDivisionType, Ward
+
+from hoiso.core import audit
+from hoiso.core.text import clean, fold
+from hoiso.units.models import Level, Unit, today
+
+CENTRAL_CODE = "TW"
+CENTRAL_NAME = "Trung ương Hội Liên hiệp Phụ nữ Việt Nam"
+FLAGS = ("is_ethnic_minority_area", "is_remote_area", "is_border_area")
+
+
+def _insert(*, parent: Unit | None, **fields: Any) -> Unit:
+    """Insert a unit and give it its path, which needs the id the database assigns."""
+    unit = Unit(parent=parent, path=f"~{uuid.uuid4().hex}", **fields)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.set_path()
+    unit.save(update_fields=["path"])
+    return unit
+
+
+def _check_sibling_name(parent: Unit, name: str, *, exclude: Unit | None = None) -> None:
+    siblings = Unit.objects.filter(parent=parent).active().values_list("pk", "name")
+    for pk, other in siblings:
+        if fold(other) == fold(name) and (exclude is None or pk != exclude.pk):
+            raise ValidationError(
+                {"name": _("“%(name)s” already has a unit named “%(other)s”.")
+                 % {"name": parent.name, "other": other}}
+            )
+
+
+def _next_code(parent: Unit) -> str:
+    """Children's codes extend the parent's: 24175 → 24175-01 → 24175-01-1."""
+    width = 2 if parent.level == Level.COMMUNE else 1
+    taken = set(Unit.objects.filter(parent=parent).values_list("code", flat=True))
+    n = 1
+    while f"{parent.code}-{n:0{width}d}" in taken:
+        n += 1
+    return f"{parent.code}-{n:0{width}d}"
+
+
+def unit_create_child(*, actor: Any, parent: Unit, name: str, **flags: bool) -> Unit:
+    """Add a branch under a commune or a group under a branch."""
+    level = parent.child_level
+    if level is None:
+        raise ValidationError(_("Units cannot be added under a unit of this level."))
+    if parent.is_closed:
+        raise ValidationError(_("This unit is closed; nothing can be added under it."))
+    name = clean(name)
+    if not name:
+        raise ValidationError({"name": _("Enter the unit's name.")})
+    with transaction.atomic():
+        _check_sibling_name(parent, name)
+        unit = _insert(
+            parent=parent,
+            level=level,
+            code=_next_code(parent),
+            name=name,
+            valid_from=today(),
+            **{flag: flags.get(flag, getattr(parent, flag)) for flag in FLAGS},
+        )
+        audit.log(actor, "unit.created", unit, data={"name": name, "parent": parent.code})
+    return unit
+
+
+def unit_update(*, actor: Any, unit: Unit, name: str | None = None, **flags: bool) -> Unit:
+    """Rename a branch or group, and set the area flags of any unit."""
+    changes: dict[str, list[Any]] = {}
+    with transaction.atomic():
+        if name is not None and clean(name) != unit.name:
+            name = clean(name)
+            if not unit.is_cadre_managed:
+                raise ValidationError(
+                    {"name": _("Official units keep their official name; it cannot be changed.")}
+                )
+            if not name:
+                raise ValidationError({"name": _("Enter the unit's name.")})
+            assert unit.parent is not None
+            _check_sibling_name(unit.parent, name, exclude=unit)
+            changes["name"] = [unit.name, name]
+            unit.name = name
+        for flag, value in flags.items():
+            if flag not in FLAGS:
+                raise TypeError(flag)
+            if getattr(unit, flag) != value:
+                changes[flag] = [getattr(unit, flag), value]
+                setattr(unit, flag, value)
+        if changes:
+            unit.save()
+            audit.log(actor, "unit.updated", unit, data=changes)
+    return unit
+
+
+def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit:
+    """Close a branch or group (and its open groups) on a date; its history stays."""
+    if not unit.is_cadre_managed:
+        raise ValidationError(_("Only branches and groups can be closed here."))
+    if unit.valid_to is not None:
+        raise ValidationError(_("This unit is already closed."))
+    if on < unit.valid_from:
+        raise ValidationError(
+            {"on": _("The closing date cannot be before the unit was created (%(date)s).")
+             % {"date": unit.valid_from.strftime("%d/%m/%Y")}}
+        )
+    with transaction.atomic():
+        closed = list(Unit.objects.within(unit).filter(valid_to__isnull=True))
+        for u in closed:
+            u.valid_to = max(on, u.valid_from)
+        Unit.objects.bulk_update(closed, ["valid_to"])
+        unit.valid_to = on
+        audit.log(
+            actor,
+            "unit.closed",
+            unit,
+            data={"on": on.isoformat(), "reason": clean(reason), "units": len(closed)},
+        )
+    return unit
+
+
+# --- Official units from vietnam-provinces --------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    province: Unit
+    created: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def find_province(query: str) -> Province:
+    """A province by official code (`66`) or name, with or without diacritics or `Tỉnh`."""
+    query = clean(query)
+    provinces = list(Province.iter_all())
+    if query.isdigit():
+        for p in provinces:
+            if p.code.value == int(query):
+                return p
+    wanted = fold(query).removeprefix("tinh ").removeprefix("thanh pho ")
+    for p in provinces:
+        name = fold(p.name).removeprefix("tinh ").removeprefix("thanh pho ")
+        if name == wanted:
+            return p
+    raise LookupError(query)
+
+
+def province_name(p: Province) -> str:
+    name = clean(p.name)
+    if p.division_type == VietNamDivisionType.TINH and not fold(name).startswith("tinh"):
+        name = f"Tỉnh {name}"
+    return name
+
+
+def central_unit() -> Unit:
+    unit = Unit.objects.filter(code=CENTRAL_CODE).first()
+    return unit or _insert(
+        parent=None, level=Level.CENTRAL, code=CENTRAL_CODE, name=CENTRAL_NAME,
+        valid_from=dt.date(1930, 10, 20),
+    )  # fmt: skip
+
+
+def _upsert(result: LoadResult, *, parent: Unit, level: Level, code: str, name: str) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        unit = _insert(parent=parent, level=level, code=code, official_code=code, name=name)
+        result.created.append(name)
+    elif unit.name != name:
+        unit.name = name
+        unit.save(update_fields=["name", "updated_at"])
+        result.renamed.append(name)
+    else:
+        result.unchanged += 1
+    return unit
+
+
+def load_province(*, province: Province, actor: Any = None) -> LoadResult:
+    """Create or refresh a province union and one union per current commune; idempotent."""
+    with transaction.atomic():
+        root = central_unit()
+        code = str(province.code.value)
+        result = LoadResult(province=root)
+        result.province = _upsert(
+            result, parent=root, level=Level.PROVINCE, code=code, name=province_name(province)
+        )
+        for ward in sorted(Ward.iter_by_province(province.code), key=lambda w: w.code.value):
+            _upsert(
+                result,
+                parent=result.province,
+                level=Level.COMMUNE,
+                code=str(ward.code.value),
+                name=clean(ward.name),
+            )
+        if result.created or result.renamed:
+            audit.log(
+                actor,
+                "units.loaded",
+                result.province,
+                data={"created": len(result.created), "renamed": len(result.renamed)},
+            )
+    return result

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from hoiso.units import views
+
+app_name = "units"
+urlpatterns = [
+    path("", views.unit_home, name="home"),
+    path("add/", views.unit_add, name="add"),
+    path("edit/", views.unit_edit, name="edit"),
+    path("close/", views.unit_close, name="close"),
+]

@@ -1,0 +1,136 @@
+"""Unit pages: a unit's home with its children, and the cadre's changes to branches and groups."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hoiso.accounts.roles import CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_UNIT
+from hoiso.core.access import Scope, gate
+from hoiso.core.text import sort_key
+from hoiso.units import services
+from hoiso.units.forms import CloseForm, UnitForm
+from hoiso.units.models import Level, Unit, today
+
+
+def _children_with_counts(unit: Unit, show_closed: bool) -> list[Unit]:
+    """The unit's children, each with the number of open units of every level below it.
+
+    Siblings' paths have one length, so one grouped query over the subtree counts for all.
+    """
+    children = list(Unit.objects.filter(parent=unit))
+    if not show_closed:
+        children = [c for c in children if not c.is_closed]
+    if children:
+        width = len(children[0].path)
+        rows = Unit.objects.below(unit).active().annotate(top=Substr("path", 1, width)).values("top").annotate(
+            branches=Count("pk", filter=Q(level=Level.BRANCH)),
+            groups=Count("pk", filter=Q(level=Level.GROUP)),
+            communes=Count("pk", filter=Q(level=Level.COMMUNE)),
+        )
+        counts = {r["top"]: r for r in rows}
+        for child in children:
+            c = counts.get(child.path, {})
+            child.n_communes = c.get("communes", 0)  # type: ignore[attr-defined]
+            child.n_branches = c.get("branches", 0)  # type: ignore[attr-defined]
+            child.n_groups = c.get("groups", 0)  # type: ignore[attr-defined]
+    children.sort(key=lambda c: (c.is_closed, sort_key(c.name)))
+    return children
+
+
+@gate(VIEW_UNIT)
+def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
+    show_closed = request.GET.get("closed") == "1"
+    children = _children_with_counts(scope.unit, show_closed)
+    context = {
+        "unit": scope.unit,
+        "children": children,
+        "show_closed": show_closed,
+        "can_add": scope.can(CHANGE_UNITS) and scope.unit.child_level is not None
+        and not scope.unit.is_closed,
+        "can_edit": scope.can_from_above(CHANGE_UNITS),
+        "can_manage_people": scope.can(MANAGE_ACCOUNTS),
+        "can_view_audit": scope.can(VIEW_AUDIT),
+        "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
+        "today": today(),
+    }
+    if request.htmx:
+        return render(request, "units/home.html#children", context)
+    return render(request, "units/home.html", context)
+
+
+@gate(CHANGE_UNITS)
+def unit_add(request: HttpRequest, scope: Scope) -> HttpResponse:
+    parent = scope.unit
+    if parent.child_level is None or parent.is_closed:
+        messages.error(request, _("Units cannot be added under this unit."))
+        return redirect("units:home", unit_code=parent.code)
+    form = UnitForm(request.POST or None, initial={
+        f: getattr(parent, f) for f in services.FLAGS
+    })  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = services.unit_create_child(
+                actor=request.user,
+                parent=parent,
+                name=data["name"],
+                **{f: data[f] for f in services.FLAGS},
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Added “%(name)s”.") % {"name": unit.name})
+            return redirect("units:home", unit_code=parent.code)
+    level = Level(parent.child_level)
+    return render(request, "units/form.html", {"form": form, "unit": parent, "level": level})
+
+
+@gate(CHANGE_UNITS, from_above=True)
+def unit_edit(request: HttpRequest, scope: Scope) -> HttpResponse:
+    unit = scope.unit
+    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if not unit.is_cadre_managed:
+        form.fields["name"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.unit_update(
+                actor=request.user,
+                unit=unit,
+                name=data["name"] if unit.is_cadre_managed else None,
+                **{f: data[f] for f in services.FLAGS},
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("units:home", unit_code=unit.code)
+    return render(request, "units/form.html", {"form": form, "unit": unit, "editing": True})
+
+
+@gate(CHANGE_UNITS, from_above=True)
+def unit_close(request: HttpRequest, scope: Scope) -> HttpResponse:
+    unit = scope.unit
+    form = CloseForm(request.POST or None, initial={"on": today()})
+    if not unit.is_cadre_managed or unit.valid_to is not None:
+        messages.error(request, _("This unit cannot be closed here."))
+        return redirect("units:home", unit_code=unit.code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_close(
+                actor=request.user,
+                unit=unit,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Closed “%(name)s”.") % {"name": unit.name})
+            assert unit.parent is not None
+            return redirect("units:home", unit_code=unit.parent.code)
+    return render(request, "units/close.html", {"form": form, "unit": unit})

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hoiso.accounts.urls import people_urlpatterns
+from hoiso.core import views as core_views
+
+unit_patterns = [
+    path("", include("hoiso.units.urls")),
+    path("people/", include((people_urlpatterns, "people"))),
+    path("audit/", core_views.audit_log, name="audit"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("hoiso.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("u/<str:unit_code>/", include(unit_patterns)),
+]
