@@ -1,0 +1,130 @@
+"""Every URL × role × inside/outside the subtree × anonymous has an expected status.
+
+The matrix is walked against the URLconf: a URL without an entry here fails the suite, so a new
+page cannot ship without someone deciding who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hoiso.accounts.models import Assignment
+from hoiso.accounts.roles import Role
+from hoiso.conftest import Cast, make_user
+
+ACTORS = ["anonymous", "admin", "cadre", "branch_head", "viewer"]
+# Where the request points: a branch inside the actors' subtrees (branch A1: every actor of the
+# matrix serves commune A or that branch), or a branch of commune B, outside them all.
+PLACES = ["inside", "outside"]
+
+
+@dataclass
+class Entry:
+    method: str = "get"
+    # Expected status per actor inside the subtree; outside it every signed-in actor gets 404.
+    inside: dict[str, int] = field(default_factory=dict)
+    # Extra URL kwargs built from the cast and the target unit.
+    kwargs: Callable[[Cast, str], dict] | None = None
+    # URLs that do not name a unit: the same status wherever.
+    unscoped: bool = False
+
+
+def _staff_only(ok: int = 200) -> dict[str, int]:
+    return {"anonymous": 302, "admin": ok, "cadre": 403, "branch_head": 403, "viewer": 403}
+
+
+def _cadres(ok: int = 200) -> dict[str, int]:
+    return {"anonymous": 302, "admin": ok, "cadre": ok, "branch_head": 403, "viewer": 403}
+
+
+EVERYONE = {"anonymous": 302, "admin": 200, "cadre": 200, "branch_head": 200, "viewer": 200}
+
+
+def _revocable(cast: Cast, place: str) -> dict:
+    """A fresh assignment in the target branch, so that each request has one to revoke."""
+    unit = cast.branch_a1 if place == "inside" else cast.branch_b1
+    someone = make_user(f"x{Assignment.objects.count()}", "Đỗ Thị Xuân", "", (unit, Role.VIEWER))
+    return {"pk": someone.assignments.get().pk}
+
+
+MATRIX: dict[str, Entry] = {
+    "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
+    "healthz": Entry(unscoped=True, inside={a: 200 for a in ACTORS}),
+    "set_language": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
+    "accounts:login": Entry(unscoped=True, inside={**{a: 302 for a in ACTORS}, "anonymous": 200}),
+    "accounts:logout": Entry(unscoped=True, inside={a: 405 for a in ACTORS}),
+    "accounts:password": Entry(unscoped=True, inside={**EVERYONE}),
+    "units:home": Entry(inside=EVERYONE),
+    "units:add": Entry(inside=_cadres()),
+    "units:edit": Entry(inside=_cadres()),
+    "units:close": Entry(inside=_cadres()),
+    "people:list": Entry(inside=_staff_only()),
+    "people:new": Entry(inside=_staff_only()),
+    "people:assign": Entry(inside=_staff_only()),
+    "people:revoke": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
+    "audit": Entry(inside=_staff_only()),
+}
+
+
+def _walk(patterns: list, prefix: str = "") -> Iterator[str]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def test_it_has_an_entry_for_every_url() -> None:
+    names = set(_walk(get_resolver().url_patterns))
+    assert names - MATRIX.keys() == set(), "URLs missing from the permission matrix"
+    assert MATRIX.keys() - names == set(), "matrix entries for URLs that no longer exist"
+
+
+def _actor(cast: Cast, name: str):  # type: ignore[no-untyped-def]
+    a = cast.commune_a
+    return {
+        "anonymous": None,
+        "admin": cast.hoa,
+        "cadre": make_user("nga", "Võ Thị Nga", "0912000010", (a, Role.CADRE)),
+        "branch_head": cast.mai,
+        "viewer": cast.vy,
+    }[name]
+
+
+CASES = [
+    (name, actor, place)
+    for name, entry in sorted(MATRIX.items())
+    for actor in ACTORS
+    for place in (["inside"] if entry.unscoped else PLACES)
+]
+
+
+@pytest.mark.parametrize(("name", "actor", "place"), CASES)
+def test_it_answers_as_the_matrix_says(cast: Cast, name: str, actor: str, place: str) -> None:
+    entry = MATRIX[name]
+    unit = cast.branch_a1 if place == "inside" else cast.branch_b1
+    kwargs = {} if entry.unscoped else {"unit_code": unit.code}
+    if entry.kwargs:
+        kwargs.update(entry.kwargs(cast, place))
+    url = reverse(name, kwargs=kwargs)
+    client = cast.client(_actor(cast, actor))
+    response = getattr(client, entry.method)(url)
+    expected = entry.inside[actor]
+    if place == "outside" and actor != "anonymous":
+        expected = 404
+    assert response.status_code == expected, f"{entry.method.upper()} {url} as {actor}"
+
+
+def test_it_answers_404_for_an_assignment_of_another_commune_under_ones_own_url(
+    cast: Cast,
+) -> None:
+    outsider = cast.thu.assignments.first()
+    assert outsider is not None
+    url = reverse("people:revoke", kwargs={"unit_code": cast.commune_a.code, "pk": outsider.pk})
+    assert cast.client(cast.hoa).post(url).status_code == 404
+    assert Assignment.objects.filter(pk=outsider.pk).exists()
