@@ -71,20 +71,38 @@ def cast(db) -> Cast:  # type: ignore[no-untyped-def]
     g1 = make_unit(a1, Level.GROUP, "24373-01-1", "Tổ phụ nữ số 1")
     b1 = make_unit(b, Level.BRANCH, "24190-01", "Chi hội Thôn Tân Lập")
     return Cast(
-        province=province, commune_a=a, commune_b=b, branch_a1=a1, branch_a2=a2, group_a1=g1,
+        province=province,
+        commune_a=a,
+        commune_b=b,
+        branch_a1=a1,
+        branch_a2=a2,
+        group_a1=g1,
         branch_b1=b1,
-        lan=make_user("lan", "Nguyễn Thị Lan", "0912000001",
-                      (province, Role.UNIT_ADMIN), (province, Role.CADRE)),
+        lan=make_user(
+            "lan",
+            "Nguyễn Thị Lan",
+            "0912000001",
+            (province, Role.UNIT_ADMIN),
+            (province, Role.CADRE),
+        ),
         hoa=make_user("hoa", "Trần Thị Hoa", "0912000002", (a, Role.UNIT_ADMIN), (a, Role.CADRE)),
         mai=make_user("mai", "H'Mai Niê", "0912000003", (a1, Role.BRANCH_HEAD)),
         thu=make_user("thu", "Lê Thị Thu", "0912000004", (b, Role.UNIT_ADMIN), (b, Role.CADRE)),
         vy=make_user("vy", "Phạm Thị Vy", "0912000005", (a, Role.VIEWER)),
-    )  # fmt: skip
+    )
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")

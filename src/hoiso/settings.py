@@ -128,7 +128,7 @@ if DATABASE_URL:
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": VAR_DIR / "hoiso.sqlite3",
+        "NAME": str(VAR_DIR / "hoiso.sqlite3"),
         "OPTIONS": {
             # Several processes (web workers, the task worker) share one file: WAL lets readers
             # run beside the writer, IMMEDIATE takes the write lock up front so that two writers

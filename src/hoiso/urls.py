@@ -1,10 +1,10 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from hoiso.accounts.urls import people_urlpatterns
 from hoiso.core import views as core_views
 
-unit_patterns = [
+unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.units.urls")),
     path("people/", include((people_urlpatterns, "people"))),
     path("audit/", core_views.audit_log, name="audit"),

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -35,15 +37,15 @@ class AccountForm(forms.Form):
         help_text=_("At least 8 characters, not only digits. Give it to the person privately."),
     )
 
-    def __init__(self, *args, roles: list, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
+        cast(forms.ChoiceField, self.fields["role"]).choices = roles
 
 
 class AssignForm(forms.Form):
     who = forms.CharField(label=_("Username or phone number of an existing account"))
     role = forms.ChoiceField(label=_("Role"))
 
-    def __init__(self, *args, roles: list, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
+        cast(forms.ChoiceField, self.fields["role"]).choices = roles

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +16,6 @@ class User(AbstractUser):
     # Stored in the national form 0xxxxxxxxx; blank for accounts without a phone.
     phone = models.CharField(_("phone number"), max_length=10, blank=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         constraints = [
@@ -51,5 +51,5 @@ class Assignment(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
 
     @property
-    def audit_unit(self):  # type: ignore[no-untyped-def]
+    def audit_unit(self) -> Any:
         return self.unit

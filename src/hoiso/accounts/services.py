@@ -37,8 +37,10 @@ def clean_phone(raw: str) -> str:
         return normalise_phone(raw)
     except ValueError:
         raise ValidationError(
-            {"phone": _("“%(value)s” is not a phone number: enter 10 digits starting with 0.")
-             % {"value": raw}}
+            {
+                "phone": _("“%(value)s” is not a phone number: enter 10 digits starting with 0.")
+                % {"value": raw}
+            }
         ) from None
 
 
@@ -98,7 +100,6 @@ def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
 
 def password_changed(*, user: User) -> None:
     audit.log(user, "account.password_changed", user)
-
 
 
 def grantable_roles(actor_perms: frozenset[str]) -> list[tuple[str, Any]]:

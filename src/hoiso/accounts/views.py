@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,9 +32,7 @@ class LoginView(auth_views.LoginView):
         if throttle.is_locked(username, client_ip(request)):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(
-                None, _("Too many wrong attempts. Wait 15 minutes, then try again.")
-            )
+            form.add_error(None, _("Too many wrong attempts. Wait 15 minutes, then try again."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
@@ -61,7 +59,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             audit.log(request.user, "account.logged_out", request.user)
         return super().post(request, *args, **kwargs)
@@ -84,9 +82,11 @@ def people(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
     if q := request.GET.get("q", "").strip():
         qs = qs.filter(
-            Q(user__full_name__icontains=q) | Q(user__username__icontains=q)
-            | Q(user__phone__contains=q) | Q(unit__name__icontains=q)
-        )  # fmt: skip
+            Q(user__full_name__icontains=q)
+            | Q(user__username__icontains=q)
+            | Q(user__phone__contains=q)
+            | Q(unit__name__icontains=q)
+        )
     page = Paginator(qs.order_by("unit__path", "user__full_name"), 50).get_page(
         request.GET.get("page")
     )
@@ -99,7 +99,7 @@ def person_new(request: HttpRequest, scope: Scope) -> HttpResponse:
     form = AccountForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_create(actor=request.user, unit=scope.unit, **form.cleaned_data)
+            services.account_create(actor=scope.user, unit=scope.unit, **form.cleaned_data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -120,7 +120,7 @@ def person_assign(request: HttpRequest, scope: Scope) -> HttpResponse:
         else:
             try:
                 services.assignment_create(
-                    actor=request.user, user=user, unit=scope.unit, role=form.cleaned_data["role"]
+                    actor=scope.user, user=user, unit=scope.unit, role=form.cleaned_data["role"]
                 )
             except ValidationError as e:
                 form.add_error(None, e)
@@ -139,10 +139,9 @@ def person_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         unit__path__startswith=scope.unit.path,
     )
     try:
-        services.assignment_revoke(actor=request.user, assignment=assignment)
+        services.assignment_revoke(actor=scope.user, assignment=assignment)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("Role removed."))
     return redirect("people:list", unit_code=scope.unit.code)
-

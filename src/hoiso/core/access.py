@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from hoiso.accounts.models import Assignment
+from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import permissions_of
 from hoiso.units.models import Unit
 
@@ -27,7 +27,7 @@ P = ParamSpec("P")
 class Scope:
     """What the current user may do at the unit named in the URL."""
 
-    user: Any
+    user: User
     unit: Unit
     # Assignments on the unit or above it, nearest first.
     assignments: list[Assignment]
@@ -64,7 +64,7 @@ def assignments_of(request: HttpRequest) -> list[Assignment]:
     cached: list[Assignment] | None = getattr(request, "_hoiso_assignments", None)
     if cached is None:
         cached = list(
-            Assignment.objects.filter(user=request.user)
+            Assignment.objects.filter(user=cast(User, request.user))
             .select_related("unit")
             .order_by("unit__path", "role")
         )
@@ -78,7 +78,7 @@ def scope_for(request: HttpRequest, unit: Unit) -> Scope:
     if not covering:
         raise Http404("no such unit")
     covering.sort(key=lambda a: -len(a.unit.path))
-    return Scope(user=request.user, unit=unit, assignments=covering)
+    return Scope(user=cast(User, request.user), unit=unit, assignments=covering)
 
 
 def gate(

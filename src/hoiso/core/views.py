@@ -36,9 +36,14 @@ def audit_log(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(
         request,
         "core/audit.html",
-        {"unit": scope.unit, "page": page, "action": action, "who": who,
-         "actions": sorted(actions)},
-    )  # fmt: skip
+        {
+            "unit": scope.unit,
+            "page": page,
+            "action": action,
+            "who": who,
+            "actions": sorted(actions),
+        },
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

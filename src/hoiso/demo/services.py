@@ -23,14 +23,69 @@ PROVINCE = "Đắk Lắk"
 # Communes along the Cambodian border (old Ea Súp and Buôn Đôn districts).
 BORDER = {"ia lop", "ia rve", "ea sup", "ea bung", "ea rok", "krong na"}
 # Names of Ê Đê, M'nông and J'rai origin mark the communes where ethnic minorities live.
-MINORITY_PREFIXES = ("ea ", "krong ", "cu ", "ia ", "dak ", "dlie ", "buon ", "m'", "m’", "dray ",
-                     "dur ", "yang ", "dang ", "pong ", "nam ka", "vu bon", "cuor ")  # fmt: skip
-BUON_NAMES = ["Ko Sier", "Ea Bông", "Kram", "Tơng Jú", "Ea Kmát", "Cuôr Knia", "Ea Nao", "Trấp",
-              "Drai", "Knia", "H'Ding", "Kô Đung", "Ea Sinh", "Pơng", "Ma Wan", "Sút M'rư",
-              "Ea Mar", "Tring", "Ky", "Akô Dhông"]  # fmt: skip
-THON_NAMES = ["Tân Lập", "Tân Hòa", "Thống Nhất", "Quyết Thắng", "Đoàn Kết", "Hòa Bình", "Phú Lộc",
-              "An Ninh", "Xuân Phong", "Thanh Xuân", "Đông Tác", "Phước Lộc", "Mỹ Thạnh", "Long Thủy",
-              "Hòa Thuận", "Quảng Hà", "Bình Minh", "Tân Sơn", "Đồng Tâm", "Ninh Tịnh"]  # fmt: skip
+MINORITY_PREFIXES = (
+    "ea ",
+    "krong ",
+    "cu ",
+    "ia ",
+    "dak ",
+    "dlie ",
+    "buon ",
+    "m'",
+    "m’",
+    "dray ",
+    "dur ",
+    "yang ",
+    "dang ",
+    "pong ",
+    "nam ka",
+    "vu bon",
+    "cuor ",
+)
+BUON_NAMES = [
+    "Ko Sier",
+    "Ea Bông",
+    "Kram",
+    "Tơng Jú",
+    "Ea Kmát",
+    "Cuôr Knia",
+    "Ea Nao",
+    "Trấp",
+    "Drai",
+    "Knia",
+    "H'Ding",
+    "Kô Đung",
+    "Ea Sinh",
+    "Pơng",
+    "Ma Wan",
+    "Sút M'rư",
+    "Ea Mar",
+    "Tring",
+    "Ky",
+    "Akô Dhông",
+]
+THON_NAMES = [
+    "Tân Lập",
+    "Tân Hòa",
+    "Thống Nhất",
+    "Quyết Thắng",
+    "Đoàn Kết",
+    "Hòa Bình",
+    "Phú Lộc",
+    "An Ninh",
+    "Xuân Phong",
+    "Thanh Xuân",
+    "Đông Tác",
+    "Phước Lộc",
+    "Mỹ Thạnh",
+    "Long Thủy",
+    "Hòa Thuận",
+    "Quảng Hà",
+    "Bình Minh",
+    "Tân Sơn",
+    "Đồng Tâm",
+    "Ninh Tịnh",
+]
 
 
 @dataclass(frozen=True)
@@ -108,21 +163,31 @@ def _add_branches_and_groups(rng: random.Random, communes: list[Unit]) -> list[U
     pairs: list[tuple[Unit, Unit]] = []
     for commune in communes:
         for i, name in enumerate(_branch_names(rng, commune), start=1):
-            branch = Unit(parent=commune, level=Level.BRANCH, code=f"{commune.code}-{i:02d}",
-                          name=name, valid_from=commune.valid_from,
-                          is_ethnic_minority_area=commune.is_ethnic_minority_area,
-                          is_remote_area=commune.is_remote_area,
-                          is_border_area=commune.is_border_area)  # fmt: skip
+            branch = Unit(
+                parent=commune,
+                level=Level.BRANCH,
+                code=f"{commune.code}-{i:02d}",
+                name=name,
+                valid_from=commune.valid_from,
+                is_ethnic_minority_area=commune.is_ethnic_minority_area,
+                is_remote_area=commune.is_remote_area,
+                is_border_area=commune.is_border_area,
+            )
             pairs.append((commune, branch))
     branches = _bulk_children(pairs)
     group_pairs = []
     for branch in branches:
         for j in range(1, rng.randint(2, 4) + 1):
-            group = Unit(parent=branch, level=Level.GROUP, code=f"{branch.code}-{j}",
-                         name=f"Tổ phụ nữ số {j}", valid_from=branch.valid_from,
-                         is_ethnic_minority_area=branch.is_ethnic_minority_area,
-                         is_remote_area=branch.is_remote_area,
-                         is_border_area=branch.is_border_area)  # fmt: skip
+            group = Unit(
+                parent=branch,
+                level=Level.GROUP,
+                code=f"{branch.code}-{j}",
+                name=f"Tổ phụ nữ số {j}",
+                valid_from=branch.valid_from,
+                is_ethnic_minority_area=branch.is_ethnic_minority_area,
+                is_remote_area=branch.is_remote_area,
+                is_border_area=branch.is_border_area,
+            )
             group_pairs.append((branch, group))
     _bulk_children(group_pairs)
     return branches

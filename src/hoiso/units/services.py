@@ -36,8 +36,10 @@ def _check_sibling_name(parent: Unit, name: str, *, exclude: Unit | None = None)
     for pk, other in siblings:
         if fold(other) == fold(name) and (exclude is None or pk != exclude.pk):
             raise ValidationError(
-                {"name": _("“%(name)s” already has a unit named “%(other)s”.")
-                 % {"name": parent.name, "other": other}}
+                {
+                    "name": _("“%(name)s” already has a unit named “%(other)s”.")
+                    % {"name": parent.name, "other": other}
+                }
             )
 
 
@@ -111,8 +113,10 @@ def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit
         raise ValidationError(_("This unit is already closed."))
     if on < unit.valid_from:
         raise ValidationError(
-            {"on": _("The closing date cannot be before the unit was created (%(date)s).")
-             % {"date": unit.valid_from.strftime("%d/%m/%Y")}}
+            {
+                "on": _("The closing date cannot be before the unit was created (%(date)s).")
+                % {"date": unit.valid_from.strftime("%d/%m/%Y")}
+            }
         )
     with transaction.atomic():
         closed = list(Unit.objects.within(unit).filter(valid_to__isnull=True))
@@ -166,9 +170,12 @@ def province_name(p: Province) -> str:
 def central_unit() -> Unit:
     unit = Unit.objects.filter(code=CENTRAL_CODE).first()
     return unit or _insert(
-        parent=None, level=Level.CENTRAL, code=CENTRAL_CODE, name=CENTRAL_NAME,
+        parent=None,
+        level=Level.CENTRAL,
+        code=CENTRAL_CODE,
+        name=CENTRAL_NAME,
         valid_from=dt.date(1930, 10, 20),
-    )  # fmt: skip
+    )
 
 
 def _upsert(result: LoadResult, *, parent: Unit, level: Level, code: str, name: str) -> Unit:

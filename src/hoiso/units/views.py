@@ -26,10 +26,16 @@ def _children_with_counts(unit: Unit, show_closed: bool) -> list[Unit]:
         children = [c for c in children if not c.is_closed]
     if children:
         width = len(children[0].path)
-        rows = Unit.objects.below(unit).active().annotate(top=Substr("path", 1, width)).values("top").annotate(
-            branches=Count("pk", filter=Q(level=Level.BRANCH)),
-            groups=Count("pk", filter=Q(level=Level.GROUP)),
-            communes=Count("pk", filter=Q(level=Level.COMMUNE)),
+        rows = (
+            Unit.objects.below(unit)
+            .active()
+            .annotate(top=Substr("path", 1, width))
+            .values("top")
+            .annotate(
+                branches=Count("pk", filter=Q(level=Level.BRANCH)),
+                groups=Count("pk", filter=Q(level=Level.GROUP)),
+                communes=Count("pk", filter=Q(level=Level.COMMUNE)),
+            )
         )
         counts = {r["top"]: r for r in rows}
         for child in children:
@@ -49,7 +55,8 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "unit": scope.unit,
         "children": children,
         "show_closed": show_closed,
-        "can_add": scope.can(CHANGE_UNITS) and scope.unit.child_level is not None
+        "can_add": scope.can(CHANGE_UNITS)
+        and scope.unit.child_level is not None
         and not scope.unit.is_closed,
         "can_edit": scope.can_from_above(CHANGE_UNITS),
         "can_manage_people": scope.can(MANAGE_ACCOUNTS),
@@ -57,7 +64,7 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
     }
-    if request.htmx:
+    if request.headers.get("HX-Request") == "true":
         return render(request, "units/home.html#children", context)
     return render(request, "units/home.html", context)
 
@@ -68,14 +75,12 @@ def unit_add(request: HttpRequest, scope: Scope) -> HttpResponse:
     if parent.child_level is None or parent.is_closed:
         messages.error(request, _("Units cannot be added under this unit."))
         return redirect("units:home", unit_code=parent.code)
-    form = UnitForm(request.POST or None, initial={
-        f: getattr(parent, f) for f in services.FLAGS
-    })  # fmt: skip
+    form = UnitForm(request.POST or None, initial={f: getattr(parent, f) for f in services.FLAGS})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             unit = services.unit_create_child(
-                actor=request.user,
+                actor=scope.user,
                 parent=parent,
                 name=data["name"],
                 **{f: data[f] for f in services.FLAGS},
@@ -99,7 +104,7 @@ def unit_edit(request: HttpRequest, scope: Scope) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.unit_update(
-                actor=request.user,
+                actor=scope.user,
                 unit=unit,
                 name=data["name"] if unit.is_cadre_managed else None,
                 **{f: data[f] for f in services.FLAGS},
@@ -122,7 +127,7 @@ def unit_close(request: HttpRequest, scope: Scope) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_close(
-                actor=request.user,
+                actor=scope.user,
                 unit=unit,
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],

@@ -18,8 +18,20 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
 
     def handle(self, *args: Any, bind: str, workers: int, **options: Any) -> None:
-        web = [sys.executable, "-m", "gunicorn", "hoiso.wsgi:application", "--bind", bind,
-               "--workers", str(workers), "--access-logfile", "-", "--timeout", "120"]  # fmt: skip
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "hoiso.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
         worker = [sys.executable, "-m", "hoiso", "db_worker", "--interval", "1"]
         procs = [subprocess.Popen(web), subprocess.Popen(worker)]
         self.stdout.write(f"Hội Số đang chạy tại http://{bind}/ (Ctrl-C để dừng / to stop)")
