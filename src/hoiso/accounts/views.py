@@ -87,10 +87,18 @@ def people(request: HttpRequest, scope: Scope) -> HttpResponse:
             | Q(user__phone__contains=q)
             | Q(unit__name__icontains=q)
         )
-    page = Paginator(qs.order_by("unit__path", "user__full_name"), 50).get_page(
+    page = Paginator(qs.order_by("unit__path", "user__full_name", "user_id", "role"), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "accounts/people.html", {"unit": scope.unit, "page": page, "q": q})
+    # One row per person and unit, with all her roles there (an admin is usually a cadre too).
+    rows: list[dict[str, Any]] = []
+    for a in page:
+        if rows and rows[-1]["user"] == a.user and rows[-1]["unit"] == a.unit:
+            rows[-1]["assignments"].append(a)
+        else:
+            rows.append({"user": a.user, "unit": a.unit, "assignments": [a]})
+    context = {"unit": scope.unit, "page": page, "rows": rows, "q": q}
+    return render(request, "accounts/people.html", context)
 
 
 @gate(MANAGE_ACCOUNTS)

@@ -7,6 +7,22 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+# What each action means, in words a cadre reads in the log; apps add theirs here.
+ACTION_LABELS: dict[str, StrOrPromise] = {
+    "account.created": _("created an account"),
+    "account.logged_in": _("logged in"),
+    "account.logged_out": _("logged out"),
+    "account.password_changed": _("changed her password"),
+    "assignment.created": _("gave a role"),
+    "assignment.revoked": _("removed a role"),
+    "demo.loaded": _("loaded the demo data"),
+    "unit.closed": _("closed a unit"),
+    "unit.created": _("added a unit"),
+    "unit.updated": _("changed a unit"),
+    "units.loaded": _("loaded official units"),
+}
 
 
 class AppendOnlyError(Exception):
@@ -65,3 +81,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from hoiso.accounts.roles import VIEW_AUDIT
 from hoiso.core.access import Scope, gate, my_units
-from hoiso.core.models import AuditEvent
+from hoiso.core.models import ACTION_LABELS, AuditEvent
 
 
 @login_required
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @gate(VIEW_AUDIT)
 def audit_log(request: HttpRequest, scope: Scope) -> HttpResponse:
-    events = AuditEvent.objects.within(scope.unit).select_related("unit")
+    events = AuditEvent.objects.within(scope.unit).select_related("unit", "actor")
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)
@@ -41,7 +41,7 @@ def audit_log(request: HttpRequest, scope: Scope) -> HttpResponse:
             "page": page,
             "action": action,
             "who": who,
-            "actions": sorted(actions),
+            "actions": sorted((a, ACTION_LABELS.get(a, a)) for a in actions),
         },
     )
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from hoiso.accounts.roles import CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_UNIT
 from hoiso.core.access import Scope, gate
-from hoiso.core.text import sort_key
+from hoiso.core.text import fold, sort_key
 from hoiso.units import services
 from hoiso.units.forms import CloseForm, UnitForm
 from hoiso.units.models import Level, Unit, today
 
 
-def _children_with_counts(unit: Unit, show_closed: bool) -> list[Unit]:
+def _children_with_counts(unit: Unit, show_closed: bool, q: str = "") -> list[Unit]:
     """The unit's children, each with the number of open units of every level below it.
 
     Siblings' paths have one length, so one grouped query over the subtree counts for all.
@@ -24,11 +24,14 @@ def _children_with_counts(unit: Unit, show_closed: bool) -> list[Unit]:
     children = list(Unit.objects.filter(parent=unit))
     if not show_closed:
         children = [c for c in children if not c.is_closed]
+    if q:
+        children = [c for c in children if fold(q) in fold(c.name)]
     if children:
         width = len(children[0].path)
         rows = (
             Unit.objects.below(unit)
             .active()
+            .exclude(parent=unit)
             .annotate(top=Substr("path", 1, width))
             .values("top")
             .annotate(
@@ -50,11 +53,13 @@ def _children_with_counts(unit: Unit, show_closed: bool) -> list[Unit]:
 @gate(VIEW_UNIT)
 def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     show_closed = request.GET.get("closed") == "1"
-    children = _children_with_counts(scope.unit, show_closed)
+    q = request.GET.get("q", "").strip()
+    children = _children_with_counts(scope.unit, show_closed, q)
     context = {
         "unit": scope.unit,
         "children": children,
         "show_closed": show_closed,
+        "q": q,
         "can_add": scope.can(CHANGE_UNITS)
         and scope.unit.child_level is not None
         and not scope.unit.is_closed,
