@@ -26,7 +26,7 @@ class AccountForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        help_text=_("Letters, digits and . _ - only, no spaces."),
+        help_text=_("Letters, digits and @ . + - _ only, no spaces."),
         validators=[User.username_validator],
     )
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)

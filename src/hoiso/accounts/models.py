@@ -48,7 +48,8 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+        # The role's code, not its label: this text is kept in the audit log in no one language.
+        return f"{self.user} — {self.role} — {self.unit}"
 
     @property
     def audit_unit(self) -> Any:

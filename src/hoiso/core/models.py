@@ -11,17 +11,17 @@ from django_stubs_ext import StrOrPromise
 
 # What each action means, in words a cadre reads in the log; apps add theirs here.
 ACTION_LABELS: dict[str, StrOrPromise] = {
-    "account.created": _("created an account"),
-    "account.logged_in": _("logged in"),
-    "account.logged_out": _("logged out"),
-    "account.password_changed": _("changed her password"),
-    "assignment.created": _("gave a role"),
-    "assignment.revoked": _("removed a role"),
-    "demo.loaded": _("loaded the demo data"),
-    "unit.closed": _("closed a unit"),
-    "unit.created": _("added a unit"),
-    "unit.updated": _("changed a unit"),
-    "units.loaded": _("loaded official units"),
+    "account.created": _("Created an account"),
+    "account.logged_in": _("Logged in"),
+    "account.logged_out": _("Logged out"),
+    "account.password_changed": _("Changed the password"),
+    "assignment.created": _("Gave a role"),
+    "assignment.revoked": _("Removed a role"),
+    "demo.loaded": _("Loaded the demo data"),
+    "unit.closed": _("Closed a unit"),
+    "unit.created": _("Added a unit"),
+    "unit.updated": _("Changed a unit"),
+    "units.loaded": _("Loaded official units"),
 }
 
 
