@@ -131,3 +131,14 @@ def log_in(page, base_url: str, username: str) -> None:  # type: ignore[no-untyp
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def make_member(branch: Unit, full_name: str = "Nguyễn Thị Bình", **data):  # type: ignore[no-untyped-def]
+    """A member admitted the normal way, with defaults that pass every rule."""
+    import datetime as dt
+
+    from hoiso.members.services import member_admit
+
+    record = {"full_name": full_name, "birth_date": dt.date(1985, 3, 5),
+              "join_date": dt.date(2010, 1, 1), **data}  # fmt: skip
+    return member_admit(actor=None, branch=branch, data=record, allow_duplicates=True)

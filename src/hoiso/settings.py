@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hoiso.core",
     "hoiso.units",
     "hoiso.accounts",
+    "hoiso.members",
     "hoiso.demo",
 ]
 
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hoiso.core.audit.AuditContextMiddleware",
+    "hoiso.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "hoiso.urls"

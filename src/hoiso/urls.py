@@ -3,11 +3,13 @@ from django.views.i18n import set_language
 
 from hoiso.accounts.urls import people_urlpatterns
 from hoiso.core import views as core_views
+from hoiso.members.urls import me_urlpatterns
 
 unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.units.urls")),
     path("people/", include((people_urlpatterns, "people"))),
     path("audit/", core_views.audit_log, name="audit"),
+    path("members/", include("hoiso.members.urls")),
 ]
 
 urlpatterns = [
@@ -16,4 +18,5 @@ urlpatterns = [
     path("accounts/", include("hoiso.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("u/<str:unit_code>/", include(unit_patterns)),
+    path("me/", include((me_urlpatterns, "me"))),
 ]

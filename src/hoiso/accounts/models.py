@@ -16,6 +16,8 @@ class User(AbstractUser):
     # Stored in the national form 0xxxxxxxxx; blank for accounts without a phone.
     phone = models.CharField(_("phone number"), max_length=10, blank=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # Set when someone else chose the password (a member's first login): she must pick her own.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

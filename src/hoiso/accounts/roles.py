@@ -19,12 +19,19 @@ VIEW_UNIT = "units.view"
 CHANGE_UNITS = "units.change"
 MANAGE_ACCOUNTS = "accounts.manage"
 VIEW_AUDIT = "audit.view"
+VIEW_MEMBERS = "members.view"
+CHANGE_MEMBERS = "members.change"  # admit, correct a record
+MANAGE_MEMBERS = "members.manage"  # transfer, move, remove, restore, members' accounts
+VIEW_SENSITIVE = "members.view_sensitive"  # ethnicity, religion, citizen ID
 
+_MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT}),
-    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS}),
-    Role.BRANCH_HEAD: frozenset({VIEW_UNIT}),
-    Role.VIEWER: frozenset({VIEW_UNIT}),
+    Role.UNIT_ADMIN: frozenset(
+        {VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_MEMBERS_ALL}
+    ),
+    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_MEMBERS_ALL}),
+    Role.BRANCH_HEAD: frozenset({VIEW_UNIT, VIEW_MEMBERS, CHANGE_MEMBERS}),
+    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS}),
 }
 
 

@@ -99,6 +99,9 @@ def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
 
 
 def password_changed(*, user: User) -> None:
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
     audit.log(user, "account.password_changed", user)
 
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 
-from hoiso.core.text import fold
+from hoiso.core.text import fold, normalise_phone
+
+
+def _account_key(username: str) -> str:
+    """One key per account however it is typed: a phone in any format, a name in any case."""
+    try:
+        name = normalise_phone(username)
+    except ValueError:
+        name = fold(username)
+    return "login-fail:user:" + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def _keys(username: str, ip: str | None) -> list[tuple[str, int]]:
     limit = settings.LOGIN_MAX_FAILURES
-    keys = [(f"login-fail:user:{fold(username)[:150]}", limit)]
+    keys = [(_account_key(username), limit)]
     if ip:
         keys.append((f"login-fail:ip:{ip}", limit * 10))
     return keys
@@ -30,4 +41,4 @@ def record_failure(username: str, ip: str | None) -> None:
 
 
 def reset(username: str) -> None:
-    cache.delete(f"login-fail:user:{fold(username)[:150]}")
+    cache.delete(_account_key(username))

@@ -69,7 +69,10 @@ def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(primary), tuple(tones)
 
 
-def name_sort_key(full_name: str) -> tuple[object, ...]:
+SortKey = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def name_sort_key(full_name: str) -> tuple[SortKey, SortKey]:
     """People sort by given name (the last word), then the rest, the Vietnamese way."""
     words = clean(full_name).split(" ")
     return (sort_key(words[-1]), sort_key(" ".join(words[:-1])))
@@ -90,3 +93,51 @@ def normalise_phone(raw: str) -> str:
     if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
         raise ValueError(raw)
     return digits
+
+
+# --- Keys the database can sort and search on --------------------------------------------------
+# Only [0-9a-z] appear in these keys: every collation (C, en_US, vi_VN) orders such strings the
+# same way byte by byte, so an index on them gives Vietnamese order on SQLite and PostgreSQL alike.
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _code(n: int) -> str:
+    return _B36[n // 36] + _B36[n % 36]
+
+
+def db_sort_key(full_name: str) -> str:
+    """A [0-9a-z] string whose byte order is the Vietnamese order of people's names."""
+    given, rest = name_sort_key(full_name)
+    parts = []
+    for primary, _tones in (given, rest):
+        # Space (0) and the number marker (1) move up by one: "00" is kept to end a section.
+        parts.append("".join(_code(min(p + 1 if p < 10 else p, 1295)) for p in primary))
+    tones = "".join(str(t) for t in given[1] + rest[1])
+    # "00" ends a section and sorts before every letter, so "An" comes before "Anh".
+    return f"{parts[0]}00{parts[1]}00{tones}"[:255]
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Folded words: `H'Mai Niê` → ['h', 'mai', 'hmai', 'nie']` (the apostrophe both ways)."""
+    folded = fold(text)
+    found = _WORD.findall(folded)
+    for chunk in folded.split():
+        joined = "".join(_WORD.findall(chunk))
+        if joined and joined not in found:
+            found.append(joined)
+    return found
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest [0-9a-z] string after every string that starts with `prefix`."""
+    chars = list(prefix)
+    while chars:
+        i = _B36.index(chars[-1])
+        if i + 1 < len(_B36):
+            chars[-1] = _B36[i + 1]
+            return "".join(chars)
+        chars.pop()
+    return "~"

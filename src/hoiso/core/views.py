@@ -15,6 +15,8 @@ from hoiso.core.models import ACTION_LABELS, AuditEvent
 def home(request: HttpRequest) -> HttpResponse:
     """One unit: go straight to it. Several: let the user choose. None: say so."""
     units = my_units(request)
+    if not units and hasattr(request.user, "member"):
+        return redirect("me:home")
     if len(units) == 1:
         return redirect("units:home", unit_code=units[0].unit.code)
     return render(request, "core/home.html")

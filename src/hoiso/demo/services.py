@@ -14,6 +14,9 @@ from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
 from hoiso.core import audit
 from hoiso.core.text import fold
+from hoiso.demo.people import populate
+from hoiso.members.models import Member
+from hoiso.members.stats import refresh_province
 from hoiso.units.models import Level, Unit
 from hoiso.units.services import find_province, load_province
 
@@ -97,6 +100,7 @@ class DemoAccount:
     where: str  # a commune name, "" for the province, or "branch" for the first branch
 
 
+MEMBER_LOGIN = DemoAccount("", "", "0912000009", "member", "branch")
 ACCOUNTS = [
     DemoAccount("lan.tinh", "Nguyễn Thị Lan", "0912000001", Role.UNIT_ADMIN, ""),
     DemoAccount("hoa.xa", "Trần Thị Hoa", "0912000002", Role.UNIT_ADMIN, "Xã Ea Kar"),
@@ -213,7 +217,7 @@ def demo_is_loaded() -> bool:
     return User.objects.filter(username=ACCOUNTS[0].username).exists()
 
 
-def demo_load(*, seed: int = 2026) -> Unit:
+def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
     """Build the demo province once; a second call changes nothing."""
     with transaction.atomic():
         province = load_province(province=find_province(PROVINCE)).province
@@ -224,5 +228,24 @@ def demo_load(*, seed: int = 2026) -> Unit:
         _flag_communes(rng, communes)
         branches = _add_branches_and_groups(rng, communes)
         _create_accounts(province)
-        audit.log(None, "demo.loaded", province, data={"branches": len(branches)})
+        members = populate(province, members)
+        _create_member_login(province)
+        refresh_province(province)
+        audit.log(
+            None, "demo.loaded", province, data={"branches": len(branches), "members": members}
+        )
     return province
+
+
+def _create_member_login(province: Unit) -> None:
+    """One member of the demo branch who logs in with her phone, to show the member's pages."""
+    branch = Unit.objects.filter(parent__name="Xã Ea Kar", parent__parent=province).order_by(
+        "code"
+    )[0]
+    member = Member.objects.filter(branch=branch, status="active").order_by("pk").first()
+    assert member is not None
+    user = User(username=f"hv{member.pk}", full_name=member.full_name, phone=MEMBER_LOGIN.phone)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    member.phone, member.user = MEMBER_LOGIN.phone, user
+    member.save(update_fields=["phone", "user"])

@@ -8,9 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hoiso.accounts.roles import CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_UNIT
+from hoiso.accounts.roles import (
+    CHANGE_UNITS,
+    MANAGE_ACCOUNTS,
+    MANAGE_MEMBERS,
+    VIEW_AUDIT,
+    VIEW_MEMBERS,
+    VIEW_UNIT,
+)
 from hoiso.core.access import Scope, gate
 from hoiso.core.text import fold, sort_key
+from hoiso.members.models import MemberStat
 from hoiso.units import services
 from hoiso.units.forms import CloseForm, UnitForm
 from hoiso.units.models import Level, Unit, today
@@ -46,6 +54,9 @@ def _children_with_counts(unit: Unit, show_closed: bool, q: str = "") -> list[Un
             child.n_communes = c.get("communes", 0)  # type: ignore[attr-defined]
             child.n_branches = c.get("branches", 0)  # type: ignore[attr-defined]
             child.n_groups = c.get("groups", 0)  # type: ignore[attr-defined]
+    stats = {s.unit_id: s for s in MemberStat.objects.filter(unit__in=children)}
+    for child in children:
+        child.n_members = stats[child.pk].active if child.pk in stats else None  # type: ignore[attr-defined]
     children.sort(key=lambda c: (c.is_closed, sort_key(c.name)))
     return children
 
@@ -66,6 +77,9 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "can_edit": scope.can_from_above(CHANGE_UNITS),
         "can_manage_people": scope.can(MANAGE_ACCOUNTS),
         "can_view_audit": scope.can(VIEW_AUDIT),
+        "can_view_members": scope.can(VIEW_MEMBERS),
+        "can_manage_members": scope.can(MANAGE_MEMBERS),
+        "stat": MemberStat.objects.filter(unit=scope.unit).first(),
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
     }

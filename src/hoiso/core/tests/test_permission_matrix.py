@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
-from hoiso.conftest import Cast, make_user
+from hoiso.conftest import Cast, make_member, make_user
+from hoiso.members.services import deletion_request_create, transfer_request
+from hoiso.units.models import Unit
 
 ACTORS = ["anonymous", "admin", "cadre", "branch_head", "viewer"]
 # Where the request points: a branch inside the actors' subtrees (branch A1: every actor of the
@@ -51,6 +53,40 @@ def _revocable(cast: Cast, place: str) -> dict:
     return {"pk": someone.assignments.get().pk}
 
 
+def _branch_head_too(ok: int = 200) -> dict[str, int]:
+    return {"anonymous": 302, "admin": ok, "cadre": ok, "branch_head": ok, "viewer": 403}
+
+
+def _target(cast: Cast, place: str) -> Unit:
+    return cast.branch_a1 if place == "inside" else cast.branch_b1
+
+
+def _member(cast: Cast, place: str) -> dict:
+    return {"pk": make_member(_target(cast, place), "Đỗ Thị Mơ").pk}
+
+
+def _incoming(cast: Cast, place: str) -> dict:
+    """A transfer into the target branch from a branch of the other commune."""
+    target = _target(cast, place)
+    source = cast.branch_b1 if place == "inside" else cast.branch_a1
+    member = make_member(source, "Vũ Thị Sen")
+    return {"pk": transfer_request(actor=cast.lan, member=member, to_unit=target).pk}
+
+
+def _outgoing(cast: Cast, place: str) -> dict:
+    target = _target(cast, place)
+    other = cast.commune_b if place == "inside" else cast.commune_a
+    member = make_member(target, "Vũ Thị Sen")
+    return {"pk": transfer_request(actor=cast.lan, member=member, to_unit=other).pk}
+
+
+def _erasure(cast: Cast, place: str) -> dict:
+    member = make_member(_target(cast, place), "Hà Thị Yến")
+    return {"pk": deletion_request_create(member=member).pk}
+
+
+NOT_A_MEMBER = {**{a: 404 for a in ACTORS}, "anonymous": 302}
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
     "healthz": Entry(unscoped=True, inside={a: 200 for a in ACTORS}),
@@ -67,6 +103,24 @@ MATRIX: dict[str, Entry] = {
     "people:assign": Entry(inside=_staff_only()),
     "people:revoke": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
     "audit": Entry(inside=_staff_only()),
+    "members:list": Entry(inside=EVERYONE),
+    "members:new": Entry(inside=_branch_head_too()),
+    "members:inbox": Entry(inside=_cadres()),
+    "members:transfer_accept": Entry(method="post", inside=_cadres(302), kwargs=_incoming),
+    "members:transfer_refuse": Entry(method="post", inside=_cadres(302), kwargs=_incoming),
+    "members:transfer_cancel": Entry(method="post", inside=_cadres(302), kwargs=_outgoing),
+    "members:deletion_answer": Entry(inside=_cadres(), kwargs=_erasure),
+    "members:detail": Entry(inside=EVERYONE, kwargs=_member),
+    "members:sensitive": Entry(inside=_cadres(), kwargs=_member),
+    "members:edit": Entry(inside=_branch_head_too(), kwargs=_member),
+    "members:transfer": Entry(inside=_cadres(), kwargs=_member),
+    "members:remove": Entry(inside=_cadres(), kwargs=_member),
+    "members:restore": Entry(inside=_cadres(), kwargs=_member),
+    "members:account": Entry(method="post", inside=_cadres(302), kwargs=_member),
+    # A member's own pages: for accounts that are no member's, there is nothing there.
+    "me:home": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "me:contact": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "me:delete": Entry(unscoped=True, inside=NOT_A_MEMBER),
 }
 
 
@@ -128,3 +182,10 @@ def test_it_answers_404_for_an_assignment_of_another_commune_under_ones_own_url(
     url = reverse("people:revoke", kwargs={"unit_code": cast.commune_a.code, "pk": outsider.pk})
     assert cast.client(cast.hoa).post(url).status_code == 404
     assert Assignment.objects.filter(pk=outsider.pk).exists()
+
+
+def test_it_answers_404_for_another_communes_member_under_ones_own_url(cast: Cast) -> None:
+    theirs = make_member(cast.branch_b1, "Lê Thị Thu")
+    for name in ("members:detail", "members:edit", "members:sensitive", "members:transfer"):
+        url = reverse(name, kwargs={"unit_code": cast.commune_a.code, "pk": theirs.pk})
+        assert cast.client(cast.hoa).get(url).status_code == 404, name

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from hoiso.demo.services import ACCOUNTS, DEMO_PASSWORD, demo_is_loaded, demo_load
+from hoiso.demo.services import ACCOUNTS, DEMO_PASSWORD, MEMBER_LOGIN, demo_is_loaded, demo_load
 
 
 class Command(BaseCommand):
@@ -27,4 +27,7 @@ def login_help() -> str:
     }
     for acc in ACCOUNTS:
         lines.append(f"  {acc.username:<12} hoặc/or {acc.phone}   {labels[acc.username]}")
+    lines.append(
+        f"  {'':<12} {MEMBER_LOGIN.phone:>18}   hội viên (đăng nhập bằng số điện thoại) / a member"
+    )
     return "\n".join(lines)

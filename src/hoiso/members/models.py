@@ -1,0 +1,328 @@
+"""Members, their dated history, transfers between units, and the search index of their names."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from hoiso.members.choices import (
+    ETHNICITY_CHOICES,
+    KINH,
+    ConsentMethod,
+    DigitalSkill,
+    Education,
+    EventKind,
+    Household,
+    Kind,
+    Religion,
+    Sex,
+    Status,
+    TransferStatus,
+)
+from hoiso.members.validators import validate_birth, validate_citizen_id
+from hoiso.units.models import Level, Unit
+
+# Which member column answers "members of this unit" for a unit of each level.
+SCOPE_COLUMN = {
+    Level.PROVINCE: "province",
+    Level.COMMUNE: "commune",
+    Level.BRANCH: "branch",
+    Level.GROUP: "group",
+}
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def within(self, unit: Unit) -> MemberQuerySet:
+        """Members of the unit's whole subtree, through the narrowest indexed column."""
+        column = SCOPE_COLUMN.get(Level(unit.level))
+        if column:
+            return self.filter(**{f"{column}_id": unit.pk})
+        return self.filter(branch_path__startswith=unit.path)
+
+    def active(self) -> MemberQuerySet:
+        return self.filter(status=Status.ACTIVE)
+
+
+class Member(models.Model):
+    # Where she belongs. The province, commune and branch path are copies kept in step by the
+    # services, so that "members of a unit" is one indexed column and tables can be partitioned
+    # by province.
+    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("branch")
+    )
+    group = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("women's group"),
+    )
+    branch_path = models.CharField(max_length=255, editable=False)
+
+    kind = models.CharField(_("membership"), max_length=10, choices=Kind, default=Kind.REGULAR)
+    full_name = models.CharField(_("full name"), max_length=100)
+    name_folded = models.CharField(max_length=100, editable=False)
+    sort_key = models.CharField(max_length=255, editable=False)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Kept on its own: old lists often know only the year.
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex, default=Sex.FEMALE)
+    citizen_id = models.CharField(_("citizen ID number"), max_length=12, blank=True)
+    phone = models.CharField(_("phone number"), max_length=10, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    village = models.CharField(_("village"), max_length=100, blank=True)
+    ethnicity = models.PositiveSmallIntegerField(
+        _("ethnicity"), choices=ETHNICITY_CHOICES, default=KINH
+    )
+    religion = models.PositiveSmallIntegerField(_("religion"), choices=Religion, default=0)
+    education = models.PositiveSmallIntegerField(
+        _("education"), choices=Education, null=True, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    party_member = models.BooleanField(_("Party member"), default=False)
+
+    join_date = models.DateField(_("joined on"), null=True, blank=True)
+    card_number = models.CharField(_("card number"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    status_since = models.DateField(_("since"), null=True, blank=True)
+    removal_reason = models.CharField(_("reason"), max_length=20, blank=True)
+
+    has_smartphone = models.BooleanField(_("has a smartphone"), default=False)
+    uses_zalo = models.BooleanField(_("uses Zalo"), default=False)
+    uses_facebook = models.BooleanField(_("uses Facebook"), default=False)
+    digital_skill = models.PositiveSmallIntegerField(
+        _("digital skills"), choices=DigitalSkill, default=DigitalSkill.NONE
+    )
+    household = models.CharField(
+        _("household"), max_length=12, choices=Household, blank=True, default=""
+    )
+
+    consent_purposes = models.JSONField(_("consent given for"), default=list, blank=True)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_method = models.CharField(
+        _("consent given by"), max_length=10, choices=ConsentMethod, blank=True
+    )
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_key", "id"]
+        indexes = [
+            models.Index(fields=["province", "status", "sort_key", "id"], name="member_prov_sort"),
+            models.Index(fields=["commune", "status", "sort_key", "id"], name="member_comm_sort"),
+            models.Index(fields=["branch", "status", "sort_key"], name="member_branch_sort"),
+            models.Index(fields=["group", "status"], name="member_group"),
+            models.Index(fields=["branch_path"], name="member_path"),
+            models.Index(fields=["phone"], name="member_phone"),
+            models.Index(fields=["citizen_id"], name="member_cid"),
+            models.Index(fields=["province", "card_number"], name="member_card"),
+            models.Index(fields=["province", "name_folded"], name="member_name"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=Q(status=Status.ACTIVE) & ~Q(citizen_id=""),
+                name="member_cid_unique_active",
+            ),
+            models.UniqueConstraint(
+                fields=["province", "card_number"],
+                condition=~Q(card_number=""),
+                name="member_card_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def audit_unit(self) -> Unit:
+        return self.branch
+
+    def clean(self) -> None:
+        """Rules across fields; each error names the field to fix."""
+        today = timezone.localdate()
+        errors: dict[str, list[ValidationError]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(ValidationError(message))
+
+        try:
+            validate_birth(self.birth_date, self.birth_year, today)
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                for m in messages:
+                    add(field, m)
+        year = self.year_of_birth
+        if self.kind == Kind.REGULAR and self.sex != Sex.FEMALE:
+            add("sex", gettext_now("Regular members are women; a man can be an honorary member."))
+        at = self.join_date or today
+        if self.kind == Kind.REGULAR and year and at.year - year < 18:
+            add(
+                "birth_date",
+                gettext_now("A regular member must be at least 18 years old when she joins."),
+            )
+        if self.join_date and self.join_date > today:
+            add("join_date", gettext_now("The date of joining is in the future."))
+        if self.citizen_id:
+            try:
+                validate_citizen_id(self.citizen_id, birth_year=year, sex=self.sex)
+            except ValidationError as e:
+                add("citizen_id", e.messages[0])
+        if self.phone and not (len(self.phone) == 10 and self.phone.isdigit()):
+            add("phone", gettext_now("Enter the phone number as 10 digits starting with 0."))
+        if self.consent_purposes and not (self.consent_date and self.consent_method):
+            add("consent_date", gettext_now("Give the date and the way consent was given."))
+        if self.group and self.branch_id and self.group.parent_id != self.branch_id:
+            add("group", gettext_now("This women's group is not in the member's branch."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE
+
+    @property
+    def year_of_birth(self) -> int | None:
+        return self.birth_date.year if self.birth_date else self.birth_year
+
+
+class MemberEvent(models.Model):
+    """One dated step of a member's life in the union; her current state follows from them."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind)
+    on = models.DateField(_("date"))
+    branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["member", "-on"], name="event_member")]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind}"
+
+
+class Transfer(models.Model):
+    """A member moving to another unit: the sender asks, the receiving unit accepts or refuses."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    from_branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # The receiving unit (a commune, or a branch when the sender knows it).
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    to_branch = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=TransferStatus, default=TransferStatus.PENDING)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    # Paths copied for the inboxes: "incoming to my subtree" and "sent from my subtree".
+    from_path = models.CharField(max_length=255)
+    to_path = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["status", "to_path"], name="transfer_in"),
+            models.Index(fields=["status", "from_path"], name="transfer_out"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status=TransferStatus.PENDING),
+                name="transfer_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.to_unit}"
+
+    @property
+    def audit_unit(self) -> Unit:
+        return self.from_branch
+
+
+class DeletionRequest(models.Model):
+    """A member's request that her data be deleted; her unit's cadre answers it."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="deletion_requests")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def audit_unit(self) -> Unit:
+        return self.member.branch
+
+
+class NameToken(models.Model):
+    """One folded word of a member's name, for search by word prefix within a commune or province.
+
+    `nguyen thi b` becomes three range scans on (commune, token) or (province, token); the most
+    selective one drives, and the others are checked on the member's folded name.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40)
+    commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["commune", "token"], name="token_commune"),
+            models.Index(fields=["province", "token"], name="token_province"),
+        ]
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class MemberStat(models.Model):
+    """Member counts per unit, refreshed in the background after changes (see members.stats)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="member_stat")
+    active = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.active}"

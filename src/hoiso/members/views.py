@@ -1,0 +1,266 @@
+"""The member registry pages: list and search, a member's page, add and edit, lifecycle steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hoiso.accounts.roles import CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_MEMBERS, VIEW_SENSITIVE
+from hoiso.core import audit
+from hoiso.core.access import Scope, gate
+from hoiso.members import selectors, services
+from hoiso.members.forms import FilterForm, MemberForm, RemoveForm, RestoreForm, TransferForm
+from hoiso.members.models import Member
+from hoiso.units.models import Level, Unit
+
+PAGE_SIZE = 50
+
+
+def member_in_scope(scope: Scope, pk: int) -> Member:
+    """A member of the scope's subtree, or 404: another unit's member looks like no member."""
+    member = (
+        Member.objects.within(scope.unit)
+        .select_related("branch", "group", "commune", "user")
+        .filter(pk=pk)
+        .first()
+    )
+    if member is None:
+        raise Http404("no such member")
+    return member
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@gate(VIEW_MEMBERS)
+def member_list(request: HttpRequest, scope: Scope) -> HttpResponse:
+    sensitive = scope.can(VIEW_SENSITIVE)
+    form = FilterForm(request.GET or None, unit=scope.unit, sensitive=sensitive)
+    filters = form.filters()
+    q = form.cleaned_data.get("q", "").strip() if form.is_bound and form.is_valid() else ""
+    if form.uses_sensitive:
+        audit.log(scope.user, "members.filtered_sensitive", scope.unit, data=dict(request.GET))
+    filtered = any(v for k, v in request.GET.items() if k not in ("q", "page", "status")) or (
+        request.GET.get("status", "active") not in ("", "active")
+    )
+    context: dict[str, Any] = {"unit": scope.unit, "form": form, "q": q, "filtered": filtered}
+    if q:
+        result = selectors.search(scope.unit, q, filters)
+        context.update(members=result.members, more=result.more, searching=True)
+    else:
+        page = Paginator(selectors.member_list(scope.unit, filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context.update(members=page.object_list, page=page)
+    context["can_add"] = scope.can(CHANGE_MEMBERS) and scope.unit.level >= Level.COMMUNE
+    template = "members/list.html#results" if _is_htmx(request) else "members/list.html"
+    return render(request, template, context)
+
+
+@gate(VIEW_MEMBERS)
+def member_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    member = member_in_scope(scope, pk)
+    events = member.events.select_related("branch", "actor")[:50]
+    pending = member.transfers.filter(status="pending").select_related("to_unit").first()
+    context = {
+        "unit": scope.unit,
+        "member": member,
+        "events": events,
+        "pending": pending,
+        "can_sensitive": scope.can(VIEW_SENSITIVE),
+        "can_change": scope.can(CHANGE_MEMBERS),
+        "can_manage": scope.can(MANAGE_MEMBERS),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@gate(VIEW_SENSITIVE)
+def member_sensitive(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    """Ethnicity, religion and ID number, shown on request and recorded in the audit log."""
+    member = member_in_scope(scope, pk)
+    services.sensitive_viewed(actor=scope.user, member=member)
+    return render(request, "members/detail.html#sensitive", {"member": member, "shown": True})
+
+
+def _duplicates_context(scope: Scope, matches: list[Member]) -> list[dict[str, Any]]:
+    """Matches the user may see in full; the others only as 'a member of another unit'."""
+    return [
+        {"member": m, "visible": scope.unit.contains(m.branch) or _covers(scope, m)}
+        for m in matches
+    ]
+
+
+def _covers(scope: Scope, member: Member) -> bool:
+    return any(member.branch_path.startswith(a.unit.path) for a in scope.assignments)
+
+
+@gate(CHANGE_MEMBERS)
+def member_new(request: HttpRequest, scope: Scope) -> HttpResponse:
+    if scope.unit.level < Level.COMMUNE:
+        messages.info(request, _("Open a commune or a branch to add members there."))
+        return redirect("members:list", unit_code=scope.unit.code)
+    form = MemberForm(
+        request.POST or None,
+        unit=scope.unit,
+        sensitive=scope.can(VIEW_SENSITIVE),
+        require_consent=True,
+    )
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_admit(
+                actor=scope.user,
+                branch=form.cleaned_data["branch"],
+                group=form.cleaned_data.get("group"),
+                data=form.record(),
+                allow_duplicates=request.POST.get("not_duplicate") == "1",
+            )
+        except services.DuplicateWarning as warning:
+            duplicates = _duplicates_context(scope, warning.matches)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Admitted %(name)s.") % {"name": member.full_name})
+            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
+    context = {"unit": scope.unit, "form": form, "duplicates": duplicates}
+    return render(request, "members/form.html", context)
+
+
+@gate(CHANGE_MEMBERS)
+def member_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    member = member_in_scope(scope, pk)
+    sensitive = scope.can(VIEW_SENSITIVE)
+    form = MemberForm(
+        request.POST or None, instance=member, unit=scope.unit, sensitive=sensitive, placing=False
+    )
+    if request.method == "GET" and sensitive:
+        services.sensitive_viewed(actor=scope.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=scope.user, member=member, data=form.record())
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
+    # A failed save must not leave the edited values on the object shown in the page header.
+    member.refresh_from_db()
+    return render(
+        request, "members/form.html", {"unit": scope.unit, "form": form, "member": member}
+    )
+
+
+def _transfer_choices(scope: Scope, member: Member) -> Any:
+    """Where a member can go: another branch the cadre serves (a move), or another commune of the
+    province (a transfer that commune accepts). Leaving the province is a removal, 'moved away'."""
+    own = Q()
+    for a in scope.assignments:
+        own |= Q(path__startswith=a.unit.path)
+    return (
+        Unit.objects.active()
+        .filter(
+            (own & Q(level=Level.BRANCH)) | Q(level=Level.COMMUNE, parent_id=member.province_id)
+        )
+        .exclude(pk__in=[member.branch_id, member.commune_id])
+        .order_by("-level", "name")
+    )
+
+
+@gate(MANAGE_MEMBERS)
+def member_transfer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    member = member_in_scope(scope, pk)
+    form = TransferForm(request.POST or None, choices=_transfer_choices(scope, member))
+    if request.method == "POST" and form.is_valid():
+        to_unit = form.cleaned_data["to_unit"]
+        try:
+            if to_unit.level == Level.BRANCH and _serves(scope, to_unit):
+                services.member_move(actor=scope.user, member=member, branch=to_unit)
+                messages.success(request, _("Moved to %(unit)s.") % {"unit": to_unit.name})
+            else:
+                services.transfer_request(
+                    actor=scope.user, member=member, to_unit=to_unit, note=form.cleaned_data["note"]
+                )
+                messages.success(
+                    request,
+                    _("Transfer sent to %(unit)s; she stays here until they accept.")
+                    % {"unit": to_unit.name},
+                )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
+    return render(
+        request, "members/action.html",
+        {"unit": scope.unit, "member": member, "form": form, "action": "transfer"},
+    )  # fmt: skip
+
+
+def _serves(scope: Scope, unit: Unit) -> bool:
+    return any(a.unit.contains(unit) for a in scope.assignments)
+
+
+@gate(MANAGE_MEMBERS)
+def member_remove(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    member = member_in_scope(scope, pk)
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_remove(actor=scope.user, member=member, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("%(name)s is no longer active.") % {"name": member})
+            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
+    return render(
+        request, "members/action.html",
+        {"unit": scope.unit, "member": member, "form": form, "action": "remove"},
+    )  # fmt: skip
+
+
+@gate(MANAGE_MEMBERS)
+def member_restore(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    member = member_in_scope(scope, pk)
+    form = RestoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_restore(actor=scope.user, member=member, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("%(name)s is active again.") % {"name": member})
+            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
+    return render(
+        request, "members/action.html",
+        {"unit": scope.unit, "member": member, "form": form, "action": "restore"},
+    )  # fmt: skip
+
+
+@require_POST
+@gate(MANAGE_MEMBERS)
+def member_account(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    """Let the member log in herself; the one-time password is shown once, to the cadre."""
+    member = member_in_scope(scope, pk)
+    try:
+        user, password = services.member_account_enable(actor=scope.user, member=member)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        if password:
+            messages.success(
+                request,
+                _("She can now log in with her phone %(phone)s and the password %(pw)s "
+                  "(shown only now; she will choose her own at the first login).")
+                % {"phone": user.phone, "pw": password},
+            )  # fmt: skip
+        else:
+            messages.success(request, _("She can now log in with her existing account."))
+    return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
