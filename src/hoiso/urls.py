@@ -2,6 +2,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from hoiso.accounts.urls import people_urlpatterns
+from hoiso.api import api
 from hoiso.core import views as core_views
 from hoiso.members.urls import me_urlpatterns
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("u/<str:unit_code>/", include(unit_patterns)),
     path("me/", include((me_urlpatterns, "me"))),
+    path("api/v1/", api.urls),
 ]

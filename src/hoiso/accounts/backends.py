@@ -9,6 +9,17 @@ from hoiso.accounts.models import User
 from hoiso.core.text import normalise_phone
 
 
+def find_account(login: str) -> User | None:
+    """The account a login names: a phone number first (usernames cannot be all digits), then a
+    username in any case."""
+    try:
+        phone = normalise_phone(login)
+    except ValueError:
+        phone = ""
+    user = User.objects.filter(phone=phone).first() if phone else None
+    return user or User.objects.filter(username__iexact=login.strip()).first()
+
+
 class UsernameOrPhoneBackend(ModelBackend):
     def authenticate(
         self,
@@ -19,13 +30,7 @@ class UsernameOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        user = User.objects.filter(username__iexact=username.strip()).first()
-        if user is None:
-            try:
-                phone = normalise_phone(username)
-            except ValueError:
-                phone = ""
-            user = User.objects.filter(phone=phone).first() if phone else None
+        user = find_account(username)
         if user is None:
             # Spend the time a hash takes, so that timing does not tell which accounts exist.
             User().set_password(password)

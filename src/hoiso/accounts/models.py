@@ -13,8 +13,8 @@ from hoiso.accounts.roles import Role
 
 
 class User(AbstractUser):
-    # Stored in the national form 0xxxxxxxxx; blank for accounts without a phone.
-    phone = models.CharField(_("phone number"), max_length=10, blank=True)
+    # Stored in the national form 0xxxxxxxxx (02xxxxxxxxx for a landline); blank if none.
+    phone = models.CharField(_("phone number"), max_length=11, blank=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     # Set when someone else chose the password (a member's first login): she must pick her own.
     must_change_password = models.BooleanField(default=False)
@@ -56,3 +56,20 @@ class Assignment(models.Model):
     @property
     def audit_unit(self) -> Any:
         return self.unit
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its hash is kept, the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -57,6 +57,10 @@ def account_create(
     """Create an account and assign it to `unit` with `role`."""
     _check_can_grant(actor, unit, role)
     user = User(username=clean(username), full_name=clean(full_name), phone=clean_phone(phone))
+    if not any(c.isalpha() for c in user.username):
+        raise ValidationError(
+            {"username": _("A username needs at least one letter (a phone number logs in anyway).")}
+        )
     if User.objects.filter(username__iexact=user.username).exists():
         raise ValidationError({"username": _("This username is taken; choose another.")})
     if user.phone and User.objects.filter(phone=user.phone).exists():

@@ -7,15 +7,15 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from hoiso.core.text import fold, normalise_phone
+from hoiso.core.text import fold
 
 
 def _account_key(username: str) -> str:
-    """One key per account however it is typed: a phone in any format, a name in any case."""
-    try:
-        name = normalise_phone(username)
-    except ValueError:
-        name = fold(username)
+    """One key per account however it is named: username or phone, in any format or case."""
+    from hoiso.accounts.backends import find_account
+
+    user = find_account(username)
+    name = f"#{user.pk}" if user is not None else fold(username)
     return "login-fail:user:" + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 

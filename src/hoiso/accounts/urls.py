@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password"),
+    path("tokens/", views.tokens, name="tokens"),
 ]
 # A unit's people, mounted under /u/<unit code>/people/ in the "people" namespace.
 people_urlpatterns = [

@@ -1,9 +1,10 @@
 """Login, logout, password change, and a unit admin's people pages."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -13,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoiso.accounts import services, throttle
+from hoiso.accounts.backends import find_account
 from hoiso.accounts.forms import AccountForm, AssignForm, LoginForm
-from hoiso.accounts.models import Assignment, User
+from hoiso.accounts.models import ApiToken, Assignment, User
 from hoiso.accounts.roles import MANAGE_ACCOUNTS
+from hoiso.accounts.tokens import token_create, token_revoke
 from hoiso.core import audit
 from hoiso.core.access import Scope, gate
 from hoiso.core.audit import client_ip
-from hoiso.core.text import normalise_phone
 
 
 class LoginView(auth_views.LoginView):
@@ -63,16 +65,6 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit.log(request.user, "account.logged_out", request.user)
         return super().post(request, *args, **kwargs)
-
-
-def _find_user(who: str) -> User | None:
-    user = User.objects.filter(username__iexact=who.strip()).first()
-    if user is None:
-        try:
-            user = User.objects.filter(phone=normalise_phone(who)).first()
-        except ValueError:
-            return None
-    return user
 
 
 @gate(MANAGE_ACCOUNTS)
@@ -122,7 +114,7 @@ def person_new(request: HttpRequest, scope: Scope) -> HttpResponse:
 def person_assign(request: HttpRequest, scope: Scope) -> HttpResponse:
     form = AssignForm(request.POST or None, roles=services.grantable_roles(scope.perms))
     if request.method == "POST" and form.is_valid():
-        user = _find_user(form.cleaned_data["who"])
+        user = find_account(form.cleaned_data["who"])
         if user is None:
             form.add_error("who", _("No account has this username or phone number."))
         else:
@@ -153,3 +145,19 @@ def person_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Role removed."))
     return redirect("people:list", unit_code=scope.unit.code)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: create one (shown once), or revoke one."""
+    user = cast(User, request.user)
+    plain = None
+    if request.method == "POST":
+        if revoke := request.POST.get("revoke"):
+            token = get_object_or_404(ApiToken, pk=revoke, user=user)
+            token_revoke(user=user, token=token)
+            messages.success(request, _("Token revoked; programs using it can no longer connect."))
+            return redirect("accounts:tokens")
+        _token, plain = token_create(user=user, name=request.POST.get("name", ""))
+    context = {"tokens": user.api_tokens.all(), "plain": plain}
+    return render(request, "accounts/tokens.html", context)

@@ -81,6 +81,18 @@ def scope_for(request: HttpRequest, unit: Unit) -> Scope:
     return Scope(user=cast(User, request.user), unit=unit, assignments=covering)
 
 
+def resolve(request: HttpRequest, unit_code: str, perm: str, *, from_above: bool = False) -> Scope:
+    """The user's scope at the unit with this code: 404 outside her subtrees, 403 without `perm`."""
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise Http404("no such unit")
+    scope = scope_for(request, unit)
+    allowed = scope.can_from_above(perm) if from_above else scope.can(perm)
+    if not allowed:
+        raise PermissionDenied
+    return scope
+
+
 def gate(
     perm: str, *, from_above: bool = False
 ) -> Callable[
@@ -98,13 +110,7 @@ def gate(
         ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            unit = Unit.objects.filter(code=unit_code).first()
-            if unit is None:
-                raise Http404("no such unit")
-            scope = scope_for(request, unit)
-            allowed = scope.can_from_above(perm) if from_above else scope.can(perm)
-            if not allowed:
-                raise PermissionDenied
+            scope = resolve(request, unit_code, perm, from_above=from_above)
             request.scope = scope  # type: ignore[attr-defined]
             return view(request, scope, *args, **kwargs)
 

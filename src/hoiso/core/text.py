@@ -8,9 +8,15 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+# Zero-width spaces and joiners, soft hyphens, byte-order marks: pasted from the web or left by
+# a spreadsheet, invisible, and enough to make two equal names differ.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
 def clean(text: str) -> str:
-    """NFC, single spaces, no spaces at the ends (official data and Excel cells carry strays)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC, no invisible characters, single spaces, none at the ends."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold(text: str) -> str:
@@ -20,7 +26,8 @@ def fold(text: str) -> str:
     mark, so they are mapped explicitly.
     """
     decomposed = unicodedata.normalize("NFD", clean(text).replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    # Cleaned again: a stray mark between two spaces leaves a double space once dropped.
+    return clean("".join(c for c in decomposed if not unicodedata.combining(c))).lower()
 
 
 # Vietnamese alphabet order; vowels with a breve, circumflex or horn are letters of their own.
@@ -81,16 +88,21 @@ def name_sort_key(full_name: str) -> tuple[SortKey, SortKey]:
 _PHONE_DIGITS = re.compile(r"[\s.\-()]")
 
 
+_MOBILE = re.compile(r"0[35789][0-9]{8}")
+_LANDLINE = re.compile(r"02[0-9]{9}")  # area code 02xx and 7 digits, since 2017
+
+
 def normalise_phone(raw: str) -> str:
-    """A Vietnamese mobile or landline number as 0xxxxxxxxx; raise ValueError if it is not one."""
+    """A Vietnamese mobile (0xxxxxxxxx) or landline (02xxxxxxxxx) number in its national form;
+    raise ValueError if it is not one."""
     digits = _PHONE_DIGITS.sub("", str(raw))
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
+    elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
-    elif len(digits) == 9 and not digits.startswith("0"):
+    elif len(digits) in (9, 10) and not digits.startswith("0"):
         digits = "0" + digits  # a spreadsheet dropped the leading zero
-    if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
+    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
         raise ValueError(raw)
     return digits
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.core.text import normalise_phone
 from hoiso.members.choices import (
     ETHNICITY_CHOICES,
     KINH,
@@ -76,7 +77,7 @@ class Member(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex, default=Sex.FEMALE)
     citizen_id = models.CharField(_("citizen ID number"), max_length=12, blank=True)
-    phone = models.CharField(_("phone number"), max_length=10, blank=True)
+    phone = models.CharField(_("phone number"), max_length=11, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     village = models.CharField(_("village"), max_length=100, blank=True)
     ethnicity = models.PositiveSmallIntegerField(
@@ -186,8 +187,11 @@ class Member(models.Model):
                 validate_citizen_id(self.citizen_id, birth_year=year, sex=self.sex)
             except ValidationError as e:
                 add("citizen_id", e.messages[0])
-        if self.phone and not (len(self.phone) == 10 and self.phone.isdigit()):
-            add("phone", gettext_now("Enter the phone number as 10 digits starting with 0."))
+        if self.phone:
+            try:
+                normalise_phone(self.phone)
+            except ValueError:
+                add("phone", gettext_now("Enter the phone number as 10 digits starting with 0."))
         if self.consent_purposes and not (self.consent_date and self.consent_method):
             add("consent_date", gettext_now("Give the date and the way consent was given."))
         if self.group and self.branch_id and self.group.parent_id != self.branch_id:

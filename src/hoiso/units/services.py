@@ -58,8 +58,11 @@ def unit_create_child(*, actor: Any, parent: Unit, name: str, **flags: bool) -> 
     level = parent.child_level
     if level is None:
         raise ValidationError(_("Units cannot be added under a unit of this level."))
-    if parent.is_closed:
-        raise ValidationError(_("This unit is closed; nothing can be added under it."))
+    if parent.valid_to is not None:
+        raise ValidationError(
+            _("This unit is closed or closing (%(date)s); nothing can be added under it.")
+            % {"date": parent.valid_to.strftime("%d/%m/%Y")}
+        )
     name = clean(name)
     if not name:
         raise ValidationError({"name": _("Enter the unit's name.")})
@@ -100,6 +103,7 @@ def unit_update(*, actor: Any, unit: Unit, name: str | None = None, **flags: boo
                 changes[flag] = [getattr(unit, flag), value]
                 setattr(unit, flag, value)
         if changes:
+            unit.full_clean(exclude=["path"])
             unit.save()
             audit.log(actor, "unit.updated", unit, data=changes)
     return unit
@@ -148,7 +152,7 @@ def find_province(query: str) -> Province:
     """A province by official code (`66`) or name, with or without diacritics or `Tỉnh`."""
     query = clean(query)
     provinces = list(Province.iter_all())
-    if query.isdigit():
+    if query.isascii() and query.isdigit():
         for p in provinces:
             if p.code.value == int(query):
                 return p
@@ -196,7 +200,7 @@ def load_province(*, province: Province, actor: Any = None) -> LoadResult:
     """Create or refresh a province union and one union per current commune; idempotent."""
     with transaction.atomic():
         root = central_unit()
-        code = str(province.code.value)
+        code = f"{province.code.value:02d}"
         result = LoadResult(province=root)
         result.province = _upsert(
             result, parent=root, level=Level.PROVINCE, code=code, name=province_name(province)
@@ -206,7 +210,7 @@ def load_province(*, province: Province, actor: Any = None) -> LoadResult:
                 result,
                 parent=result.province,
                 level=Level.COMMUNE,
-                code=str(ward.code.value),
+                code=f"{ward.code.value:05d}",
                 name=clean(ward.name),
             )
         if result.created or result.renamed:

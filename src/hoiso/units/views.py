@@ -73,7 +73,7 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "q": q,
         "can_add": scope.can(CHANGE_UNITS)
         and scope.unit.child_level is not None
-        and not scope.unit.is_closed,
+        and scope.unit.valid_to is None,
         "can_edit": scope.can_from_above(CHANGE_UNITS),
         "can_manage_people": scope.can(MANAGE_ACCOUNTS),
         "can_view_audit": scope.can(VIEW_AUDIT),
@@ -91,7 +91,7 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
 @gate(CHANGE_UNITS)
 def unit_add(request: HttpRequest, scope: Scope) -> HttpResponse:
     parent = scope.unit
-    if parent.child_level is None or parent.is_closed:
+    if parent.child_level is None or parent.valid_to is not None:
         messages.error(request, _("Units cannot be added under this unit."))
         return redirect("units:home", unit_code=parent.code)
     form = UnitForm(request.POST or None, initial={f: getattr(parent, f) for f in services.FLAGS})

@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
+from hoiso.accounts.tokens import token_create
 from hoiso.conftest import Cast, make_member, make_user
 from hoiso.members.services import deletion_request_create, transfer_request
 from hoiso.units.models import Unit
@@ -33,6 +35,10 @@ class Entry:
     kwargs: Callable[[Cast, str], dict] | None = None
     # URLs that do not name a unit: the same status wherever.
     unscoped: bool = False
+    # API endpoints: the caller presents a personal token instead of a session; the unit is a
+    # query parameter built here.
+    api: bool = False
+    query: Callable[[Cast, str], dict] | None = None
 
 
 def _staff_only(ok: int = 200) -> dict[str, int]:
@@ -86,6 +92,20 @@ def _erasure(cast: Cast, place: str) -> dict:
 
 
 NOT_A_MEMBER = {**{a: 404 for a in ACTORS}, "anonymous": 302}
+API_EVERYONE = {**{a: 200 for a in ACTORS}, "anonymous": 401}
+
+
+def _unit_param(cast: Cast, place: str) -> dict:
+    return {"unit": _target(cast, place).code}
+
+
+def _search_params(cast: Cast, place: str) -> dict:
+    return {"unit": _target(cast, place).code, "q": "do thi"}
+
+
+def _member_id(cast: Cast, place: str) -> dict:
+    return {"member_id": _member(cast, place)["pk"]}
+
 
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
@@ -121,6 +141,13 @@ MATRIX: dict[str, Entry] = {
     "me:home": Entry(unscoped=True, inside=NOT_A_MEMBER),
     "me:contact": Entry(unscoped=True, inside=NOT_A_MEMBER),
     "me:delete": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "accounts:tokens": Entry(unscoped=True, inside=EVERYONE),
+    "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
+    "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
+    "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
+    "api:list_members": Entry(api=True, inside=API_EVERYONE, query=_unit_param),
+    "api:search_members": Entry(api=True, inside=API_EVERYONE, query=_search_params),
+    "api:member_detail": Entry(api=True, inside=API_EVERYONE, kwargs=_member_id),
 }
 
 
@@ -161,13 +188,20 @@ CASES = [
 @pytest.mark.parametrize(("name", "actor", "place"), CASES)
 def test_it_answers_as_the_matrix_says(cast: Cast, name: str, actor: str, place: str) -> None:
     entry = MATRIX[name]
-    unit = cast.branch_a1 if place == "inside" else cast.branch_b1
-    kwargs = {} if entry.unscoped else {"unit_code": unit.code}
+    unit = _target(cast, place)
+    kwargs = {} if entry.unscoped or entry.api else {"unit_code": unit.code}
     if entry.kwargs:
         kwargs.update(entry.kwargs(cast, place))
     url = reverse(name, kwargs=kwargs)
-    client = cast.client(_actor(cast, actor))
-    response = getattr(client, entry.method)(url)
+    user = _actor(cast, actor)
+    query = entry.query(cast, place) if entry.query else {}
+    if entry.api:
+        headers = (
+            {"Authorization": f"Bearer {token_create(user=user, name='t')[1]}"} if user else {}
+        )
+        response = getattr(Client(), entry.method)(url, query, headers=headers)
+    else:
+        response = getattr(cast.client(user), entry.method)(url, query)
     expected = entry.inside[actor]
     if place == "outside" and actor != "anonymous":
         expected = 404

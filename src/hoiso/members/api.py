@@ -1,0 +1,112 @@
+"""Members in the API: list, search and detail, within the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from hoiso.accounts.roles import VIEW_MEMBERS, VIEW_SENSITIVE
+from hoiso.core.access import resolve, scope_for
+from hoiso.members import selectors, services
+from hoiso.members.models import Member
+
+router = Router(tags=["members"])
+PAGE_SIZE = 50
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    kind: str
+    status: str
+    birth_year: int | None
+    phone: str
+    card_number: str
+    join_date: dt.date | None
+    branch: UnitRef
+    has_smartphone: bool
+    uses_zalo: bool
+    uses_facebook: bool
+    digital_skill: int
+
+
+class MemberDetail(MemberOut):
+    birth_date: dt.date | None
+    sex: str
+    address: str
+    village: str
+    education: int | None
+    occupation: str
+    party_member: bool
+    household: str
+    commune: UnitRef
+    consent_purposes: list[str]
+    consent_date: dt.date | None
+    # Present only for callers whose role may see sensitive data; each such read is audited.
+    ethnicity: int | None = None
+    religion: int | None = None
+    citizen_id: str | None = None
+
+
+class MemberPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[MemberOut]
+
+
+class SearchOut(Schema):
+    results: list[MemberOut]
+    more: bool
+
+
+def _filters(status: str) -> selectors.Filters:
+    return selectors.Filters(status="" if status == "all" else status)
+
+
+@router.get("", response=MemberPage, summary="Members of a unit's subtree, in name order")
+def list_members(
+    request: HttpRequest, unit: str, status: str = "active", page: int = 1
+) -> dict[str, object]:
+    scope = resolve(request, unit, VIEW_MEMBERS)
+    qs = selectors.member_list(scope.unit, _filters(status))
+    count = qs.count()
+    page = max(1, page)
+    results = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    return {"count": count, "page": page, "pages": math.ceil(count / PAGE_SIZE),
+            "results": results}  # fmt: skip
+
+
+@router.get("/search", response=SearchOut, summary="Search by name (no accents needed) or number")
+def search_members(
+    request: HttpRequest, unit: str, q: str, status: str = "active"
+) -> dict[str, object]:
+    scope = resolve(request, unit, VIEW_MEMBERS)
+    result = selectors.search(scope.unit, q, _filters(status))
+    return {"results": result.members, "more": result.more}
+
+
+@router.get("/{member_id}", response=MemberDetail, summary="One member")
+def member_detail(request: HttpRequest, member_id: int) -> MemberDetail:
+    member = Member.objects.select_related("branch", "commune").filter(pk=member_id).first()
+    if member is None:
+        raise Http404("no such member")
+    scope = scope_for(request, member.branch)  # 404 when none of the caller's roles covers her
+    if not scope.can(VIEW_MEMBERS):
+        raise PermissionDenied
+    out = MemberDetail.model_validate(member)
+    if scope.can(VIEW_SENSITIVE):
+        out.ethnicity, out.religion, out.citizen_id = (
+            member.ethnicity, member.religion, member.citizen_id,
+        )  # fmt: skip
+        services.sensitive_viewed(actor=scope.user, member=member)
+    return out
