@@ -241,6 +241,7 @@ def _create_member_login(province: Unit) -> None:
     """One member of the demo branch who logs in with her phone, to show the member's pages."""
     member = (
         Member.objects.filter(commune__name="Xã Ea Kar", province=province, status="active")
+        .exclude(card_number="")
         .order_by("branch__code", "pk")
         .first()
     )

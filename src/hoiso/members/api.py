@@ -104,9 +104,10 @@ def member_detail(request: HttpRequest, member_id: int) -> MemberDetail:
     if not scope.can(VIEW_MEMBERS):
         raise PermissionDenied
     out = MemberDetail.model_validate(member)
+    # The schema reads every attribute it names; sensitive ones stay only for roles that may
+    # see them, and that reading is recorded.
     if scope.can(VIEW_SENSITIVE):
-        out.ethnicity, out.religion, out.citizen_id = (
-            member.ethnicity, member.religion, member.citizen_id,
-        )  # fmt: skip
         services.sensitive_viewed(actor=scope.user, member=member)
+    else:
+        out.ethnicity = out.religion = out.citizen_id = None
     return out

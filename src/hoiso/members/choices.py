@@ -40,8 +40,11 @@ ETHNIC_GROUPS = [
 ]  # fmt: skip
 KINH = 1
 FOREIGN = 55
-ETHNICITY_CHOICES = [(i, name) for i, name in enumerate(ETHNIC_GROUPS, start=1)] + [
-    (FOREIGN, _("Foreign"))
+NOT_RECORDED = 0  # also what an erased record keeps
+ETHNICITY_CHOICES = [
+    *((i, name) for i, name in enumerate(ETHNIC_GROUPS, start=1)),
+    (FOREIGN, _("Foreign")),
+    (NOT_RECORDED, _("Not recorded")),
 ]
 
 
@@ -55,6 +58,7 @@ class Religion(models.IntegerChoices):
     ISLAM = 6, _("Islam")
     BRAHMANISM = 7, _("Brahmanism")
     OTHER = 9, _("Other")
+    NOT_RECORDED = 99, _("Not recorded")
 
 
 class Education(models.IntegerChoices):
@@ -75,7 +79,7 @@ class DigitalSkill(models.IntegerChoices):
 
 
 class Household(models.TextChoices):
-    ORDINARY = "", _("Not classified")
+    ORDINARY = "", _("Ordinary household")
     POOR = "poor", _("Poor household")
     NEAR_POOR = "near_poor", _("Near-poor household")
     MODEL = "model", _("“5 không 3 sạch” household")

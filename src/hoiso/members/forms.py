@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.core.text import normalise_phone
 from hoiso.members.choices import ETHNICITY_CHOICES, ConsentPurpose, Religion, RemovalReason
 from hoiso.members.models import Member
 from hoiso.members.selectors import AGE_BANDS, Filters
@@ -45,6 +46,20 @@ class MemberForm(forms.ModelForm):
     birth_date = _date_field(_("Date of birth"))
     join_date = _date_field(_("Joined on"))
     consent_date = _date_field(_("Consent date"))
+    # Wider than the stored 10 digits: people type spaces, dots and +84.
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    citizen_id = forms.CharField(
+        label=_("Citizen ID number"),
+        max_length=20,
+        required=False,
+        help_text=_("12 digits, on the chip-based citizen card (CCCD)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     consent_purposes = forms.MultipleChoiceField(
         label=_("Consent given for"),
         choices=ConsentPurpose.choices,
@@ -55,7 +70,29 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = RECORD_FIELDS
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"})}
+        help_texts = {
+            "birth_year": _("Only when the full date of birth is not known."),
+            "sex": _("Regular members are women; honorary members may be men."),
+        }
+
+    SECTIONS = [
+        (_("Who she is"), ["full_name", "birth_date", "birth_year", "kind", "sex"]),
+        (_("Where she belongs"), ["branch", "group", "join_date", "card_number"]),
+        (_("Contact"), ["phone", "address", "village"]),
+        (_("Sensitive data"), ["ethnicity", "religion", "citizen_id"]),
+        (_("Education and work"), ["education", "occupation", "party_member", "household"]),
+        (_("Digital access"), ["has_smartphone", "uses_zalo", "uses_facebook", "digital_skill"]),
+        (_("Consent to data processing"), ["consent_purposes", "consent_date", "consent_method"]),
+    ]
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields grouped as the page shows them (groups left empty are dropped)."""
+        out = []
+        for title, names in self.SECTIONS:
+            fields = [self[n] for n in names if n in self.fields]
+            if fields:
+                out.append((title, fields))
+        return out
 
     def __init__(
         self,
@@ -81,13 +118,29 @@ class MemberForm(forms.ModelForm):
                 self.fields["branch"].initial = unit.pk
         else:
             del self.fields["branch"], self.fields["group"]
-        if sensitive:
-            self.fields["citizen_id"].widget.attrs.update(inputmode="numeric")
         self.fields["full_name"].widget.attrs.update(autocomplete="off", autofocus=True)
         if require_consent:
             self.fields["consent_purposes"].required = True
             self.fields["consent_date"].required = True
             self.fields["consent_method"].required = True
+
+    def validate_unique(self) -> None:
+        """Left to the service, which knows the province and says who holds a number."""
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "")
+        if not raw.strip():
+            return ""
+        try:
+            return normalise_phone(raw)
+        except ValueError:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a phone number: enter 10 digits starting with 0."),
+                params={"value": raw},
+            ) from None
+
+    def clean_citizen_id(self) -> str:
+        return "".join(self.cleaned_data.get("citizen_id", "").split())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -198,7 +251,16 @@ class RemoveForm(forms.Form):
 
 
 class RestoreForm(forms.Form):
+    branch = forms.ModelChoiceField(label=_("Into branch"), queryset=Unit.objects.none())
     note = forms.CharField(label=_("Why she is restored"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, unit: Unit, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        branches = Unit.objects.within(unit).active().filter(level=Level.BRANCH).order_by("name")
+        field = cast(forms.ModelChoiceField, self.fields["branch"])
+        field.queryset = branches
+        if not member.branch.is_closed and unit.contains(member.branch):
+            field.initial = member.branch_id
 
 
 class ContactForm(forms.Form):

@@ -37,13 +37,18 @@ SCOPE_COLUMN = {
 }
 
 
+def scope_q(unit: Unit, prefix: str = "") -> Q:
+    """Members of the unit's whole subtree, through the narrowest indexed column."""
+    column = SCOPE_COLUMN.get(Level(unit.level))
+    if column:
+        return Q(**{f"{prefix}{column}_id": unit.pk})
+    return Q(**{f"{prefix}branch_path__startswith": unit.path})
+
+
 class MemberQuerySet(models.QuerySet["Member"]):
     def within(self, unit: Unit) -> MemberQuerySet:
-        """Members of the unit's whole subtree, through the narrowest indexed column."""
-        column = SCOPE_COLUMN.get(Level(unit.level))
-        if column:
-            return self.filter(**{f"{column}_id": unit.pk})
-        return self.filter(branch_path__startswith=unit.path)
+        """Members of the unit's whole subtree."""
+        return self.filter(scope_q(unit))
 
     def active(self) -> MemberQuerySet:
         return self.filter(status=Status.ACTIVE)

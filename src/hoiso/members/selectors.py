@@ -9,20 +9,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hoiso.core.text import normalise_phone, prefix_upper_bound, words
-from hoiso.members.models import Member, MemberQuerySet, NameToken
+from hoiso.members.models import Member, MemberStat, NameToken, scope_q
 from hoiso.units.models import Level, Unit
 
 SEARCH_LIMIT = 50
-# Below this many hits for its rarest word, a search starts from the name index; above it the
-# matches are so dense that walking the members in name order finds a page of them at once.
-DRIVE_CAP = 3000
+# Counting how common each typed word is stops here: past it, "very common" is all we need.
+DRIVE_CAP = 20_000
 
 AGE_BANDS = {"18-30": (18, 30), "31-45": (31, 45), "46-60": (46, 60), "61+": (61, 200)}
-DIGITAL = {
-    "smartphone": Q(has_smartphone=True),
-    "zalo": Q(uses_zalo=True),
-    "facebook": Q(uses_facebook=True),
-    "none": Q(has_smartphone=False, uses_zalo=False, uses_facebook=False),
+DIGITAL: dict[str, dict[str, bool]] = {
+    "smartphone": {"has_smartphone": True},
+    "zalo": {"uses_zalo": True},
+    "facebook": {"uses_facebook": True},
+    "none": {"has_smartphone": False, "uses_zalo": False, "uses_facebook": False},
 }
 
 
@@ -36,31 +35,46 @@ class Filters:
     digital: str = ""
     join_year: int | None = None
 
-    def apply(self, qs: MemberQuerySet) -> MemberQuerySet:
+    @property
+    def is_default(self) -> bool:
+        """Only the active members, nothing else asked."""
+        return self == Filters()
+
+    def as_q(self, prefix: str = "") -> Q:
+        """The filters as one condition; `prefix` names the member from another table."""
+        lookups: dict[str, Any] = {}
         if self.status:
-            qs = qs.filter(status=self.status)
-        if self.branch is not None:
-            qs = qs.within(self.branch)
+            lookups["status"] = self.status
         if self.age in AGE_BANDS:
             lo, hi = AGE_BANDS[self.age]
             year = timezone.localdate().year
-            qs = qs.filter(birth_year__gte=year - hi, birth_year__lte=year - lo)
+            lookups.update(birth_year__gte=year - hi, birth_year__lte=year - lo)
         if self.ethnicity is not None:
-            qs = qs.filter(ethnicity=self.ethnicity)
+            lookups["ethnicity"] = self.ethnicity
         if self.religion is not None:
-            qs = qs.filter(religion=self.religion)
-        if self.digital in DIGITAL:
-            qs = qs.filter(DIGITAL[self.digital])
+            lookups["religion"] = self.religion
+        lookups.update(DIGITAL.get(self.digital, {}))
         if self.join_year:
-            qs = qs.filter(join_date__year=self.join_year)
-        return qs
+            lookups["join_date__year"] = self.join_year
+        q = Q(**{prefix + k: v for k, v in lookups.items()})
+        if self.branch is not None:
+            q &= scope_q(self.branch, prefix)
+        return q
 
 
 def member_list(unit: Unit, filters: Filters | None = None) -> QuerySet[Member]:
     """The members of a unit's subtree, filtered, in Vietnamese name order."""
-    qs = Member.objects.within(unit)
-    qs = (filters or Filters()).apply(qs)
+    qs = Member.objects.filter(scope_q(unit), (filters or Filters()).as_q())
     return qs.select_related("branch").order_by("sort_key", "id")
+
+
+def member_count(unit: Unit, filters: Filters, cap: int) -> tuple[int, bool]:
+    """How many members the list has, and whether that is exact. The plain list of a unit takes
+    the background count (no scan of a province); a filtered one counts up to `cap`."""
+    if filters.is_default and (stat := MemberStat.objects.filter(unit=unit).first()):
+        return stat.active, True
+    n = member_list(unit, filters).order_by()[: cap + 1].count()
+    return min(n, cap), n <= cap
 
 
 @dataclass
@@ -69,16 +83,17 @@ class SearchResult:
     more: bool = False  # there are more matches than shown: type more to narrow
 
 
-def _token_scope(unit: Unit) -> dict[str, Any]:
-    """The name-index column that bounds a search in this unit."""
+def _token_scope(unit: Unit) -> tuple[dict[str, Any], Q]:
+    """The name-index column that bounds a search in this unit, and what else narrows it."""
     if unit.level == Level.PROVINCE:
-        return {"province_id": unit.pk}
+        return {"province_id": unit.pk}, Q()
     if unit.level == Level.COMMUNE:
-        return {"commune_id": unit.pk}
+        return {"commune_id": unit.pk}, Q()
     if unit.level in (Level.BRANCH, Level.GROUP):
         commune = Unit.objects.filter(path__in=unit.ancestor_paths, level=Level.COMMUNE).first()
-        return {"commune_id": commune.pk} if commune else {}
-    return {}
+        if commune is not None:
+            return {"commune_id": commune.pk}, scope_q(unit, "member__")
+    return {}, scope_q(unit, "member__")
 
 
 def _word_range(word: str) -> dict[str, str]:
@@ -87,12 +102,14 @@ def _word_range(word: str) -> dict[str, str]:
 
 def _number_query(q: str) -> Q | None:
     """A phone, citizen ID or card number typed in the search box."""
-    compact = "".join(q.split()).replace(".", "").replace("-", "")
+    compact = "".join(q.split())
+    for ch in ".-()":
+        compact = compact.replace(ch, "")
     if not any(c.isdigit() for c in compact):
         return None
     found = Q(card_number=compact.upper())
     digits = compact.lstrip("+")
-    if digits.isdigit():
+    if digits.isascii() and digits.isdigit():
         found |= Q(citizen_id=digits)
         try:
             found |= Q(phone=normalise_phone(compact))
@@ -105,26 +122,36 @@ def _number_query(q: str) -> Q | None:
 def search(
     unit: Unit, q: str, filters: Filters | None = None, limit: int = SEARCH_LIMIT
 ) -> SearchResult:
-    """Members whose name has a word starting with each typed word (or whose number matches)."""
-    base = member_list(unit, filters)
+    """Members whose name has a word starting with each typed word (or whose number matches).
+
+    The rarest typed word drives: its range of the name index is read in token order, each hit
+    joined to its member (scope and filters) and checked for the other words, until a page of
+    matches is found; that page is then put in name order. Capped counts pick the rarest word.
+    """
+    filters = filters or Filters()
     if (number := _number_query(q)) is not None:
-        found = list(base.filter(number)[: limit + 1])
+        found = list(member_list(unit, filters).filter(number)[: limit + 1])
         return SearchResult(found[:limit], len(found) > limit)
     typed = list(dict.fromkeys(w for w in words(q) if w))
     if not typed:
         return SearchResult()
-    scope = _token_scope(unit)
+    scope, narrower = _token_scope(unit)
     tokens = NameToken.objects.filter(**scope)
     estimates = {w: tokens.filter(**_word_range(w))[:DRIVE_CAP].count() for w in typed}
-    driver = min(typed, key=lambda w: estimates[w])
+    # The rarest word drives. Among words too common to count, the longest is the most telling,
+    # and then the last typed: people type the given name last, and it narrows more than "thi".
+    order = {w: i for i, w in enumerate(typed)}
+    driver = min(typed, key=lambda w: (estimates[w], -len(w), -order[w]))
     if estimates[driver] == 0:
         return SearchResult()
-    qs = base
-    checks = typed
-    if estimates[driver] < DRIVE_CAP:
-        qs = qs.filter(pk__in=tokens.filter(**_word_range(driver)).values("member_id"))
-        checks = [w for w in typed if w != driver]
-    for w in checks:
-        qs = qs.filter(Exists(NameToken.objects.filter(member_id=OuterRef("pk"), **_word_range(w))))
-    found = list(qs[: limit + 1])
-    return SearchResult(found[:limit], len(found) > limit)
+    hits = tokens.filter(narrower, filters.as_q("member__"), **_word_range(driver))
+    for w in typed:
+        if w != driver:
+            hits = hits.filter(
+                Exists(NameToken.objects.filter(member_id=OuterRef("member_id"), **_word_range(w)))
+            )
+    ids = list(hits.order_by("token").values_list("member_id", flat=True)[: limit + 1])
+    found = list(
+        Member.objects.filter(pk__in=ids).select_related("branch").order_by("sort_key", "id")
+    )
+    return SearchResult(found[:limit], len(ids) > limit)

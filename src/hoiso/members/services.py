@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from hoiso.accounts.models import User
 from hoiso.core import audit
 from hoiso.core.text import clean, db_sort_key, fold, normalise_phone, words
-from hoiso.members.choices import EventKind, RemovalReason, Status, TransferStatus
+from hoiso.members.choices import (
+    NOT_RECORDED,
+    EventKind,
+    Religion,
+    RemovalReason,
+    Status,
+    TransferStatus,
+)
 from hoiso.members.models import DeletionRequest, Member, MemberEvent, NameToken, Transfer
 from hoiso.members.stats import schedule_refresh
 from hoiso.units.models import Level, Unit
@@ -132,7 +139,26 @@ def find_duplicates(member: Member, *, exclude_pk: int | None = None) -> list[Me
 
 
 def _validate(member: Member) -> None:
-    member.full_clean(exclude=["province", "commune", "branch_path", "name_folded", "sort_key"])
+    """Field rules, then the two numbers that must be unique, with errors on their fields."""
+    member.full_clean(exclude=["branch_path"], validate_constraints=False)
+    others = Member.objects.exclude(pk=member.pk) if member.pk else Member.objects.all()
+    errors = {}
+    if (
+        member.card_number
+        and others.filter(province_id=member.province_id, card_number=member.card_number).exists()
+    ):
+        errors["card_number"] = _("Card number %(n)s is already used in the province.") % {
+            "n": member.card_number
+        }
+    if member.citizen_id and member.is_active:
+        holder = others.active().filter(citizen_id=member.citizen_id).select_related("commune")
+        if (other := holder.first()) is not None:
+            errors["citizen_id"] = _(
+                "This citizen ID number already belongs to an active member (in %(unit)s); "
+                "check whether she is the same person."
+            ) % {"unit": other.commune.name}
+    if errors:
+        raise ValidationError(errors)
 
 
 def member_admit(
@@ -301,17 +327,21 @@ def member_remove(
 
 
 def member_restore(
-    *, actor: Any, member: Member, on: dt.date | None = None, note: str = ""
+    *,
+    actor: Any,
+    member: Member,
+    on: dt.date | None = None,
+    note: str = "",
+    branch: Unit | None = None,
 ) -> Member:
-    """Bring a removed member back (a mistaken removal, or she has come back)."""
+    """Bring a removed member back (a mistaken removal, or she has come back), into her branch
+    or, when given, another one (her old branch may have closed meanwhile)."""
     if member.is_active:
         raise ValidationError(_("This member is already active."))
     if member.status == Status.DECEASED and not clean(note):
         raise ValidationError({"note": _("Say why a member recorded as deceased is restored.")})
-    if member.branch.is_closed:
-        raise ValidationError(
-            _("Her branch is closed: restore her, then move her, from the unit above.")
-        )
+    if branch is None and member.branch.is_closed:
+        raise ValidationError({"branch": _("Her branch has closed: choose the branch she joins.")})
     if (
         member.citizen_id
         and Member.objects.active()
@@ -323,6 +353,9 @@ def member_restore(
             _("Another active member has the same citizen ID number; check before restoring.")
         )
     with transaction.atomic():
+        if branch is not None and branch.pk != member.branch_id:
+            _place(member, branch, None)
+            _reindex(member)
         member.status = Status.ACTIVE
         member.status_since = on or timezone.localdate()
         member.removal_reason = ""
@@ -411,6 +444,8 @@ def member_erase(*, actor: Any, member: Member) -> Member:
         for field in ("citizen_id", "phone", "address", "village", "occupation", "card_number"):
             setattr(member, field, "")
         member.birth_date = None
+        # Sensitive data goes too; birth year and sex stay for anonymous counts.
+        member.ethnicity, member.religion = NOT_RECORDED, Religion.NOT_RECORDED
         member.consent_purposes, member.consent_date, member.consent_method = [], None, ""
         _normalise(member)
         if member.is_active:
@@ -421,8 +456,10 @@ def member_erase(*, actor: Any, member: Member) -> Member:
         member.save()
         if user is not None:
             user.is_active = False
-            user.phone = ""
-            user.save(update_fields=["is_active", "phone"])
+            user.phone = user.full_name = ""
+            user.username = f"erased-{user.pk}"
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "phone", "full_name", "username", "password"])
         NameToken.objects.filter(member=member).delete()
         member.events.all().update(data={})
         audit.log(actor, "member.erased", member)

@@ -17,11 +17,25 @@ from hoiso.accounts.roles import CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_MEMBERS, V
 from hoiso.core import audit
 from hoiso.core.access import Scope, gate
 from hoiso.members import selectors, services
+from hoiso.members.choices import EventKind, RemovalReason
 from hoiso.members.forms import FilterForm, MemberForm, RemoveForm, RestoreForm, TransferForm
 from hoiso.members.models import Member
 from hoiso.units.models import Level, Unit
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that a province's list does not count a million rows."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
 
 
 def member_in_scope(scope: Scope, pk: int) -> Member:
@@ -57,24 +71,45 @@ def member_list(request: HttpRequest, scope: Scope) -> HttpResponse:
         result = selectors.search(scope.unit, q, filters)
         context.update(members=result.members, more=result.more, searching=True)
     else:
-        page = Paginator(selectors.member_list(scope.unit, filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        context.update(members=page.object_list, page=page)
+        count, exact = selectors.member_count(scope.unit, filters, cap=COUNT_CAP)
+        paginator = CountedPaginator(selectors.member_list(scope.unit, filters), PAGE_SIZE, count)
+        page = paginator.get_page(request.GET.get("page"))
+        context.update(members=list(page.object_list), page=page, exact=exact)
     context["can_add"] = scope.can(CHANGE_MEMBERS) and scope.unit.level >= Level.COMMUNE
     template = "members/list.html#results" if _is_htmx(request) else "members/list.html"
     return render(request, template, context)
 
 
+def _history(member: Member) -> list[dict[str, Any]]:
+    """Her events in words: unit names rather than codes, reasons and fields by their labels."""
+    events = list(member.events.select_related("branch", "actor")[:50])
+    codes = {e.data.get(k) for e in events for k in ("to", "to_branch", "from_branch")}
+    names = dict(Unit.objects.filter(code__in=codes - {None}).values_list("code", "name"))
+    reasons = dict(RemovalReason.choices)
+    labels = {f.name: f.verbose_name for f in Member._meta.fields}
+    rows = []
+    for e in events:
+        detail = ""
+        if target := e.data.get("to_branch") or e.data.get("to"):
+            detail = "→ " + names.get(target, target)
+        elif e.kind == EventKind.REMOVED:
+            detail = str(reasons.get(e.data.get("reason", ""), ""))
+        elif e.kind == EventKind.UPDATED:
+            detail = ", ".join(str(labels.get(f, f)) for f in e.data.get("fields", []))
+        elif reason := e.data.get("reason") or e.data.get("note"):
+            detail = reason
+        rows.append({"event": e, "detail": detail})
+    return rows
+
+
 @gate(VIEW_MEMBERS)
 def member_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     member = member_in_scope(scope, pk)
-    events = member.events.select_related("branch", "actor")[:50]
     pending = member.transfers.filter(status="pending").select_related("to_unit").first()
     context = {
         "unit": scope.unit,
         "member": member,
-        "events": events,
+        "history": _history(member),
         "pending": pending,
         "can_sensitive": scope.can(VIEW_SENSITIVE),
         "can_change": scope.can(CHANGE_MEMBERS),
@@ -93,10 +128,7 @@ def member_sensitive(request: HttpRequest, scope: Scope, pk: int) -> HttpRespons
 
 def _duplicates_context(scope: Scope, matches: list[Member]) -> list[dict[str, Any]]:
     """Matches the user may see in full; the others only as 'a member of another unit'."""
-    return [
-        {"member": m, "visible": scope.unit.contains(m.branch) or _covers(scope, m)}
-        for m in matches
-    ]
+    return [{"member": m, "visible": _covers(scope, m)} for m in matches]
 
 
 def _covers(scope: Scope, member: Member) -> bool:
@@ -139,8 +171,14 @@ def member_new(request: HttpRequest, scope: Scope) -> HttpResponse:
 def member_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     member = member_in_scope(scope, pk)
     sensitive = scope.can(VIEW_SENSITIVE)
+    # The form works on its own copy: validating it writes the posted values onto its instance,
+    # and the service must still see what changed.
     form = MemberForm(
-        request.POST or None, instance=member, unit=scope.unit, sensitive=sensitive, placing=False
+        request.POST or None,
+        instance=Member.objects.get(pk=member.pk),
+        unit=scope.unit,
+        sensitive=sensitive,
+        placing=False,
     )
     if request.method == "GET" and sensitive:
         services.sensitive_viewed(actor=scope.user, member=member)
@@ -152,8 +190,6 @@ def member_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
-    # A failed save must not leave the edited values on the object shown in the page header.
-    member.refresh_from_db()
     return render(
         request, "members/form.html", {"unit": scope.unit, "form": form, "member": member}
     )
@@ -229,7 +265,7 @@ def member_remove(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @gate(MANAGE_MEMBERS)
 def member_restore(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     member = member_in_scope(scope, pk)
-    form = RestoreForm(request.POST or None)
+    form = RestoreForm(request.POST or None, unit=scope.unit, member=member)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_restore(actor=scope.user, member=member, **form.cleaned_data)
