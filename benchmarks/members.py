@@ -120,7 +120,9 @@ def measure(runs: int) -> dict[str, object]:
     rng = random.Random(5)
     province = Unit.objects.get(code="66")
     communes = list(Unit.objects.filter(parent=province, level=Level.COMMUNE))
-    ids = list(Member.objects.values_list("pk", flat=True)[:: max(1, Member.objects.count() // 5000)])
+    ids = list(
+        Member.objects.values_list("pk", flat=True)[:: max(1, Member.objects.count() // 5000)]
+    )
     sample = list(Member.objects.filter(pk__in=rng.sample(ids, min(len(ids), runs * 2))))
 
     commune_cases = []
