@@ -91,8 +91,10 @@ def build(members: int, branches: int) -> None:
         Assignment.objects.create(user=user, unit=province, role=Role.UNIT_ADMIN)
     written = populate(province, members, seed=11)
     refresh_province(province)
+    # What autovacuum would do on a live server: statistics, and on PostgreSQL the visibility
+    # map that lets index-only scans skip the table.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(
         f"built {written} members in {branches} branches in {time.perf_counter() - t0:.0f} s",
         file=sys.stderr,

@@ -31,6 +31,7 @@ from hoiso.members.choices import (
     Status,
 )
 from hoiso.members.models import Member, MemberEvent, NameToken
+from hoiso.members.services import name_words
 from hoiso.units.models import Level, Unit
 
 # Family names with their approximate share among the Kinh.
@@ -77,9 +78,10 @@ def _cumulative(weighted: tuple[tuple[str, float], ...]) -> tuple[list[str], lis
 
 
 @functools.cache
-def _keys(name: str) -> tuple[str, str, list[str]]:
-    """Folded name, sort key and search words; names repeat, so each is computed once."""
-    return fold(name), db_sort_key(name), words(name)
+def _keys(name: str) -> tuple[str, str, list[str], str]:
+    """Folded name, sort key, search words, and the words as NameToken stores them; names
+    repeat, so each is computed once."""
+    return fold(name), db_sort_key(name), words(name), name_words(name)
 
 
 EDUCATION = list(Education.values)
@@ -192,7 +194,7 @@ def generate(rng: random.Random, place: Place, book: PhoneBook, today: dt.date) 
         else Household.MODEL if poor > 0.8 else Household.ORDINARY
     )  # fmt: skip
     consent = rng.random() < 0.85
-    folded, key, _words = _keys(name)
+    folded, key, *_ = _keys(name)
     return dict(
         province_id=place.province.pk, commune_id=place.commune.pk, branch_id=place.branch.pk,
         group_id=rng.choice(place.groups) if place.groups and rng.random() < 0.85 else None,
@@ -262,7 +264,8 @@ def populate(province: Unit, total: int, *, seed: int = 7, card_prefix: str = "D
             members.write(batch)
             tokens.write(
                 {"member_id": m["id"], "token": w[:40], "commune_id": m["commune_id"],
-                 "province_id": m["province_id"]}
+                 "province_id": m["province_id"], "active": m["status"] == Status.ACTIVE,
+                 "words": _keys(m["full_name"])[3]}
                 for m in batch for w in _keys(m["full_name"])[2]
             )  # fmt: skip
             events.write(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hoiso.core.text import normalise_phone, prefix_upper_bound, words
@@ -144,12 +144,13 @@ def search(
     driver = min(typed, key=lambda w: (estimates[w], -len(w), -order[w]))
     if estimates[driver] == 0:
         return SearchResult()
-    hits = tokens.filter(narrower, filters.as_q("member__"), **_word_range(driver))
+    hits = tokens.filter(narrower, **_word_range(driver))
+    # The plain search (active members) is answered by the name index alone; other filters
+    # join each hit to its member.
+    hits = hits.filter(Q(active=True) if filters.is_default else filters.as_q("member__"))
     for w in typed:
         if w != driver:
-            hits = hits.filter(
-                Exists(NameToken.objects.filter(member_id=OuterRef("member_id"), **_word_range(w)))
-            )
+            hits = hits.filter(words__contains=" " + w)
     ids = list(hits.order_by("token").values_list("member_id", flat=True)[: limit + 1])
     found = list(
         Member.objects.filter(pk__in=ids).select_related("branch").order_by("sort_key", "id")

@@ -82,12 +82,18 @@ def _place(member: Member, branch: Unit, group: Unit | None) -> None:
     member.province = ancestors[Level.PROVINCE]
 
 
+def name_words(full_name: str) -> str:
+    """The folded words of a name as NameToken.words stores them."""
+    return " " + " ".join(words(full_name))
+
+
 def _reindex(member: Member) -> None:
     NameToken.objects.filter(member=member).delete()
+    all_words = name_words(member.full_name)
     NameToken.objects.bulk_create(
         NameToken(
-            member=member, token=w[:40], commune_id=member.commune_id,
-            province_id=member.province_id,
+            member=member, token=w[:40], words=all_words[:200], active=member.is_active,
+            commune_id=member.commune_id, province_id=member.province_id,
         )
         for w in words(member.full_name)
     )  # fmt: skip
@@ -319,6 +325,7 @@ def member_remove(
         member.status_since = on
         member.removal_reason = reason
         member.save()
+        NameToken.objects.filter(member=member).update(active=False)
         _cancel_pending(member, actor)
         _event(member, EventKind.REMOVED, actor, on, reason=reason, note=clean(note))
         audit.log(actor, "member.removed", member, data={"reason": reason})
@@ -360,6 +367,7 @@ def member_restore(
         member.status_since = on or timezone.localdate()
         member.removal_reason = ""
         member.save()
+        NameToken.objects.filter(member=member).update(active=True)
         _event(member, EventKind.RESTORED, actor, on, note=clean(note))
         audit.log(actor, "member.restored", member)
         schedule_refresh(member.province_id)
