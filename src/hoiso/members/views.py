@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -244,40 +246,42 @@ def _serves(scope: Scope, unit: Unit) -> bool:
     return any(a.unit.contains(unit) for a in scope.assignments)
 
 
+def _member_step(
+    request: HttpRequest,
+    scope: Scope,
+    member: Member,
+    form: forms.Form,
+    action: str,
+    step: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """A lifecycle step's page: its form, the service on a valid POST, then her page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            step(actor=scope.user, member=member, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, done % {"name": member})
+            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
+    context = {"unit": scope.unit, "member": member, "form": form, "action": action}
+    return render(request, "members/action.html", context)
+
+
 @gate(MANAGE_MEMBERS)
 def member_remove(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     member = member_in_scope(scope, pk)
     form = RemoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_remove(actor=scope.user, member=member, **form.cleaned_data)
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, _("%(name)s is no longer active.") % {"name": member})
-            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
-    return render(
-        request, "members/action.html",
-        {"unit": scope.unit, "member": member, "form": form, "action": "remove"},
-    )  # fmt: skip
+    done = _("%(name)s is no longer active.")
+    return _member_step(request, scope, member, form, "remove", services.member_remove, done)
 
 
 @gate(MANAGE_MEMBERS)
 def member_restore(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     member = member_in_scope(scope, pk)
     form = RestoreForm(request.POST or None, unit=scope.unit, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_restore(actor=scope.user, member=member, **form.cleaned_data)
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, _("%(name)s is active again.") % {"name": member})
-            return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
-    return render(
-        request, "members/action.html",
-        {"unit": scope.unit, "member": member, "form": form, "action": "restore"},
-    )  # fmt: skip
+    done = _("%(name)s is active again.")
+    return _member_step(request, scope, member, form, "restore", services.member_restore, done)
 
 
 @require_POST
