@@ -9,7 +9,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hoiso.core.text import normalise_phone, prefix_upper_bound, words
-from hoiso.members.models import Member, MemberStat, NameToken, scope_q
+from hoiso.members.models import (
+    DeletionRequest,
+    Member,
+    MemberStat,
+    NameToken,
+    Transfer,
+    scope_q,
+)
 from hoiso.units.models import Level, Unit
 
 SEARCH_LIMIT = 50
@@ -156,3 +163,12 @@ def search(
         Member.objects.filter(pk__in=ids).select_related("branch").order_by("sort_key", "id")
     )
     return SearchResult(found[:limit], len(ids) > limit)
+
+
+def inbox_count(unit: Unit) -> int:
+    """What waits for a unit's cadres: transfers coming in, members asking to be erased."""
+    transfers = Transfer.objects.filter(status="pending", to_path__startswith=unit.path).count()
+    erasures = DeletionRequest.objects.filter(
+        handled_at__isnull=True, member__branch_path__startswith=unit.path
+    ).count()
+    return transfers + erasures

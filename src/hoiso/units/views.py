@@ -19,6 +19,7 @@ from hoiso.accounts.roles import (
 from hoiso.core.access import Scope, gate
 from hoiso.core.text import fold, sort_key
 from hoiso.members.models import MemberStat
+from hoiso.members.selectors import inbox_count
 from hoiso.units import services
 from hoiso.units.forms import CloseForm, UnitForm
 from hoiso.units.models import Level, Unit, today
@@ -80,6 +81,7 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "can_view_members": scope.can(VIEW_MEMBERS),
         "can_manage_members": scope.can(MANAGE_MEMBERS),
         "stat": MemberStat.objects.filter(unit=scope.unit).first(),
+        "inbox": inbox_count(scope.unit) if scope.can(MANAGE_MEMBERS) else 0,
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
     }

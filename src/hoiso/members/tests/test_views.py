@@ -659,3 +659,15 @@ def test_the_cadre_erases_a_member_who_asked_and_her_login_stops(cast, member_cl
 def test_someone_who_is_not_a_member_has_no_card(cast):
     assert cast.client(cast.hoa).get("/me/").status_code == 404
     assert Client().get("/me/").status_code == 302
+
+
+def test_it_counts_what_waits_in_the_inbox_on_the_unit_page(cast):
+    from hoiso.members.services import deletion_request_create, transfer_request
+
+    coming = make_member(cast.branch_a1, "Vũ Thị Sen")
+    transfer_request(actor=cast.hoa, member=coming, to_unit=cast.commune_b)
+    deletion_request_create(member=make_member(cast.branch_b1, "Hà Thị Yến"))
+    response = cast.client(cast.thu).get(f"/u/{cast.commune_b.code}/")
+    assert response.context["inbox"] == 2
+    assert '<span class="badge">2</span>' in response.text
+    assert cast.client(cast.hoa).get(f"/u/{cast.commune_a.code}/").context["inbox"] == 0
