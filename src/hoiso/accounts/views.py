@@ -24,6 +24,11 @@ from hoiso.core.access import Scope, gate
 from hoiso.core.audit import client_ip
 
 
+def _first_unit(user: Any) -> Any:
+    first = user.assignments.select_related("unit").first()
+    return first.unit if first else None
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -41,7 +46,9 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         throttle.reset(form.cleaned_data["username"])
-        audit.log(form.get_user(), "account.logged_in", form.get_user())
+        # Recorded at her first unit, so that the unit's admins see who works there and when.
+        user = form.get_user()
+        audit.log(user, "account.logged_in", user, unit=_first_unit(user))
         return response
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
@@ -63,7 +70,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            audit.log(request.user, "account.logged_out", request.user)
+            audit.log(
+                request.user, "account.logged_out", request.user, unit=_first_unit(request.user)
+            )
         return super().post(request, *args, **kwargs)
 
 
@@ -153,7 +162,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     plain = None
     if request.method == "POST":
-        if revoke := request.POST.get("revoke"):
+        if (revoke := request.POST.get("revoke", "")).isdigit():
             token = get_object_or_404(ApiToken, pk=revoke, user=user)
             token_revoke(user=user, token=token)
             messages.success(request, _("Token revoked; programs using it can no longer connect."))

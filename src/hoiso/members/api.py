@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from hoiso.accounts.roles import VIEW_MEMBERS, VIEW_SENSITIVE
+from hoiso.core import audit
 from hoiso.core.access import resolve, scope_for
 from hoiso.members import selectors, services
 from hoiso.members.models import Member
@@ -80,10 +81,10 @@ def list_members(
     scope = resolve(request, unit, VIEW_MEMBERS)
     qs = selectors.member_list(scope.unit, _filters(status))
     count = qs.count()
-    page = max(1, page)
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    page = min(max(1, page), pages)
     results = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-    return {"count": count, "page": page, "pages": math.ceil(count / PAGE_SIZE),
-            "results": results}  # fmt: skip
+    return {"count": count, "page": page, "pages": pages, "results": results}
 
 
 @router.get("/search", response=SearchOut, summary="Search by name (no accents needed) or number")
@@ -91,7 +92,10 @@ def search_members(
     request: HttpRequest, unit: str, q: str, status: str = "active"
 ) -> dict[str, object]:
     scope = resolve(request, unit, VIEW_MEMBERS)
-    result = selectors.search(scope.unit, q, _filters(status))
+    sensitive = scope.can(VIEW_SENSITIVE)
+    result = selectors.search(scope.unit, q, _filters(status), sensitive=sensitive)
+    if result.by_citizen_id:
+        audit.log(scope.user, "members.searched_citizen_id", scope.unit)
     return {"results": result.members, "more": result.more}
 
 

@@ -110,6 +110,7 @@ class EventKind(models.TextChoices):
     RESTORED = "restored", _("Restored")
     DELETION_REQUESTED = "deletion_requested", _("Asked for her data to be deleted")
     SELF_UPDATED = "self_updated", _("Corrected her contact details")
+    ERASED = "erased", _("Personal data erased at her request")
 
 
 class TransferStatus(models.TextChoices):

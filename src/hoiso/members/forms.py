@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.core.text import normalise_phone
@@ -13,6 +14,7 @@ from hoiso.members.services import RECORD_FIELDS, SENSITIVE_FIELDS
 from hoiso.units.models import Level, Unit
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+HIDDEN_CONFLICT = _("This change conflicts with data you may not see; ask a cadre to check it.")
 
 
 class DateInput(forms.DateInput):
@@ -124,6 +126,19 @@ class MemberForm(forms.ModelForm):
             self.fields["consent_date"].required = True
             self.fields["consent_method"].required = True
 
+    def _update_errors(self, errors: ValidationError) -> None:
+        """The record's rules may name a field this user's form leaves out (the citizen ID):
+        say so without revealing it, instead of failing."""
+        if hasattr(errors, "error_dict"):
+            kept = {}
+            for name, messages in errors.error_dict.items():
+                if name == NON_FIELD_ERRORS or name in self.fields:
+                    kept[name] = messages
+                else:
+                    kept.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(HIDDEN_CONFLICT))
+            errors = ValidationError(kept)
+        super()._update_errors(errors)  # type: ignore[misc]
+
     def validate_unique(self) -> None:
         """Left to the service, which knows the province and says who holds a number."""
 
@@ -156,7 +171,7 @@ class MemberForm(forms.ModelForm):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -173,7 +188,9 @@ class FilterForm(forms.Form):
         choices=[("", _("Any")), ("smartphone", _("Has a smartphone")), ("zalo", _("Uses Zalo")),
                  ("facebook", _("Uses Facebook")), ("none", _("None of these"))],
     )  # fmt: skip
-    join_year = forms.IntegerField(label=_("Joined in"), required=False, min_value=1930)
+    join_year = forms.IntegerField(
+        label=_("Joined in"), required=False, min_value=1930, max_value=2100
+    )
     ethnicity = forms.TypedChoiceField(
         label=_("Ethnicity"),
         required=False,

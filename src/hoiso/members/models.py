@@ -100,6 +100,8 @@ class Member(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     status_since = models.DateField(_("since"), null=True, blank=True)
     removal_reason = models.CharField(_("reason"), max_length=20, blank=True)
+    # Her personal data was erased at her request: an anonymous record, never restored.
+    erased = models.BooleanField(default=False)
 
     has_smartphone = models.BooleanField(_("has a smartphone"), default=False)
     uses_zalo = models.BooleanField(_("uses Zalo"), default=False)

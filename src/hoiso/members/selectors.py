@@ -88,6 +88,7 @@ def member_count(unit: Unit, filters: Filters, cap: int) -> tuple[int, bool]:
 class SearchResult:
     members: list[Member] = field(default_factory=list)
     more: bool = False  # there are more matches than shown: type more to narrow
+    by_citizen_id: bool = False  # the query could match a citizen ID: a sensitive look-up
 
 
 def _token_scope(unit: Unit) -> tuple[dict[str, Any], Q]:
@@ -107,8 +108,9 @@ def _word_range(word: str) -> dict[str, str]:
     return {"token__gte": word, "token__lt": prefix_upper_bound(word)}
 
 
-def _number_query(q: str) -> Q | None:
-    """A phone, citizen ID or card number typed in the search box."""
+def _number_query(q: str, sensitive: bool) -> Q | None:
+    """A phone or card number typed in the search box, or a citizen ID for those who may see
+    citizen IDs."""
     compact = "".join(q.split())
     for ch in ".-()":
         compact = compact.replace(ch, "")
@@ -117,7 +119,8 @@ def _number_query(q: str) -> Q | None:
     found = Q(card_number=compact.upper())
     digits = compact.lstrip("+")
     if digits.isascii() and digits.isdigit():
-        found |= Q(citizen_id=digits)
+        if sensitive and len(digits) == 12:
+            found |= Q(citizen_id=digits)
         try:
             found |= Q(phone=normalise_phone(compact))
         except ValueError:
@@ -126,8 +129,17 @@ def _number_query(q: str) -> Q | None:
     return found
 
 
+MAX_WORDS = 6
+MAX_QUERY = 100
+
+
 def search(
-    unit: Unit, q: str, filters: Filters | None = None, limit: int = SEARCH_LIMIT
+    unit: Unit,
+    q: str,
+    filters: Filters | None = None,
+    limit: int = SEARCH_LIMIT,
+    *,
+    sensitive: bool = False,
 ) -> SearchResult:
     """Members whose name has a word starting with each typed word (or whose number matches).
 
@@ -136,10 +148,12 @@ def search(
     matches is found; that page is then put in name order. Capped counts pick the rarest word.
     """
     filters = filters or Filters()
-    if (number := _number_query(q)) is not None:
+    q = q[:MAX_QUERY]
+    if (number := _number_query(q, sensitive)) is not None:
         found = list(member_list(unit, filters).filter(number)[: limit + 1])
-        return SearchResult(found[:limit], len(found) > limit)
-    typed = list(dict.fromkeys(w for w in words(q) if w))
+        by_cid = sensitive and len("".join(c for c in q if c.isdigit())) == 12
+        return SearchResult(found[:limit], len(found) > limit, by_citizen_id=by_cid)
+    typed = list(dict.fromkeys(w for w in words(q) if w))[:MAX_WORDS]
     if not typed:
         return SearchResult()
     scope, narrower = _token_scope(unit)

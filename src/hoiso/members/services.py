@@ -156,13 +156,17 @@ def _validate(member: Member) -> None:
         errors["card_number"] = _("Card number %(n)s is already used in the province.") % {
             "n": member.card_number
         }
-    if member.citizen_id and member.is_active:
-        holder = others.active().filter(citizen_id=member.citizen_id).select_related("commune")
-        if (other := holder.first()) is not None:
-            errors["citizen_id"] = _(
-                "This citizen ID number already belongs to an active member (in %(unit)s); "
-                "check whether she is the same person."
-            ) % {"unit": other.commune.name}
+    # Unique among active members everywhere; where the holder is may be outside the cadre's
+    # scope, so the message does not say.
+    if (
+        member.citizen_id
+        and member.is_active
+        and others.active().filter(citizen_id=member.citizen_id).exists()
+    ):
+        errors["citizen_id"] = _(
+            "This citizen ID number already belongs to an active member. If she has moved "
+            "here, ask her old unit to transfer her; otherwise check the number."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -252,7 +256,9 @@ def transfer_request(*, actor: Any, member: Member, to_unit: Unit, note: str = "
 
 
 def _decide(transfer: Transfer, actor: Any, status: str, note: str = "") -> None:
-    if transfer.status != TransferStatus.PENDING:
+    # Locked and re-read: two cadres answering at once must not both succeed.
+    current = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if current.status != TransferStatus.PENDING:
         raise ValidationError(_("This transfer has already been answered."))
     transfer.status = status
     transfer.decided_by = actor
@@ -305,8 +311,11 @@ def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
 
 
 def _cancel_pending(member: Member, actor: Any) -> None:
+    """A member who moves, leaves or is erased takes her waiting transfer with her."""
     for transfer in member.transfers.filter(status=TransferStatus.PENDING):
         _decide(transfer, actor, TransferStatus.CANCELLED)
+        _event(member, EventKind.TRANSFER_CANCELLED, actor, to=transfer.to_unit.code)
+        audit.log(actor, "member.transfer_cancelled", member)
 
 
 def member_remove(
@@ -345,6 +354,8 @@ def member_restore(
     or, when given, another one (her old branch may have closed meanwhile)."""
     if member.is_active:
         raise ValidationError(_("This member is already active."))
+    if member.erased:
+        raise ValidationError(_("Her data was erased at her request; she must be admitted anew."))
     if member.status == Status.DECEASED and not clean(note):
         raise ValidationError({"note": _("Say why a member recorded as deceased is restored.")})
     if branch is None and member.branch.is_closed:
@@ -392,13 +403,18 @@ def member_account_enable(*, actor: Any, member: Member) -> tuple[User, str | No
     existing = User.objects.filter(phone=member.phone).first()
     if existing is not None and hasattr(existing, "member"):
         raise ValidationError(_("Another member already logs in with this phone number."))
+    if existing is not None and existing.assignments.exists():
+        # A staff account is never handed to a member record by someone else.
+        raise ValidationError(
+            _("This phone number belongs to a cadre's account; ask your unit's admin.")
+        )
     password = None
     with transaction.atomic():
         if existing is None:
             password = _one_time_password()
             existing = User(
-                username=f"hv{member.pk}", full_name=member.full_name, phone=member.phone,
-                must_change_password=True,
+                username=_free_username(f"hv{member.pk}"), full_name=member.full_name,
+                phone=member.phone, must_change_password=True,
             )  # fmt: skip
             existing.set_password(password)
             existing.save()
@@ -406,6 +422,14 @@ def member_account_enable(*, actor: Any, member: Member) -> tuple[User, str | No
         member.save(update_fields=["user", "updated_at"])
         audit.log(actor, "member.account_enabled", member)
     return existing, password
+
+
+def _free_username(wanted: str) -> str:
+    name, n = wanted, 1
+    while User.objects.filter(username__iexact=name).exists():
+        n += 1
+        name = f"{wanted}-{n}"
+    return name
 
 
 def _one_time_password() -> str:
@@ -448,6 +472,7 @@ def deletion_request_create(*, member: Member, note: str = "") -> DeletionReques
 def member_erase(*, actor: Any, member: Member) -> Member:
     """Erase a member's personal data, keeping an anonymous record so counts stay right."""
     with transaction.atomic():
+        _cancel_pending(member, actor)
         member.full_name = _("(erased)")
         for field in ("citizen_id", "phone", "address", "village", "occupation", "card_number"):
             setattr(member, field, "")
@@ -459,17 +484,20 @@ def member_erase(*, actor: Any, member: Member) -> Member:
         if member.is_active:
             member.status, member.removal_reason = Status.REMOVED, RemovalReason.LEFT
             member.status_since = timezone.localdate()
+        member.erased = True
         user = member.user
         member.user = None
         member.save()
-        if user is not None:
+        member.events.all().update(data={})
+        _event(member, EventKind.ERASED, actor)
+        # A cadre's own account stays hers; only a member-only login goes with the data.
+        if user is not None and not user.assignments.exists():
             user.is_active = False
             user.phone = user.full_name = ""
             user.username = f"erased-{user.pk}"
             user.set_unusable_password()
             user.save(update_fields=["is_active", "phone", "full_name", "username", "password"])
         NameToken.objects.filter(member=member).delete()
-        member.events.all().update(data={})
         audit.log(actor, "member.erased", member)
         schedule_refresh(member.province_id)
     return member

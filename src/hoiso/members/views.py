@@ -15,9 +15,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoiso.accounts.roles import CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_MEMBERS, VIEW_SENSITIVE
+from hoiso.accounts.roles import (
+    CHANGE_MEMBERS,
+    MANAGE_MEMBERS,
+    PERMISSIONS,
+    VIEW_MEMBERS,
+    VIEW_SENSITIVE,
+)
 from hoiso.core import audit
 from hoiso.core.access import Scope, gate
+from hoiso.core.forms import add_service_error
 from hoiso.members import selectors, services
 from hoiso.members.choices import EventKind, RemovalReason
 from hoiso.members.forms import FilterForm, MemberForm, RemoveForm, RestoreForm, TransferForm
@@ -70,7 +77,9 @@ def member_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
     context: dict[str, Any] = {"unit": scope.unit, "form": form, "q": q, "filtered": filtered}
     if q:
-        result = selectors.search(scope.unit, q, filters)
+        result = selectors.search(scope.unit, q, filters, sensitive=sensitive)
+        if result.by_citizen_id:
+            audit.log(scope.user, "members.searched_citizen_id", scope.unit)
         context.update(members=result.members, more=result.more, searching=True)
     else:
         count, exact = selectors.member_count(scope.unit, filters, cap=COUNT_CAP)
@@ -161,7 +170,7 @@ def member_new(request: HttpRequest, scope: Scope) -> HttpResponse:
         except services.DuplicateWarning as warning:
             duplicates = _duplicates_context(scope, warning.matches)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_service_error(form, e)
         else:
             messages.success(request, _("Admitted %(name)s.") % {"name": member.full_name})
             return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
@@ -188,7 +197,7 @@ def member_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         try:
             services.member_update(actor=scope.user, member=member, data=form.record())
         except ValidationError as e:
-            form.add_error(None, e)
+            add_service_error(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
@@ -200,9 +209,9 @@ def member_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 def _transfer_choices(scope: Scope, member: Member) -> Any:
     """Where a member can go: another branch the cadre serves (a move), or another commune of the
     province (a transfer that commune accepts). Leaving the province is a removal, 'moved away'."""
-    own = Q()
-    for a in scope.assignments:
-        own |= Q(path__startswith=a.unit.path)
+    own = Q(pk__in=[])
+    for unit in _managed(scope):
+        own |= Q(path__startswith=unit.path)
     return (
         Unit.objects.active()
         .filter(
@@ -233,7 +242,7 @@ def member_transfer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
                     % {"unit": to_unit.name},
                 )
         except ValidationError as e:
-            form.add_error(None, e)
+            add_service_error(form, e)
         else:
             return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
     return render(
@@ -242,8 +251,13 @@ def member_transfer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
     )  # fmt: skip
 
 
+def _managed(scope: Scope) -> list[Unit]:
+    """The units where the user's role lets her move members (not merely see them)."""
+    return [a.unit for a in scope.assignments if MANAGE_MEMBERS in PERMISSIONS[a.role]]
+
+
 def _serves(scope: Scope, unit: Unit) -> bool:
-    return any(a.unit.contains(unit) for a in scope.assignments)
+    return any(managed.contains(unit) for managed in _managed(scope))
 
 
 def _member_step(
@@ -260,7 +274,7 @@ def _member_step(
         try:
             step(actor=scope.user, member=member, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_service_error(form, e)
         else:
             messages.success(request, done % {"name": member})
             return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)

@@ -109,6 +109,12 @@ def unit_update(*, actor: Any, unit: Unit, name: str | None = None, **flags: boo
     return unit
 
 
+def _active_members(unit: Unit) -> int:
+    from hoiso.members.models import Member  # members builds on units, not the other way
+
+    return Member.objects.within(unit).active().count()
+
+
 def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit:
     """Close a branch or group (and its open groups) on a date; its history stays."""
     if not unit.is_cadre_managed:
@@ -121,6 +127,11 @@ def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit
                 "on": _("The closing date cannot be before the unit was created (%(date)s).")
                 % {"date": unit.valid_from.strftime("%d/%m/%Y")}
             }
+        )
+    if (n := _active_members(unit)) > 0:
+        raise ValidationError(
+            _("%(n)d active members still belong here; move them to another branch first.")
+            % {"n": n}
         )
     with transaction.atomic():
         closed = list(Unit.objects.within(unit).filter(valid_to__isnull=True))

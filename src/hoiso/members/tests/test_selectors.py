@@ -127,9 +127,14 @@ def test_it_finds_a_landline_typed_with_its_area_code_in_parentheses(cast, peopl
 
 
 def test_it_finds_a_member_by_her_citizen_id(cast, people):
-    assert search(cast.commune_a, "066185000123").members == [people.binh]
-    assert search(cast.commune_a, "066 185 000 123").members == [people.binh]
-    assert search(cast.commune_a, "066185000124").members == []
+    assert search(cast.commune_a, "066185000123", sensitive=True).members == [people.binh]
+    assert search(cast.commune_a, "066 185 000 123", sensitive=True).members == [people.binh]
+    assert search(cast.commune_a, "066185000124", sensitive=True).members == []
+    assert search(cast.commune_a, "066185000123", sensitive=True).by_citizen_id
+
+
+def test_it_does_not_look_up_citizen_ids_for_those_who_may_not_see_them(cast, people):
+    assert search(cast.commune_a, "066185000123").members == []
 
 
 def test_it_finds_a_member_by_her_card_number_in_any_case(cast, people):
@@ -140,7 +145,8 @@ def test_it_finds_a_member_by_her_card_number_in_any_case(cast, people):
 def test_it_finds_numbers_only_within_the_unit(cast, people):
     assert search(cast.commune_b, "0912345678").members == []
     assert search(cast.branch_a2, "DL0001").members == []
-    assert search(cast.province, "066185000123").members == [people.binh]
+    assert search(cast.province, "066185000123", sensitive=True).members == [people.binh]
+    assert search(cast.commune_b, "066185000123", sensitive=True).members == []
 
 
 # --- scope ----------------------------------------------------------------------------------

@@ -853,13 +853,20 @@ def test_it_creates_a_login_by_phone_that_must_change_its_password(cast):
     assert actions(member)[-1] == "member.account_enabled"
 
 
-def test_it_links_an_existing_account_with_her_phone(cast):
-    # Hoa, the commune's cadre, is also a member of a branch.
-    member = admit(cast, full_name="Trần Thị Hoa", phone=cast.hoa.phone)
-    user, password = member_account_enable(actor=cast.lan, member=member)
-    assert (user, password) == (cast.hoa, None)
-    assert Member.objects.get(pk=member.pk).user == cast.hoa
-    assert User.objects.count() == 5
+def test_it_links_an_existing_account_without_roles_that_has_her_phone(cast):
+    own = User.objects.create(username="xuan", full_name="Đỗ Thị Xuân", phone="0977000111")
+    member = admit(cast, full_name="Đỗ Thị Xuân", phone="0977 000 111")
+    user, password = member_account_enable(actor=cast.hoa, member=member)
+    assert (user, password) == (own, None)
+    assert Member.objects.get(pk=member.pk).user == own
+
+
+def test_it_never_hands_a_cadres_account_to_a_member_record(cast):
+    # Thu, of another commune, types the province admin's phone into a member's record.
+    member = admit(cast, full_name="Nguyễn Thị Lan", phone=cast.lan.phone)
+    with pytest.raises(ValidationError):
+        member_account_enable(actor=cast.hoa, member=member)
+    assert Member.objects.get(pk=member.pk).user is None
 
 
 def test_it_refuses_a_login_without_a_phone(cast):
