@@ -14,7 +14,7 @@ from typing import Any, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import permissions_of
@@ -96,18 +96,18 @@ def resolve(request: HttpRequest, unit_code: str, perm: str, *, from_above: bool
 def gate(
     perm: str, *, from_above: bool = False
 ) -> Callable[
-    [Callable[Concatenate[HttpRequest, Scope, P], HttpResponse]],
-    Callable[Concatenate[HttpRequest, str, P], HttpResponse],
+    [Callable[Concatenate[HttpRequest, Scope, P], HttpResponseBase]],
+    Callable[Concatenate[HttpRequest, str, P], HttpResponseBase],
 ]:
     """Resolve `unit_code` into a Scope and require `perm` there (or strictly above it)."""
 
     def decorator(
-        view: Callable[Concatenate[HttpRequest, Scope, P], HttpResponse],
-    ) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:
+        view: Callable[Concatenate[HttpRequest, Scope, P], HttpResponseBase],
+    ) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
         @functools.wraps(view)
         def wrapped(
             request: HttpRequest, unit_code: str, *args: P.args, **kwargs: P.kwargs
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             scope = resolve(request, unit_code, perm, from_above=from_above)

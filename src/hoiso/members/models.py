@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -347,3 +350,40 @@ class MemberStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.active}"
+
+
+class MemberExport(models.Model):
+    """A member list being (or written) to a file; only its author downloads it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    filters = models.JSONField(default=dict)
+    format = models.CharField(max_length=4, choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")])
+    sensitive = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.format} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def audit_unit(self) -> Unit:
+        return self.unit
+
+    @property
+    def ready(self) -> bool:
+        return self.finished_at is not None and not self.error
+
+    def restored_filters(self) -> dict[str, Any]:
+        """The saved filters, with the sub-unit fetched again."""
+        data = dict(self.filters)
+        if data.get("branch"):
+            data["branch"] = Unit.objects.filter(pk=data["branch"]).first()
+        return data

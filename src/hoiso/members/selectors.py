@@ -42,6 +42,14 @@ class Filters:
     digital: str = ""
     join_year: int | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        """The filters as JSON can keep them (the sub-unit by id)."""
+        return {
+            "status": self.status, "branch": self.branch.pk if self.branch else None,
+            "age": self.age, "ethnicity": self.ethnicity, "religion": self.religion,
+            "digital": self.digital, "join_year": self.join_year,
+        }  # fmt: skip
+
     @property
     def is_default(self) -> bool:
         """Only the active members, nothing else asked."""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,8 +29,9 @@ from hoiso.core.access import Scope, gate
 from hoiso.core.forms import add_service_error
 from hoiso.members import selectors, services
 from hoiso.members.choices import EventKind, RemovalReason
+from hoiso.members.export import EXPORT_DIR, export_create
 from hoiso.members.forms import FilterForm, MemberForm, RemoveForm, RestoreForm, TransferForm
-from hoiso.members.models import Member
+from hoiso.members.models import Member, MemberExport
 from hoiso.units.models import Level, Unit
 
 PAGE_SIZE = 50
@@ -87,6 +90,8 @@ def member_list(request: HttpRequest, scope: Scope) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         context.update(members=list(page.object_list), page=page, exact=exact)
     context["can_add"] = scope.can(CHANGE_MEMBERS) and scope.unit.level >= Level.COMMUNE
+    context["can_export"] = scope.can(MANAGE_MEMBERS)
+    context["can_sensitive"] = sensitive
     template = "members/list.html#results" if _is_htmx(request) else "members/list.html"
     return render(request, template, context)
 
@@ -318,3 +323,47 @@ def member_account(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("She can now log in with her existing account."))
     return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
+
+
+@require_POST
+@gate(MANAGE_MEMBERS)
+def export_new(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """Export the list as it is filtered on the page; the file is written in the background."""
+    sensitive = scope.can(VIEW_SENSITIVE)
+    form = FilterForm(request.POST, unit=scope.unit, sensitive=sensitive)
+    fmt = request.POST.get("format", "")
+    fmt = fmt if fmt in ("xlsx", "csv") else "xlsx"
+    export = export_create(
+        actor=scope.user,
+        unit=scope.unit,
+        filters=form.filters().as_dict(),
+        fmt=fmt,
+        sensitive=sensitive and request.POST.get("sensitive") == "1",
+    )
+    return redirect("members:export", unit_code=scope.unit.code, export_id=export.pk)
+
+
+def _own_export(scope: Scope, export_id: Any) -> MemberExport:
+    found = MemberExport.objects.filter(
+        pk=export_id, user=scope.user, unit__path__startswith=scope.unit.path
+    ).first()
+    if found is None:
+        raise Http404("no such export")
+    return found
+
+
+@gate(MANAGE_MEMBERS)
+def export_detail(request: HttpRequest, scope: Scope, export_id: Any) -> HttpResponse:
+    export = _own_export(scope, export_id)
+    template = "members/export.html#status" if _is_htmx(request) else "members/export.html"
+    return render(request, template, {"unit": scope.unit, "export": export})
+
+
+@gate(MANAGE_MEMBERS)
+def export_file(request: HttpRequest, scope: Scope, export_id: Any) -> HttpResponseBase:
+    export = _own_export(scope, export_id)
+    path = Path(settings.MEDIA_ROOT) / EXPORT_DIR / f"{export.pk}.{export.format}"
+    if not export.ready or not path.exists():
+        raise Http404("not ready")
+    name = f"hoi-vien-{scope.unit.code}-{export.created_at:%Y%m%d-%H%M}.{export.format}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
