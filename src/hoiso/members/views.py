@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -365,5 +366,6 @@ def export_file(request: HttpRequest, scope: Scope, export_id: Any) -> HttpRespo
     path = Path(settings.MEDIA_ROOT) / EXPORT_DIR / f"{export.pk}.{export.format}"
     if not export.ready or not path.exists():
         raise Http404("not ready")
-    name = f"hoi-vien-{scope.unit.code}-{export.created_at:%Y%m%d-%H%M}.{export.format}"
+    made = timezone.localtime(export.created_at)
+    name = f"hoi-vien-{scope.unit.code}-{made:%Y%m%d-%H%M}.{export.format}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
