@@ -16,8 +16,8 @@ from hoiso.core.models import AuditEvent
 from hoiso.members.choices import Religion, RemovalReason
 from hoiso.members.models import Member
 from hoiso.members.services import member_remove
+from hoiso.members.tests.conftest import CID
 
-CID = "066185000123"
 SENSITIVE = ("ethnicity", "religion", "citizen_id")
 
 
@@ -26,19 +26,6 @@ def api(user, path: str, token: str | None = None, **params):
         token = token_create(user=user, name="test")[1]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return Client().get(f"/api/v1/{path}", params, headers=headers)
-
-
-@pytest.fixture
-def binh(cast) -> Member:
-    return make_member(
-        cast.branch_a1,
-        "Nguyễn Thị Bình",
-        citizen_id=CID,
-        ethnicity=12,
-        religion=Religion.PROTESTANTISM,
-        phone="0987654321",
-        card_number="DL0001",
-    )
 
 
 @pytest.fixture

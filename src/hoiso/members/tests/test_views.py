@@ -17,8 +17,7 @@ from hoiso.core.models import AuditEvent
 from hoiso.members.choices import Religion, Status, TransferStatus
 from hoiso.members.models import DeletionRequest, Member, Transfer
 from hoiso.members.services import member_account_enable, member_remove, transfer_request
-
-CID = "066185000123"
+from hoiso.members.tests.conftest import CID
 
 
 def url(unit, tail: str = "") -> str:
@@ -56,19 +55,6 @@ def field_block(html: str, name: str) -> str:
         if f'name="{name}"' in block:
             return block
     raise AssertionError(f"no field {name}")
-
-
-@pytest.fixture
-def binh(cast) -> Member:
-    return make_member(
-        cast.branch_a1,
-        "Nguyễn Thị Bình",
-        citizen_id=CID,
-        ethnicity=12,
-        religion=Religion.PROTESTANTISM,
-        phone="0987654321",
-        card_number="DL0001",
-    )
 
 
 # --- the list -------------------------------------------------------------------------------
