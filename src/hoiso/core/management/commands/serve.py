@@ -9,6 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from hoiso.demo.management.commands.seed_demo import login_help
+from hoiso.demo.services import demo_is_loaded
+
 
 class Command(BaseCommand):
     help = "Run gunicorn (the web server) and the task worker together."
@@ -18,23 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
 
     def handle(self, *args: Any, bind: str, workers: int, **options: Any) -> None:
-        web = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "hoiso.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "120",
-        ]
+        web = [sys.executable, "-m", "gunicorn", "hoiso.wsgi:application", "--bind", bind]
+        web += ["--workers", str(workers), "--timeout", "120"]
+        if os.environ.get("ACCESS_LOG"):
+            web += ["--access-logfile", "-"]
         worker = [sys.executable, "-m", "hoiso", "db_worker", "--interval", "1"]
         procs = [subprocess.Popen(web), subprocess.Popen(worker)]
-        self.stdout.write(f"Hội Số đang chạy tại http://{bind}/ (Ctrl-C để dừng / to stop)")
+        time.sleep(1.5)  # let gunicorn's start-up lines pass, so that these stay in view
+        self.stdout.write(f"\nHội Số đang chạy tại http://{bind}/ (Ctrl-C để dừng / to stop)")
+        if demo_is_loaded():
+            self.stdout.write(login_help())
 
         def stop(*_: Any) -> None:
             for p in procs:
