@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -137,6 +138,21 @@ def _number_query(q: str, sensitive: bool) -> Q | None:
     return found
 
 
+def _estimates(tokens: QuerySet[NameToken], typed: list[str]) -> dict[str, int]:
+    """How many names have a word starting with each typed word, counted up to DRIVE_CAP, all in
+    one round trip to the database."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, w in enumerate(typed):
+        sql, p = tokens.filter(**_word_range(w)).values("id")[:DRIVE_CAP].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS w{i})")
+        params.extend(p)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(typed, row, strict=True))
+
+
 MAX_WORDS = 6
 MAX_QUERY = 100
 
@@ -166,7 +182,7 @@ def search(
         return SearchResult()
     scope, narrower = _token_scope(unit)
     tokens = NameToken.objects.filter(**scope)
-    estimates = {w: tokens.filter(**_word_range(w))[:DRIVE_CAP].count() for w in typed}
+    estimates = _estimates(tokens, typed)
     # The rarest word drives. Among words too common to count, the longest is the most telling,
     # and then the last typed: people type the given name last, and it narrows more than "thi".
     order = {w: i for i, w in enumerate(typed)}
@@ -180,11 +196,12 @@ def search(
     for w in typed:
         if w != driver:
             hits = hits.filter(words__contains=" " + w)
-    ids = list(hits.order_by("token").values_list("member_id", flat=True)[: limit + 1])
+    # The page of hits and their members in one query; then the page is put in name order.
+    page = hits.order_by("token").values("member_id")[: limit + 1]
     found = list(
-        Member.objects.filter(pk__in=ids).select_related("branch").order_by("sort_key", "id")
+        Member.objects.filter(pk__in=page).select_related("branch").order_by("sort_key", "id")
     )
-    return SearchResult(found[:limit], len(ids) > limit)
+    return SearchResult(found[:limit], len(found) > limit)
 
 
 def inbox_count(unit: Unit) -> int:
