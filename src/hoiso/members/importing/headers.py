@@ -1,0 +1,149 @@
+"""Finding the header row of a field spreadsheet and what each column holds.
+
+Field lists carry title rows above the header, headers merged across two rows ("Năm sinh" over
+"Nam" | "Nữ"), a row of column numbers under the header, and totals and signatures at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hoiso.core.text import fold
+
+# What each column may be called, folded (no diacritics, lower case, single spaces).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "number": ("stt", "tt", "so tt", "so thu tu"),
+    "full_name": ("ho va ten", "ho ten", "ho, ten", "ho va ten hoi vien", "ten hoi vien",
+                  "ho ten hoi vien", "ho va ten (khai sinh)"),
+    "birth_date": ("ngay sinh", "ngay thang nam sinh", "ngay, thang, nam sinh", "nam sinh",
+                   "sinh ngay", "ngay/thang/nam sinh"),
+    "sex": ("gioi tinh", "gioi"),
+    "citizen_id": ("so cccd", "cccd", "cccd/cmnd", "cmnd/cccd", "so cmnd", "cmnd",
+                   "so dinh danh", "so dinh danh ca nhan", "can cuoc cong dan", "so can cuoc",
+                   "so cccd/cmnd", "so cmnd/cccd"),
+    "phone": ("sdt", "so dien thoai", "dien thoai", "so dt", "dt", "dien thoai lien he",
+              "so dien thoai lien he"),
+    "ethnicity": ("dan toc",),
+    "religion": ("ton giao",),
+    "address": ("dia chi", "noi o", "noi o hien nay", "cho o hien nay", "thuong tru",
+                "dia chi thuong tru", "que quan"),
+    "village": ("thon", "thon/buon", "thon, buon", "thon, buon, khu pho", "khu pho",
+                "to dan pho", "thon (buon, khu pho)", "thon/to dan pho"),
+    "branch": ("chi hoi", "ten chi hoi", "sinh hoat tai chi hoi"),
+    "join_date": ("ngay vao hoi", "ngay ket nap", "nam vao hoi", "ngay vao hoi lhpn"),
+    "card_number": ("so the", "so the hoi vien", "ma the", "so the hv"),
+    "education": ("trinh do hoc van", "hoc van", "trinh do van hoa", "van hoa"),
+    "occupation": ("nghe nghiep", "nghe nghiep hien nay"),
+    "party_member": ("dang vien", "la dang vien"),
+}  # fmt: skip
+_LOOKUP = {variant: name for name, variants in SYNONYMS.items() for variant in variants}
+_NUMBER_CELL = re.compile(r"^\(?\d{1,2}\)?$")
+# Totals and signature blocks under the list: "Tổng cộng", "Người lập biểu", "T/M Ban Chấp hành".
+_END_WORDS = ("tong cong", "tong so", "tong:", "cong:", "nguoi lap", "xac nhan", "ngay ", "tm.",
+              "tm ", "t/m", "ky ten", "ky, ghi ro", "ghi chu", "chu tich", "pho chu tich",
+              "truong ban", "can bo lap")  # fmt: skip
+
+
+def field_of(header: Any) -> str | None:
+    """The record field a header names, or None."""
+    text = fold(str(header or "")).rstrip(":").strip()
+    text = re.sub(r"\s*\(\s*\d+\s*\)$", "", text)  # "Họ và tên (2)"
+    return _LOOKUP.get(text)
+
+
+@dataclass
+class Layout:
+    """Where the data starts and which column holds what (column index → field)."""
+
+    header_row: int
+    first_data_row: int
+    columns: dict[int, str] = field(default_factory=dict)
+    # Columns whose header says the person's sex ("Năm sinh" split into "Nam" | "Nữ").
+    male_birth_column: int | None = None
+
+    def column_of(self, name: str) -> int | None:
+        return next((col for col, f in self.columns.items() if f == name), None)
+
+
+def _cells(row: Sequence[Any]) -> list[str]:
+    return [fold(str(c)) if c not in (None, "") else "" for c in row]
+
+
+def _filled(row: Sequence[Any]) -> list[str]:
+    """Merged cells arrive as one value and blanks: carry a header over the blanks to its right."""
+    out, last = [], ""
+    for cell in _cells(row):
+        last = cell or last
+        out.append(last)
+    return out
+
+
+def find_layout(rows: Sequence[Sequence[Any]], scan: int = 25) -> Layout | None:
+    """The header is the row (of the first `scan`) that names the most known columns."""
+    best: tuple[int, int] | None = None
+    for i, row in enumerate(rows[:scan]):
+        score = sum(1 for cell in row if field_of(cell))
+        if score >= 2 and (best is None or score > best[1]):
+            best = (i, score)
+    if best is None:
+        return None
+    index = best[0]
+    layout = Layout(header_row=index, first_data_row=index + 1)
+    parents = _filled(rows[index])
+    below = _cells(rows[index + 1]) if index + 1 < len(rows) else []
+    for col, cell in enumerate(rows[index]):
+        if name := field_of(cell):
+            layout.columns[col] = name
+    # A second header row: "Nam" / "Nữ" under a merged "Năm sinh", or named columns under a
+    # merged group heading.
+    sub = [field_of(c) for c in (rows[index + 1] if index + 1 < len(rows) else [])]
+    if below and any(below) and not _is_numbering(below):
+        for col, text in enumerate(below):
+            parent = field_of(parents[col]) if col < len(parents) else None
+            if text in ("nu", "nam") and parent == "birth_date":
+                layout.columns[col] = "birth_date"
+                if text == "nam":
+                    layout.male_birth_column = col
+            elif sub[col] and col not in layout.columns:
+                layout.columns[col] = sub[col]  # type: ignore[assignment]
+        layout.first_data_row += 1
+    # The row of column numbers (1, 2, 3… or (1), (2)…) under the header.
+    if layout.first_data_row < len(rows) and _is_numbering(_cells(rows[layout.first_data_row])):
+        layout.first_data_row += 1
+    return layout
+
+
+def _is_numbering(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and all(_NUMBER_CELL.match(c) for c in filled)
+
+
+def data_rows(rows: Sequence[Sequence[Any]], layout: Layout) -> Iterator[tuple[int, Sequence[Any]]]:
+    """(spreadsheet row number, cells) of each member row; totals, signatures and blank rows at
+    the end are left out."""
+    name_col = layout.column_of("full_name")
+    for i in range(layout.first_data_row, len(rows)):
+        row = rows[i]
+        cells = _cells(row)
+        if not any(cells):
+            continue
+        first = next((c for c in cells if c), "")
+        name = fold(str(_cell(row, name_col) or "")) if name_col is not None else ""
+        if name.startswith(_END_WORDS) or (first.startswith(_END_WORDS) and not name):
+            continue
+        if name_col is not None and not _cell(row, name_col) and not _has_other_data(row, layout):
+            continue
+        yield i + 1, row
+
+
+def _cell(row: Sequence[Any], col: int) -> Any:
+    return row[col] if col < len(row) and row[col] not in (None, "") else None
+
+
+def _has_other_data(row: Sequence[Any], layout: Layout) -> bool:
+    return any(
+        _cell(row, col) is not None for col, name in layout.columns.items() if name != "number"
+    )

@@ -1,0 +1,204 @@
+"""Cell values as they come from the field's spreadsheets, into what the member record holds.
+
+Every parser takes whatever a spreadsheet reader returns (str, int, float, date, datetime, bool,
+None) and returns a `Parsed`: a value, or an error in words a cadre can act on. None raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from hoiso.core.text import clean, fold, normalise_phone
+from hoiso.members.choices import ETHNIC_GROUPS, FOREIGN, Religion
+
+# Excel counts days from 30 December 1899 (with its 1900 leap-year quirk folded in).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any = None
+    error: str = ""
+    # For a date known only by its year.
+    year_only: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return clean(str(cell))
+
+
+def parse_date(cell: Any, *, today: dt.date | None = None) -> Parsed:
+    """Excel dates, `05/03/1985`, `5-3-1985`, `1985-03-05`, or a year alone."""
+    today = today or dt.date.today()
+    if cell is None or cell == "":
+        return Parsed()
+    if isinstance(cell, dt.datetime):
+        cell = cell.date()
+    if isinstance(cell, dt.date):
+        return _in_range(cell, today)
+    if isinstance(cell, bool):
+        return Parsed(error=_("“%(v)s” is not a date; write it as dd/mm/yyyy.") % {"v": cell})
+    if isinstance(cell, int | float):
+        if isinstance(cell, float) and not math.isfinite(cell):
+            return Parsed(error=_("“%(v)s” is not a date; write it as dd/mm/yyyy.") % {"v": cell})
+        number = int(cell)
+        if 1900 <= number <= today.year:
+            return Parsed(value=number, year_only=True)
+        if 1 <= number <= 80_000:  # a date cell read as its serial number
+            return _in_range(EXCEL_EPOCH + dt.timedelta(days=number), today)
+        return Parsed(error=_("“%(v)s” is not a date; write it as dd/mm/yyyy.") % {"v": cell})
+    text = _text(cell)
+    if m := _YEAR.match(text):
+        year = int(m.group(1))
+        if year > today.year:
+            return Parsed(error=_("The year %(y)d is in the future.") % {"y": year})
+        return Parsed(value=year, year_only=True)
+    if m := _ISO.match(text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _DATE.match(text):
+        day, month, year = (int(g) for g in m.groups())
+        if year < 100:  # two-digit years: 85 → 1985, 05 → 2005
+            year += 2000 if year <= today.year % 100 else 1900
+    else:
+        return Parsed(error=_("“%(v)s” is not a date; write it as dd/mm/yyyy.") % {"v": text})
+    try:
+        return _in_range(dt.date(year, month, day), today)
+    except ValueError:
+        return Parsed(
+            error=_("“%(v)s” is not a real date (day %(d)d, month %(m)d); check it.")
+            % {"v": text, "d": day, "m": month}
+        )
+
+
+def _in_range(value: dt.date, today: dt.date) -> Parsed:
+    if value > today:
+        return Parsed(error=_("The date %(d)s is in the future.") % {"d": f"{value:%d/%m/%Y}"})
+    if value.year < 1900:
+        return Parsed(error=_("The date %(d)s is too old; check it.") % {"d": f"{value:%d/%m/%Y}"})
+    return Parsed(value=value)
+
+
+def parse_phone(cell: Any) -> Parsed:
+    """Phones with spaces, dots, +84, or the leading zero lost to a number cell."""
+    text = _text(cell)
+    if not text:
+        return Parsed(value="")
+    try:
+        return Parsed(value=normalise_phone(text))
+    except ValueError:
+        return Parsed(
+            error=_("“%(v)s” is not a phone number: 10 digits starting with 0.") % {"v": text}
+        )
+
+
+def parse_citizen_id(cell: Any) -> Parsed:
+    """A 12-digit CCCD, typed as a number (lost zeros) or with spaces. The old 9-digit CMND is
+    not a citizen ID number: it is refused with a message saying so."""
+    text = "".join(_text(cell).replace(".", "").replace("-", "").split())
+    if not text:
+        return Parsed(value="")
+    if not (text.isascii() and text.isdigit()):
+        return Parsed(error=_("“%(v)s” has characters other than digits.") % {"v": text})
+    if len(text) in (10, 11):  # a number cell dropped the leading zeros of 0xx…
+        text = text.zfill(12)
+    if len(text) == 9:
+        return Parsed(
+            error=_("%(v)s is an old 9-digit identity card (CMND); enter her 12-digit citizen ID "
+                    "(CCCD), or leave the cell empty.") % {"v": text}
+        )  # fmt: skip
+    if len(text) != 12:
+        return Parsed(
+            error=_("The citizen ID number must have 12 digits (it has %(n)d).") % {"n": len(text)}
+        )
+    return Parsed(value=text)
+
+
+def parse_name(cell: Any) -> Parsed:
+    """Names in capitals, with doubled spaces, in decomposed Unicode: cleaned, in title case."""
+    text = _text(cell)
+    if not text:
+        return Parsed(error=_("The full name is empty."))
+    if any(ch.isdigit() for ch in text):
+        return Parsed(error=_("“%(v)s” has digits in it; is it a name?") % {"v": text})
+    if text.isupper() or text.islower():
+        # "NGUYỄN THỊ BÌNH" → "Nguyễn Thị Bình"; "h'mai niê" → "H'Mai Niê".
+        text = " ".join(_title(word) for word in text.split(" "))
+    return Parsed(value=text)
+
+
+def _title(word: str) -> str:
+    parts = word.split("'")
+    return "'".join(p[:1].upper() + p[1:].lower() for p in parts)
+
+
+# Ethnic groups by their folded names and the usual other spellings.
+_ETHNIC_ALIASES = {
+    "kinh": 1, "viet": 1, "ede": 12, "e de": 12, "e-de": 12, "rade": 12, "mnong": 20,
+    "m'nong": 20, "jrai": 10, "gia-rai": 10, "gia lai": 10, "hmong": 8, "h'mong": 8, "mong": 8,
+    "meo": 8, "thai": 3, "tay": 2, "nung": 7, "dao": 9, "hoa": 4, "khome": 5, "khmer": 5,
+    "ba-na": 13, "bahnar": 13, "xo-dang": 14, "co-ho": 16, "k'ho": 16, "cham": 17,
+    "nuoc ngoai": FOREIGN, "ngoai quoc": FOREIGN,
+}  # fmt: skip
+
+
+def _ethnic_key(text: str) -> str:
+    return fold(text).replace("dan toc", "").replace("  ", " ").strip()
+
+
+_ETHNIC_BY_NAME = {_ethnic_key(name): i for i, name in enumerate(ETHNIC_GROUPS, start=1)}
+_ETHNIC_BY_NAME.update({_ethnic_key(k): v for k, v in _ETHNIC_ALIASES.items()})
+
+
+def parse_ethnicity(cell: Any) -> Parsed:
+    text = _text(cell)
+    if not text:
+        return Parsed(value=None)
+    key = _ethnic_key(text)
+    found = (
+        _ETHNIC_BY_NAME.get(key)
+        or _ETHNIC_BY_NAME.get(key.replace("-", " "))
+        or (_ETHNIC_BY_NAME.get(key.replace(" ", "")) if " " in key else None)
+    )
+    if found is None:
+        return Parsed(
+            error=_("“%(v)s” is not one of the 54 ethnic groups; check the spelling.") % {"v": text}
+        )
+    return Parsed(value=found)
+
+
+_RELIGIONS = {
+    "khong": Religion.NONE, "": Religion.NOT_RECORDED, "phat giao": Religion.BUDDHISM,
+    "phat": Religion.BUDDHISM, "dao phat": Religion.BUDDHISM, "cong giao": Religion.CATHOLICISM,
+    "thien chua": Religion.CATHOLICISM, "thien chua giao": Religion.CATHOLICISM,
+    "tin lanh": Religion.PROTESTANTISM, "dao tin lanh": Religion.PROTESTANTISM,
+    "cao dai": Religion.CAO_DAI, "hoa hao": Religion.HOA_HAO,
+    "phat giao hoa hao": Religion.HOA_HAO, "hoi giao": Religion.ISLAM, "islam": Religion.ISLAM,
+    "ba la mon": Religion.BRAHMANISM, "ba-la-mon": Religion.BRAHMANISM,
+    "khac": Religion.OTHER,
+}  # fmt: skip
+
+
+def parse_religion(cell: Any) -> Parsed:
+    text = _text(cell)
+    key = fold(text).replace("dao ", "", 1) if fold(text).startswith("dao ") else fold(text)
+    found = _RELIGIONS.get(fold(text), _RELIGIONS.get(key))
+    if found is None:
+        return Parsed(error=_("“%(v)s” is not a religion the list knows; check it.") % {"v": text})
+    return Parsed(value=int(found))
