@@ -33,6 +33,12 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def first_unit(self) -> Any:
+        """Her first unit, where what she does to her own account is shown in the audit log."""
+        first = self.assignments.select_related("unit").first()
+        return first.unit if first else None
+
 
 class Assignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
@@ -73,3 +79,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def audit_unit(self) -> Any:
+        return self.user.first_unit

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,13 +23,13 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         token = ApiToken.objects.create(
             user=user, name=name.strip()[:100] or "API", prefix=plain[:8], key_hash=_hash(plain)
         )
-        audit.log(user, "account.token_created", token, unit=_first_unit(user))
+        audit.log(user, "account.token_created", token)
     return token, plain
 
 
 def token_revoke(*, user: User, token: ApiToken) -> None:
     with transaction.atomic():
-        audit.log(user, "account.token_revoked", token, unit=_first_unit(user))
+        audit.log(user, "account.token_revoked", token)
         token.delete()
 
 
@@ -43,8 +42,3 @@ def user_for_token(plain: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-def _first_unit(user: User) -> Any:
-    first = user.assignments.select_related("unit").first()
-    return first.unit if first else None

@@ -24,11 +24,6 @@ from hoiso.core.access import Scope, gate
 from hoiso.core.audit import client_ip
 
 
-def _first_unit(user: Any) -> Any:
-    first = user.assignments.select_related("unit").first()
-    return first.unit if first else None
-
-
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -46,9 +41,8 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         throttle.reset(form.cleaned_data["username"])
-        # Recorded at her first unit, so that the unit's admins see who works there and when.
         user = form.get_user()
-        audit.log(user, "account.logged_in", user, unit=_first_unit(user))
+        audit.log(user, "account.logged_in", user, unit=user.first_unit)
         return response
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
@@ -71,7 +65,7 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             audit.log(
-                request.user, "account.logged_out", request.user, unit=_first_unit(request.user)
+                request.user, "account.logged_out", request.user, unit=request.user.first_unit
             )
         return super().post(request, *args, **kwargs)
 

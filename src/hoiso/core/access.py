@@ -72,6 +72,11 @@ def assignments_of(request: HttpRequest) -> list[Assignment]:
     return cached
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """The request comes from htmx and wants a fragment of the page."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def scope_for(request: HttpRequest, unit: Unit) -> Scope:
     """The user's scope at `unit`, or 404 when no assignment covers it."""
     covering = [a for a in assignments_of(request) if unit.path.startswith(a.unit.path)]

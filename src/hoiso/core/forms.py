@@ -1,21 +1,26 @@
-"""Putting a service's ValidationError on a form without losing it or crashing."""
+"""Putting a ValidationError on a form without losing it or crashing."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+HIDDEN_CONFLICT = _("This change conflicts with data you may not see; ask a cadre to check it.")
+
+
+def shown_errors(form: forms.BaseForm, error: ValidationError) -> ValidationError:
+    """The error as this form can show it: an error on a field the user's form leaves out (a
+    sensitive one) becomes a general message that does not reveal it."""
+    if not hasattr(error, "error_dict"):
+        return error
+    kept: dict[str, list[ValidationError]] = {}
+    for name, errors in error.error_dict.items():
+        if name == NON_FIELD_ERRORS or name in form.fields:
+            kept.setdefault(name, []).extend(errors)
+        else:
+            kept.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(HIDDEN_CONFLICT))
+    return ValidationError(kept)
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Errors on the form's fields go beside them; an error on a field this user's form does not
-    show (a sensitive one) becomes a general message that does not reveal it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        if field == NON_FIELD_ERRORS or field in form.fields:
-            form.add_error(None if field == NON_FIELD_ERRORS else field, errors)
-        else:
-            form.add_error(
-                None,
-                _("This change conflicts with data you may not see; ask a cadre to check it."),
-            )
+    """A service's error beside the fields it names, or at the top of the form."""
+    form.add_error(None, shown_errors(form, error))

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.core.forms import shown_errors
 from hoiso.core.text import normalise_phone
 from hoiso.members.choices import ETHNICITY_CHOICES, ConsentPurpose, Religion, RemovalReason
 from hoiso.members.models import Member
@@ -14,7 +15,6 @@ from hoiso.members.services import RECORD_FIELDS, SENSITIVE_FIELDS
 from hoiso.units.models import Level, Unit
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
-HIDDEN_CONFLICT = _("This change conflicts with data you may not see; ask a cadre to check it.")
 
 
 class DateInput(forms.DateInput):
@@ -129,15 +129,7 @@ class MemberForm(forms.ModelForm):
     def _update_errors(self, errors: ValidationError) -> None:
         """The record's rules may name a field this user's form leaves out (the citizen ID):
         say so without revealing it, instead of failing."""
-        if hasattr(errors, "error_dict"):
-            kept = {}
-            for name, messages in errors.error_dict.items():
-                if name == NON_FIELD_ERRORS or name in self.fields:
-                    kept[name] = messages
-                else:
-                    kept.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(HIDDEN_CONFLICT))
-            errors = ValidationError(kept)
-        super()._update_errors(errors)  # type: ignore[misc]
+        super()._update_errors(shown_errors(self, errors))  # type: ignore[misc]
 
     def validate_unique(self) -> None:
         """Left to the service, which knows the province and says who holds a number."""

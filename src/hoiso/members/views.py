@@ -26,7 +26,7 @@ from hoiso.accounts.roles import (
     VIEW_SENSITIVE,
 )
 from hoiso.core import audit
-from hoiso.core.access import Scope, gate
+from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.forms import add_service_error
 from hoiso.members import selectors, services
 from hoiso.members.choices import EventKind, RemovalReason
@@ -64,10 +64,6 @@ def member_in_scope(scope: Scope, pk: int) -> Member:
     return member
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 @gate(VIEW_MEMBERS)
 def member_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     sensitive = scope.can(VIEW_SENSITIVE)
@@ -93,7 +89,7 @@ def member_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     context["can_add"] = scope.can(CHANGE_MEMBERS) and scope.unit.level >= Level.COMMUNE
     context["can_export"] = scope.can(MANAGE_MEMBERS)
     context["can_sensitive"] = sensitive
-    template = "members/list.html#results" if _is_htmx(request) else "members/list.html"
+    template = "members/list.html#results" if is_htmx(request) else "members/list.html"
     return render(request, template, context)
 
 
@@ -356,7 +352,7 @@ def _own_export(scope: Scope, export_id: Any) -> MemberExport:
 @gate(MANAGE_MEMBERS)
 def export_detail(request: HttpRequest, scope: Scope, export_id: Any) -> HttpResponse:
     export = _own_export(scope, export_id)
-    template = "members/export.html#status" if _is_htmx(request) else "members/export.html"
+    template = "members/export.html#status" if is_htmx(request) else "members/export.html"
     return render(request, template, {"unit": scope.unit, "export": export})
 
 

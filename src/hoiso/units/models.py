@@ -84,10 +84,6 @@ class Unit(models.Model):
         return self.name
 
     @property
-    def depth(self) -> int:
-        return len(self.path) // (SEGMENT_WIDTH + 1)
-
-    @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this unit, read off the path."""
         return [int(seg) for seg in self.path.split(".") if seg]

@@ -16,7 +16,7 @@ from hoiso.accounts.roles import (
     VIEW_MEMBERS,
     VIEW_UNIT,
 )
-from hoiso.core.access import Scope, gate
+from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.text import fold, sort_key
 from hoiso.members.models import MemberStat
 from hoiso.members.selectors import inbox_count
@@ -85,7 +85,7 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
     }
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "units/home.html#children", context)
     return render(request, "units/home.html", context)
 
