@@ -32,9 +32,15 @@ test: $(VENV)/.dev-installed
 	$(PY) -m hoiso makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest
 
-# Refresh translations after changing strings (needs GNU gettext).
+# Refresh translations after changing strings (needs GNU gettext). An app with its own
+# locale/ folder keeps its own catalogue; the project's catalogue holds everything else.
+APP_CATALOGUES := $(patsubst src/hoiso/%/locale,%,$(wildcard src/hoiso/*/locale))
 messages: $(VENV)/.dev-installed
-	cd src/hoiso && ../../$(PY) -m hoiso makemessages -l vi --no-obsolete --ignore 'tests/*'
+	cd src/hoiso && ../../$(PY) -m hoiso makemessages -l vi --no-obsolete --ignore 'tests/*' \
+		$(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*')
+	for app in $(APP_CATALOGUES); do \
+		(cd src/hoiso/$$app && ../../../$(PY) -m hoiso makemessages -l vi --no-obsolete --ignore 'tests/*') || exit 1; \
+	done
 	cd src/hoiso && ../../$(PY) -m hoiso compilemessages -l vi
 
 clean:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-LC_MESSAGES = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES"
-PO = LC_MESSAGES / "django.po"
-MO = LC_MESSAGES / "django.mo"
+SRC = Path(__file__).resolve().parents[2]
+# The project's catalogue, and those of apps that keep their own (app/locale/vi/LC_MESSAGES).
+CATALOGUES = sorted(SRC.glob("**/locale/vi/LC_MESSAGES/django.po"))
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")\s*$")
@@ -83,11 +83,22 @@ def parse_po(text: str) -> list[Entry]:
     return entries
 
 
+@pytest.fixture(
+    scope="module", params=CATALOGUES, ids=[str(p.relative_to(SRC)) for p in CATALOGUES]
+)
+def po(request: pytest.FixtureRequest) -> Path:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def entries() -> list[Entry]:
-    parsed = parse_po(PO.read_text(encoding="utf-8"))
-    assert len(parsed) > 1, "django.po holds no messages"
+def entries(po: Path) -> list[Entry]:
+    parsed = parse_po(po.read_text(encoding="utf-8"))
+    assert len(parsed) > 1, f"{po} holds no messages"
     return parsed
+
+
+def test_it_finds_the_project_catalogue():
+    assert SRC / "locale" / "vi" / "LC_MESSAGES" / "django.po" in CATALOGUES
 
 
 def _messages(entries: list[Entry]) -> list[Entry]:
@@ -158,8 +169,8 @@ class _Missing(gettext.NullTranslations):
         return message
 
 
-def test_it_ships_a_compiled_catalogue_that_matches_the_po(entries):
-    with MO.open("rb") as f:
+def test_it_ships_a_compiled_catalogue_that_matches_the_po(po, entries):
+    with po.with_suffix(".mo").open("rb") as f:
         catalogue = gettext.GNUTranslations(f)
     missing = _Missing()
     catalogue.add_fallback(missing)
