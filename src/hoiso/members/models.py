@@ -28,7 +28,7 @@ from hoiso.members.choices import (
     Status,
     TransferStatus,
 )
-from hoiso.members.validators import validate_birth, validate_citizen_id
+from hoiso.members.rules import record_errors
 from hoiso.units.models import Level, Unit
 
 # Which member column answers "members of this unit" for a unit of each level.
@@ -175,28 +175,11 @@ class Member(models.Model):
         def add(field: str, message: str) -> None:
             errors.setdefault(field, []).append(ValidationError(message))
 
-        try:
-            validate_birth(self.birth_date, self.birth_year, today)
-        except ValidationError as e:
-            for field, messages in e.message_dict.items():
-                for m in messages:
-                    add(field, m)
-        year = self.year_of_birth
-        if self.kind == Kind.REGULAR and self.sex != Sex.FEMALE:
-            add("sex", gettext_now("Regular members are women; a man can be an honorary member."))
-        at = self.join_date or today
-        if self.kind == Kind.REGULAR and year and at.year - year < 18:
-            add(
-                "birth_date",
-                gettext_now("A regular member must be at least 18 years old when she joins."),
-            )
-        if self.join_date and self.join_date > today:
-            add("join_date", gettext_now("The date of joining is in the future."))
-        if self.citizen_id:
-            try:
-                validate_citizen_id(self.citizen_id, birth_year=year, sex=self.sex)
-            except ValidationError as e:
-                add("citizen_id", e.messages[0])
+        for field, message in record_errors(
+            kind=self.kind, sex=self.sex, birth_date=self.birth_date, birth_year=self.birth_year,
+            join_date=self.join_date, citizen_id=self.citizen_id, today=today,
+        ):  # fmt: skip
+            add(field, message)
         if self.phone:
             try:
                 normalise_phone(self.phone)
@@ -387,3 +370,72 @@ class MemberExport(models.Model):
         if data.get("branch"):
             data["branch"] = Unit.objects.filter(pk=data["branch"]).first()
         return data
+
+
+class ImportStatus(models.TextChoices):
+    ANALYSING = "analysing", _("Reading the file")
+    PREVIEW = "preview", _("Waiting for your check")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MemberImport(models.Model):
+    """A member list uploaded by a cadre: read and checked in the background, shown to her, then
+    written at once when she confirms. Only its author sees it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    # The language the cadre worked in: messages written by the worker use it.
+    language = models.CharField(max_length=8, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus, default=ImportStatus.ANALYSING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The cadre's decisions: header key → field; branch/place names → unit; rows to add anyway.
+    headers = models.JSONField(default=dict, blank=True)
+    branch_choices = models.JSONField(default=dict, blank=True)
+    place_choices = models.JSONField(default=dict, blank=True)
+    default_branch = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    add_duplicates = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def audit_unit(self) -> Unit:
+        return self.unit
+
+
+class ImportMemory(models.Model):
+    """What a unit's cadres told the import once and need not tell it again: that a column header
+    means a field, or that a branch name in their files means one of their branches."""
+
+    class Kind(models.TextChoices):
+        HEADER = "header"
+        BRANCH = "branch"
+        PLACE = "place"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind)
+    key = models.CharField(max_length=200)
+    value = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "key"], name="import_memory_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.key} → {self.value}"

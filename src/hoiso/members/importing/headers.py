@@ -38,6 +38,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "education": ("trinh do hoc van", "hoc van", "trinh do van hoa", "van hoa"),
     "occupation": ("nghe nghiep", "nghe nghiep hien nay"),
     "party_member": ("dang vien", "la dang vien"),
+    "commune": ("xa", "xa/phuong", "phuong/xa", "xa, phuong", "xa, phuong, thi tran",
+                "xa/phuong/thi tran", "xa (phuong)", "phuong, xa"),
+    "district": ("huyen", "quan/huyen", "huyen/quan", "huyen, thi xa", "huyen/thi xa",
+                 "huyen, thi xa, thanh pho"),
 }  # fmt: skip
 _LOOKUP = {variant: name for name, variants in SYNONYMS.items() for variant in variants}
 _NUMBER_CELL = re.compile(r"^\(?\d{1,2}\)?$")
@@ -47,10 +51,18 @@ _END_WORDS = ("tong cong", "tong so", "tong:", "cong:", "nguoi lap", "xac nhan",
               "truong ban", "can bo lap")  # fmt: skip
 
 
-def field_of(header: Any) -> str | None:
-    """The record field a header names, or None."""
+def header_key(header: Any) -> str:
+    """A header as headers are compared and remembered: folded, without "(2)" or ":"."""
     text = fold(str(header or "")).rstrip(":").strip()
-    text = re.sub(r"\s*\(\s*\d+\s*\)$", "", text)  # "Họ và tên (2)"
+    return re.sub(r"\s*\(\s*\d+\s*\)$", "", text)  # "Họ và tên (2)"
+
+
+def field_of(header: Any, known: dict[str, str] | None = None) -> str | None:
+    """The record field a header names, or None. `known` holds a unit's own corrections
+    (header key → field, "" for a column to leave out)."""
+    text = header_key(header)
+    if known and text in known:
+        return known[text] or None
     return _LOOKUP.get(text)
 
 
@@ -63,6 +75,8 @@ class Layout:
     columns: dict[int, str] = field(default_factory=dict)
     # Columns whose header says the person's sex ("Năm sinh" split into "Nam" | "Nữ").
     male_birth_column: int | None = None
+    # The header text of each column, as the file writes it.
+    headers: dict[int, str] = field(default_factory=dict)
 
     def column_of(self, name: str) -> int | None:
         return next((col for col, f in self.columns.items() if f == name), None)
@@ -81,11 +95,13 @@ def _filled(row: Sequence[Any]) -> list[str]:
     return out
 
 
-def find_layout(rows: Sequence[Sequence[Any]], scan: int = 25) -> Layout | None:
+def find_layout(
+    rows: Sequence[Sequence[Any]], scan: int = 25, known: dict[str, str] | None = None
+) -> Layout | None:
     """The header is the row (of the first `scan`) that names the most known columns."""
     best: tuple[int, int] | None = None
     for i, row in enumerate(rows[:scan]):
-        score = sum(1 for cell in row if field_of(cell))
+        score = sum(1 for cell in row if field_of(cell, known))
         if score >= 2 and (best is None or score > best[1]):
             best = (i, score)
     if best is None:
@@ -94,12 +110,15 @@ def find_layout(rows: Sequence[Sequence[Any]], scan: int = 25) -> Layout | None:
     layout = Layout(header_row=index, first_data_row=index + 1)
     parents = _filled(rows[index])
     below = _cells(rows[index + 1]) if index + 1 < len(rows) else []
+    layout.headers = {
+        col: str(cell) for col, cell in enumerate(rows[index]) if cell not in (None, "")
+    }
     for col, cell in enumerate(rows[index]):
-        if name := field_of(cell):
+        if name := field_of(cell, known):
             layout.columns[col] = name
     # A second header row: "Nam" / "Nữ" under a merged "Năm sinh", or named columns under a
     # merged group heading.
-    sub = [field_of(c) for c in (rows[index + 1] if index + 1 < len(rows) else [])]
+    sub = [field_of(c, known) for c in (rows[index + 1] if index + 1 < len(rows) else [])]
     if below and any(below) and not _is_numbering(below):
         for col, text in enumerate(below):
             parent = field_of(parents[col]) if col < len(parents) else None
@@ -109,6 +128,7 @@ def find_layout(rows: Sequence[Sequence[Any]], scan: int = 25) -> Layout | None:
                     layout.male_birth_column = col
             elif sub[col] and col not in layout.columns:
                 layout.columns[col] = sub[col]  # type: ignore[assignment]
+                layout.headers[col] = str(rows[index + 1][col])
         layout.first_data_row += 1
     # The row of column numbers (1, 2, 3… or (1), (2)…) under the header.
     if layout.first_data_row < len(rows) and _is_numbering(_cells(rows[layout.first_data_row])):

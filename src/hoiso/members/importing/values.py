@@ -202,3 +202,71 @@ def parse_religion(cell: Any) -> Parsed:
     if found is None:
         return Parsed(error=_("“%(v)s” is not a religion the list knows; check it.") % {"v": text})
     return Parsed(value=int(found))
+
+
+def parse_text(cell: Any, limit: int) -> Parsed:
+    text = _text(cell)
+    if len(text) > limit:
+        return Parsed(
+            error=_("“%(v)s…” is too long: at most %(n)d characters.")
+            % {"v": text[:20], "n": limit}
+        )
+    return Parsed(value=text)
+
+
+_FEMALE = {"nu", "n", "f", "female", "ba", "phu nu", "x"}
+_MALE = {"nam", "m", "male", "ong"}
+
+
+def parse_sex(cell: Any) -> Parsed:
+    text = fold(_text(cell))
+    if not text:
+        return Parsed(value=None)
+    if text in _FEMALE:
+        return Parsed(value="F")
+    if text in _MALE:
+        return Parsed(value="M")
+    return Parsed(error=_("“%(v)s” is not a sex; write Nữ or Nam.") % {"v": _text(cell)})
+
+
+_YES = {"x", "co", "1", "yes", "true", "dang vien", "dv", "v", "✓", "c"}
+_NO = {"", "0", "khong", "no", "false", "k", "-"}
+
+
+def parse_yes_no(cell: Any) -> Parsed:
+    if isinstance(cell, bool):
+        return Parsed(value=cell)
+    text = fold(_text(cell))
+    if text in _YES:
+        return Parsed(value=True)
+    if text in _NO:
+        return Parsed(value=False)
+    return Parsed(error=_("“%(v)s” is neither yes nor no; write x for yes.") % {"v": _text(cell)})
+
+
+# Education as lists write it: a level, or "9/12", "12/12" (grades of the general school).
+_EDUCATION = {
+    "khong": 0, "mu chu": 0, "chua di hoc": 0, "tieu hoc": 1, "cap 1": 1, "cap i": 1,
+    "thcs": 2, "trung hoc co so": 2, "cap 2": 2, "cap ii": 2, "thpt": 3,
+    "trung hoc pho thong": 3, "cap 3": 3, "cap iii": 3, "trung cap": 4, "so cap": 4,
+    "nghe": 4, "hoc nghe": 4, "trung cap nghe": 4, "cao dang": 5, "dai hoc": 6, "cu nhan": 6,
+    "thac si": 7, "tien si": 7, "sau dai hoc": 7,
+}  # fmt: skip
+
+
+def parse_education(cell: Any) -> Parsed:
+    text = fold(_text(cell))
+    if not text:
+        return Parsed(value=None)
+    if m := re.match(r"^(\d{1,2})\s*/\s*(10|12)$", text):
+        grade, system = int(m.group(1)), int(m.group(2))
+        if grade == 0:
+            return Parsed(value=0)
+        top = 5 if system == 12 else 4
+        return Parsed(value=1 if grade <= top else 2 if grade <= system - 3 else 3)
+    if text in _EDUCATION:
+        return Parsed(value=_EDUCATION[text])
+    return Parsed(
+        error=_("“%(v)s” is not an education level; write e.g. 9/12, 12/12, Trung cấp, Đại học.")
+        % {"v": _text(cell)}
+    )
