@@ -1,12 +1,20 @@
 from django.urls import path
 
-from hoiso.members import inbox, me, views
+from hoiso.members import imports, inbox, me, views
 
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("new/", views.member_new, name="new"),
     path("inbox/", inbox.inbox, name="inbox"),
+    path("import/", imports.import_new, name="import_new"),
+    path("import/template/", imports.import_template, name="import_template"),
+    path("imports/<uuid:import_id>/", imports.import_detail, name="import"),
+    path("imports/<uuid:import_id>/decide/", imports.import_decide, name="import_decide"),
+    path("imports/<uuid:import_id>/file/", imports.import_replace, name="import_replace"),
+    path("imports/<uuid:import_id>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("imports/<uuid:import_id>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("imports/<uuid:import_id>/errors/", imports.import_errors, name="import_errors"),
     path("export/", views.export_new, name="export_new"),
     path("exports/<uuid:export_id>/", views.export_detail, name="export"),
     path("exports/<uuid:export_id>/file/", views.export_file, name="export_file"),

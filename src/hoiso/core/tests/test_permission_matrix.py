@@ -18,7 +18,7 @@ from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
 from hoiso.accounts.tokens import token_create
 from hoiso.conftest import Cast, make_member, make_user
-from hoiso.members.models import MemberExport
+from hoiso.members.models import MemberExport, MemberImport
 from hoiso.members.services import deletion_request_create, transfer_request
 from hoiso.units.models import Unit
 
@@ -116,6 +116,13 @@ def _export(cast: Cast, place: str, user: Any = None) -> dict:
     return {"export_id": export.pk}
 
 
+def _import(cast: Cast, place: str, user: Any = None) -> dict:
+    """An import into the target unit by the requesting user (anyone's, for the anonymous)."""
+    author = user if user is not None and user.is_authenticated else cast.hoa
+    imp = MemberImport.objects.create(user=author, unit=_target(cast, place), filename="ds.xlsx")
+    return {"import_id": imp.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
     "healthz": Entry(unscoped=True, inside={a: 200 for a in ACTORS}),
@@ -146,6 +153,15 @@ MATRIX: dict[str, Entry] = {
     "members:remove": Entry(inside=_cadres(), kwargs=_member),
     "members:restore": Entry(inside=_cadres(), kwargs=_member),
     "members:account": Entry(method="post", inside=_cadres(302), kwargs=_member),
+    "members:import_new": Entry(inside=_branch_head_too()),
+    "members:import_template": Entry(inside=_branch_head_too()),
+    "members:import": Entry(inside=_branch_head_too(), kwargs=_import),
+    "members:import_decide": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),
+    "members:import_replace": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),
+    "members:import_confirm": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),
+    "members:import_cancel": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),
+    # No rows with errors yet: the workbook answers 404 even to the import's author.
+    "members:import_errors": Entry(inside=_branch_head_too(404), kwargs=_import),
     "members:export_new": Entry(method="post", inside=_cadres(302)),
     "members:export": Entry(inside=_cadres(), kwargs=_export),
     # Not written yet (no worker ran): the file answers 404 even to its author.

@@ -104,13 +104,29 @@ def _check_cancel(imp_id: Any) -> None:
         raise Cancelled
 
 
-def setup_for(imp: MemberImport) -> Setup:
-    """The unit's remembered answers, then this import's own."""
+def _memory(unit: Any) -> dict[str, dict[str, str]]:
     memory: dict[str, dict[str, str]] = {k: {} for k in ImportMemory.Kind.values}
-    for kind, key, value in ImportMemory.objects.filter(unit=imp.unit).values_list(
+    for kind, key, value in ImportMemory.objects.filter(unit=unit).values_list(
         "kind", "key", "value"
     ):
         memory[kind][key] = value
+    return memory
+
+
+def remembered_setup(unit: Any) -> Setup:
+    """What the unit's cadres have told earlier imports."""
+    memory = _memory(unit)
+    return Setup(
+        unit=unit,
+        known_headers=memory["header"],
+        branch_choices={k: int(v) for k, v in memory["branch"].items() if v.isdigit()},
+        place_choices={k: v for k, v in memory["place"].items() if v},
+    )
+
+
+def setup_for(imp: MemberImport) -> Setup:
+    """The unit's remembered answers, then this import's own."""
+    memory = _memory(imp.unit)
     headers = {**memory["header"], **imp.headers}
     branches = {k: int(v) for k, v in {**memory["branch"], **imp.branch_choices}.items() if v}
     places = {k: v for k, v in {**memory["place"], **imp.place_choices}.items() if v}
@@ -155,6 +171,9 @@ def _finish(imp: MemberImport, status: str, **fields: Any) -> None:
         setattr(imp, name, value)
     imp.save()
     cache.delete(CANCEL_KEY.format(imp.pk))
+    if status in (ImportStatus.DONE, ImportStatus.CANCELLED):
+        # The uploaded list is personal data: not kept once it has served.
+        source_path(imp).unlink(missing_ok=True)
 
 
 @task()
@@ -360,3 +379,89 @@ def _update(
 
 
 __all__ = ["DUPLICATE", "ERROR", "analyse_import", "commit_import", "write"]
+
+
+# --- What the views and the command call -------------------------------------------------------
+
+
+def import_start(
+    *,
+    actor: Any,
+    unit: Any,
+    filename: str,
+    chunks: Any,
+    default_branch: Any = None,
+    language: str = "",
+) -> MemberImport:
+    """Keep the uploaded file and read it in the background."""
+    from hoiso.members.importing.reader import EXTENSIONS, MAX_BYTES
+
+    name = Path(filename).name[:200]
+    if Path(name).suffix.lower() not in EXTENSIONS:
+        raise UnreadableFile(
+            _("Hội Số reads .xlsx, .xls, .ods and .csv files; “%(name)s” is none of these.")
+            % {"name": name}
+        )
+    imp = MemberImport.objects.create(
+        user=actor, unit=unit, filename=name, default_branch=default_branch, language=language
+    )
+    _store(imp, chunks, MAX_BYTES)
+    audit.log(actor, "members.import_started", imp, data={"file": name})
+    transaction.on_commit(lambda: analyse_import.enqueue(str(imp.pk)))
+    return imp
+
+
+def _store(imp: MemberImport, chunks: Any, limit: int) -> None:
+    size = 0
+    with source_path(imp).open("wb") as out:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise UnreadableFile(
+                    _("The file is larger than %(mb)d MB; split it into several files.")
+                    % {"mb": limit // (1024 * 1024)}
+                )
+            out.write(chunk)
+
+
+def import_replace_file(*, imp: MemberImport, filename: str, chunks: Any) -> None:
+    """A corrected file for the same import: the cadre's decisions so far are kept."""
+    from hoiso.members.importing.reader import EXTENSIONS, MAX_BYTES
+
+    name = Path(filename).name[:200]
+    if Path(name).suffix.lower() not in EXTENSIONS:
+        raise UnreadableFile(
+            _("Hội Số reads .xlsx, .xls, .ods and .csv files; “%(name)s” is none of these.")
+            % {"name": name}
+        )
+    source_path(imp).unlink(missing_ok=True)
+    imp.filename = name
+    _store(imp, chunks, MAX_BYTES)
+    import_reanalyse(imp=imp)
+
+
+def import_reanalyse(*, imp: MemberImport) -> None:
+    imp.status, imp.error, imp.finished_at = ImportStatus.ANALYSING, "", None
+    imp.save()
+    cache.delete(CANCEL_KEY.format(imp.pk))
+    report(imp.pk, "reading", 0, 1)
+    transaction.on_commit(lambda: analyse_import.enqueue(str(imp.pk)))
+
+
+def import_confirm(*, imp: MemberImport) -> None:
+    """Write a previewed import (or one whose writing was interrupted) in the background."""
+    imp.status = ImportStatus.WRITING
+    imp.save()
+    cache.delete(CANCEL_KEY.format(imp.pk))
+    report(imp.pk, "checking", 0, 1)
+    transaction.on_commit(lambda: commit_import.enqueue(str(imp.pk)))
+
+
+def import_cancel(*, imp: MemberImport) -> None:
+    """Stop a running step (it rolls back), or discard an import waiting in preview."""
+    if imp.status in (ImportStatus.ANALYSING, ImportStatus.WRITING):
+        request_cancel(imp)
+        if progress_of(imp)["stale"]:  # no worker is running it any more
+            _finish(imp, ImportStatus.CANCELLED)
+    elif imp.status in (ImportStatus.PREVIEW, ImportStatus.FAILED):
+        _finish(imp, ImportStatus.CANCELLED)

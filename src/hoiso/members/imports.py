@@ -1,0 +1,233 @@
+"""Import pages: upload, the preview the cadre checks and corrects, confirm, progress, summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hoiso.accounts.roles import CHANGE_MEMBERS
+from hoiso.core.access import Scope, gate, is_htmx
+from hoiso.members.importing import jobs
+from hoiso.members.importing.reader import UnreadableFile
+from hoiso.members.importing.template import template_response
+from hoiso.members.models import ImportStatus, MemberImport
+from hoiso.units.models import Level, Unit
+
+# What a column may hold, for the cadre correcting the mapping.
+FIELD_CHOICES = [
+    ("", gettext_lazy("— leave out —")),
+    ("number", gettext_lazy("Row number")),
+    ("full_name", gettext_lazy("Full name")),
+    ("birth_date", gettext_lazy("Date or year of birth")),
+    ("sex", gettext_lazy("Sex")),
+    ("citizen_id", gettext_lazy("Citizen ID")),
+    ("phone", gettext_lazy("Phone")),
+    ("ethnicity", gettext_lazy("Ethnicity")),
+    ("religion", gettext_lazy("Religion")),
+    ("branch", gettext_lazy("Branch")),
+    ("village", gettext_lazy("Village")),
+    ("address", gettext_lazy("Address")),
+    ("commune", gettext_lazy("Commune (xã/phường)")),
+    ("district", gettext_lazy("District (before 2025)")),
+    ("join_date", gettext_lazy("Joined")),
+    ("card_number", gettext_lazy("Card number")),
+    ("education", gettext_lazy("Education")),
+    ("occupation", gettext_lazy("Occupation")),
+    ("party_member", gettext_lazy("Party member")),
+]
+_FIELDS = {value for value, _label in FIELD_CHOICES}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Member list"),
+        help_text=gettext_lazy("Excel (.xlsx, .xls), LibreOffice (.ods) or .csv, up to 50 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.xlsm,.ods,.csv"}),
+    )
+    default_branch = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=gettext_lazy("Branch for rows that name none"),
+        empty_label=gettext_lazy("— the file says, row by row —"),
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if unit.level in (Level.BRANCH, Level.GROUP):
+            del self.fields["default_branch"]
+        else:
+            field = self.fields["default_branch"]
+            field.queryset = (  # type: ignore[attr-defined]
+                Unit.objects.within(unit).active().filter(level=Level.BRANCH).order_by("name")
+            )
+
+
+def _own(scope: Scope, import_id: Any) -> MemberImport:
+    found = (
+        MemberImport.objects.select_related("unit", "default_branch")
+        .filter(pk=import_id, user=scope.user, unit__path__startswith=scope.unit.path)
+        .first()
+    )
+    if found is None:
+        raise Http404("no such import")
+    return found
+
+
+@gate(CHANGE_MEMBERS)
+def import_new(request: HttpRequest, scope: Scope) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, unit=scope.unit)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imp = jobs.import_start(
+                actor=scope.user, unit=scope.unit, filename=upload.name, chunks=upload.chunks(),
+                default_branch=form.cleaned_data.get("default_branch"),
+                language=get_language() or "",
+            )  # fmt: skip
+        except UnreadableFile as e:
+            form.add_error("file", str(e))
+        else:
+            return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
+    recent = MemberImport.objects.filter(user=scope.user, unit=scope.unit)[:10]
+    return render(
+        request, "members/import_new.html", {"unit": scope.unit, "form": form, "recent": recent}
+    )
+
+
+@gate(CHANGE_MEMBERS)
+def import_template(request: HttpRequest, scope: Scope) -> HttpResponse:
+    return template_response(scope.unit)
+
+
+@gate(CHANGE_MEMBERS)
+def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
+    imp = _own(scope, import_id)
+    running = imp.status in (ImportStatus.ANALYSING, ImportStatus.WRITING)
+    if is_htmx(request) and not running:
+        # The step has ended: show the whole page (the preview or the summary).
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    context: dict[str, Any] = {"unit": scope.unit, "imp": imp, "progress": jobs.progress_of(imp)}
+    if imp.status == ImportStatus.PREVIEW:
+        preview = jobs.load_preview(imp)
+        show = request.GET.get("show", "problems")
+        rows = preview.get("rows", [])
+        wanted = {
+            "problems": ("error", "duplicate"),
+            "updates": ("update",),
+            "new": ("new",),
+        }.get(show, ("error", "duplicate"))
+        page = Paginator([r for r in rows if r["status"] in wanted], 50).get_page(
+            request.GET.get("page")
+        )
+        columns = []
+        labels = dict(FIELD_CHOICES)
+        for sheet in preview.get("sheets", []):
+            for col, header in sorted(sheet["headers"].items(), key=lambda c: int(c[0])):
+                field = sheet["columns"].get(col, "")
+                columns.append({"sheet": sheet["name"], "header": header, "field": field,
+                                "key": _header_key(header), "label": labels.get(field, "")})  # fmt: skip
+        context.update(
+            preview=preview, page=page, show=show, columns=columns, field_choices=FIELD_CHOICES,
+            sheet_count=len(preview.get("sheets", [])),
+        )  # fmt: skip
+    template = "members/import.html#status" if is_htmx(request) else "members/import.html"
+    return render(request, template, context)
+
+
+def _header_key(header: str) -> str:
+    from hoiso.members.importing.headers import header_key
+
+    return header_key(header)
+
+
+@require_POST
+@gate(CHANGE_MEMBERS)
+def import_decide(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
+    """The cadre's corrections: what columns hold, which branch or commune a name means, and which
+    possible duplicates to add anyway. The file is then checked again."""
+    imp = _own(scope, import_id)
+    stale = imp.status == ImportStatus.ANALYSING and jobs.progress_of(imp)["stale"]
+    if imp.status != ImportStatus.PREVIEW and not stale:
+        return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
+    preview = jobs.load_preview(imp)
+    branch_ids = set(
+        Unit.objects.within(scope.unit)
+        .active()
+        .filter(level=Level.BRANCH)
+        .values_list("pk", flat=True)
+    )
+    headers, branches, places = dict(imp.headers), dict(imp.branch_choices), dict(imp.place_choices)
+    for name, value in request.POST.dict().items():
+        kind, _sep, key = name.partition(":")
+        if kind == "header" and value in _FIELDS:
+            headers[key] = value
+        elif kind == "branch" and key in preview.get("unknown_branches", {}):
+            if value.isdigit() and int(value) in branch_ids:
+                branches[key] = int(value)
+        elif kind == "place" and key in preview.get("ambiguous_places", {}):
+            allowed = {code for code, _name in preview["ambiguous_places"][key][1]}
+            if value in allowed:
+                places[key] = value
+    refs = {r["ref"] for r in preview.get("rows", []) if r["status"] == "duplicate"}
+    added = set(imp.add_duplicates) - refs | {
+        ref for ref in request.POST.getlist("add") if ref in refs
+    }
+    if "add_all" in request.POST:
+        added |= refs
+    imp.headers, imp.branch_choices, imp.place_choices = headers, branches, places
+    imp.add_duplicates = sorted(added)
+    jobs.import_reanalyse(imp=imp)
+    return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
+
+
+@require_POST
+@gate(CHANGE_MEMBERS)
+def import_replace(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
+    imp = _own(scope, import_id)
+    upload = request.FILES.get("file")
+    if imp.status not in (ImportStatus.PREVIEW, ImportStatus.FAILED) or upload is None:
+        messages.error(request, _("Choose the corrected file to upload."))
+    else:
+        try:
+            jobs.import_replace_file(imp=imp, filename=upload.name or "", chunks=upload.chunks())
+        except UnreadableFile as e:
+            messages.error(request, str(e))
+    return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
+
+
+@require_POST
+@gate(CHANGE_MEMBERS)
+def import_confirm(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
+    imp = _own(scope, import_id)
+    stale = imp.status == ImportStatus.WRITING and jobs.progress_of(imp)["stale"]
+    if imp.status == ImportStatus.PREVIEW or stale:
+        jobs.import_confirm(imp=imp)
+    return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
+
+
+@require_POST
+@gate(CHANGE_MEMBERS)
+def import_cancel(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
+    imp = _own(scope, import_id)
+    jobs.import_cancel(imp=imp)
+    return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
+
+
+@gate(CHANGE_MEMBERS)
+def import_errors(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponseBase:
+    imp = _own(scope, import_id)
+    path = jobs.errors_path(imp)
+    if not path.exists() or not imp.summary.get("error"):
+        raise Http404("no errors")
+    stem = imp.filename.rsplit(".", 1)[0]
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{stem}-loi.xlsx")

@@ -1,0 +1,86 @@
+"""`python -m hoiso import_members FILE --unit CODE [--dry-run]`: the same import as the web page,
+for a province's IT staff. Prints the preview summary; writes the rows with errors to
+FILE-loi.xlsx beside the file; without --dry-run writes the rest in one transaction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from hoiso.core import audit
+from hoiso.members.importing import errors_book
+from hoiso.members.importing.jobs import remembered_setup, write
+from hoiso.members.importing.plan import analyse
+from hoiso.members.importing.reader import UnreadableFile, read
+from hoiso.units.models import Level, Unit
+
+
+class Command(BaseCommand):
+    help = "Import a member list (.xlsx, .xls, .ods, .csv) into a unit."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--unit", required=True, help="the unit's code, e.g. 24373")
+        parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args: Any, file: Path, unit: str, dry_run: bool, **options: Any) -> None:
+        target = Unit.objects.filter(code=unit).first()
+        if target is None:
+            raise CommandError(f"Không có đơn vị mã {unit} / no unit with code {unit}")
+        if target.level not in (Level.PROVINCE, Level.COMMUNE, Level.BRANCH):
+            raise CommandError(
+                "Chọn một tỉnh, xã hoặc chi hội / choose a province, commune or branch"
+            )
+        if not file.exists():
+            raise CommandError(f"Không thấy tệp / no such file: {file}")
+        try:
+            sheets = read(file)
+        except UnreadableFile as e:
+            raise CommandError(str(e)) from None
+        plan = analyse(sheets, remembered_setup(target))
+        summary = plan.summary()
+        errors_file = file.with_name(f"{file.stem}-loi.xlsx")
+        if summary["error"]:
+            errors_book.write(plan, errors_file)
+        written: dict[str, int] = {"added": 0, "updated": 0}
+        if not dry_run:
+            with transaction.atomic():
+                written = write(plan, actor=None)
+                audit.log(None, "members.imported", target, data={"file": file.name, **written})
+        if options["json"]:
+            self.stdout.write(json.dumps({**summary, **written, "dry_run": dry_run}))
+            return
+        self.stdout.write(
+            f"{file.name} → {target.name} ({target.code})\n"
+            f"  dòng / rows:                 {summary['rows']}\n"
+            f"  mới / new:                   {summary['new']}\n"
+            f"  cập nhật / updated:          {summary['update']}\n"
+            f"  không đổi / unchanged:       {summary['unchanged']}\n"
+            f"  có thể trùng / duplicates:   {summary['duplicate']}\n"
+            f"  lỗi / errors:                {summary['error']}"
+        )
+        if plan.skipped_sheets:
+            self.stdout.write("  bỏ qua trang / sheets skipped: " + ", ".join(plan.skipped_sheets))
+        to_choose: list[tuple[str, list[Any]]] = [
+            *plan.unknown_branches.values(),
+            *plan.ambiguous_places.values(),
+        ]
+        for text, choices in to_choose:
+            names = ", ".join(str(choice[1]) for choice in choices[:8])
+            self.stdout.write(
+                f"  cần chọn trên trang web / choose on the web page: {text} → {names}"
+            )
+        if summary["error"]:
+            self.stdout.write(f"  các dòng lỗi / rows with errors: {errors_file}")
+        if dry_run:
+            self.stdout.write("Chạy thử: chưa ghi gì / dry run: nothing written.")
+        else:
+            self.stdout.write(
+                f"Đã ghi / written: {written['added']} mới / added, "
+                f"{written['updated']} cập nhật / updated."
+            )
