@@ -18,6 +18,8 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "assignment.created": _("Gave a role"),
     "assignment.revoked": _("Removed a role"),
     "demo.loaded": _("Loaded the demo data"),
+    "members.import_started": _("Uploaded a member list"),
+    "members.imported": _("Imported members"),
     "unit.closed": _("Closed a unit"),
     "unit.created": _("Added a unit"),
     "unit.updated": _("Changed a unit"),

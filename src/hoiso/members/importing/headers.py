@@ -124,6 +124,16 @@ def find_layout(
             parent = field_of(parents[col]) if col < len(parents) else None
             if text in ("nu", "nam") and parent == "birth_date":
                 layout.columns[col] = "birth_date"
+                # "Năm sinh (Nữ)": the merged heading names the column only once.
+                heading = next(
+                    (
+                        str(rows[index][c])
+                        for c in range(col, -1, -1)
+                        if rows[index][c] not in (None, "")
+                    ),
+                    "",
+                )
+                layout.headers[col] = f"{heading} ({rows[index + 1][col]})".strip()
                 if text == "nam":
                     layout.male_birth_column = col
             elif sub[col] and col not in layout.columns:

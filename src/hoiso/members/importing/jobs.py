@@ -25,7 +25,7 @@ from django_tasks import task
 
 from hoiso.core import audit
 from hoiso.core.bulk import Writer, reserve_ids
-from hoiso.members.choices import EventKind, Status
+from hoiso.members.choices import NOT_RECORDED, EventKind, Religion, Status
 from hoiso.members.importing import errors_book
 from hoiso.members.importing.plan import (
     DUPLICATE,
@@ -60,7 +60,7 @@ PREVIEW_ROWS = 200
 
 
 def folder(imp: MemberImport) -> Path:
-    path = settings.VAR_DIR / "imports" / str(imp.pk)
+    path = Path(settings.MEDIA_ROOT) / "imports" / str(imp.pk)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -304,6 +304,8 @@ def write(
             path, commune_id = paths[r.branch_id]
             folded, key, name_words, stored_words = name_keys(r.name)
             rows.append({
+                # A list that does not say her ethnicity or religion records none, not a guess.
+                "ethnicity": NOT_RECORDED, "religion": Religion.NOT_RECORDED,
                 **{k: r.values[k] for k in UPDATABLE if k in r.values},
                 "id": pk, "kind": r.values["kind"], "sex": r.values["sex"],
                 "name_folded": folded, "sort_key": key, "province_id": places.province.pk,

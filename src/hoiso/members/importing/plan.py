@@ -153,12 +153,30 @@ class Places:
         self.branch_commune = {pk: c for c, pks in by_commune.items() for pk, _n in pks}
         self.indexes = {c: BranchIndex(pks) for c, pks in by_commune.items()}
         self.index = province_index(self.province.code)
+        self._communes_seen: dict[tuple[str, str, str], PlaceMatch | None] = {}
+        self._branches_seen: dict[tuple[int, str], int | None] = {}
         # Every commune of the province by code, to name the one a row's address points at.
         self.commune_names = dict(
             Unit.objects.filter(parent=self.province, level=Level.COMMUNE).values_list(
                 "code", "name"
             )
         )
+
+    def commune_of(self, address: str, commune: str, district: str) -> PlaceMatch | None:
+        """find_commune, once per distinct address: a list repeats its villages."""
+        key = (address, commune, district)
+        if key not in self._communes_seen:
+            self._communes_seen[key] = find_commune(
+                self.index, address=address, commune=commune, district=district
+            )
+        return self._communes_seen[key]
+
+    def find_branch(self, commune_id: int, name: str) -> int | None:
+        key = (commune_id, name)
+        if key not in self._branches_seen:
+            index = self.indexes.get(commune_id)
+            self._branches_seen[key] = index.find(name) if index else None
+        return self._branches_seen[key]
 
     def unit_paths_and_communes(self) -> dict[int, tuple[str, int]]:
         """Branch id → (its path, its commune's id)."""
@@ -293,11 +311,10 @@ def _place(
         row.branch_id = unit.pk if places.level == Level.BRANCH else unit.parent_id
         return
     commune: Unit | None = unit if places.level == Level.COMMUNE else None
-    match = find_commune(
-        places.index,
-        address=_cell_text(row, layout, "address"),
-        commune=_cell_text(row, layout, "commune"),
-        district=_cell_text(row, layout, "district"),
+    match = places.commune_of(
+        _cell_text(row, layout, "address"),
+        _cell_text(row, layout, "commune"),
+        _cell_text(row, layout, "district"),
     )
     row.place = match
     if match is not None and match.codes:
@@ -350,7 +367,7 @@ def _place(
     for source in (_cell_text(row, layout, "branch"), _cell_text(row, layout, "village")):
         if not source or index is None:
             continue
-        found = index.find(source)
+        found = places.find_branch(commune.pk, source)
         chosen = setup.branch_choices.get(f"{commune.pk}:{branch_key(source)}")
         if found or chosen:
             row.branch_id = found or chosen
@@ -366,7 +383,7 @@ def _place(
                 % {"commune": commune.name, "name": source},
             )
             return
-    if index is not None and (found := index.find(sheet.name)):
+    if index is not None and (found := places.find_branch(commune.pk, sheet.name)):
         row.branch_id = found
         return
     default = setup.default_branch_id
@@ -510,7 +527,7 @@ def _match(
         folded = name_keys(r.name)[0]
         born = r.values.get("birth_date"), r.values.get("birth_year")
         for m in by_name.get(folded, []):
-            if (born[0] and m["birth_date"] == born[0]) or (born[1] and m["birth_year"] == born[1]):
+            if _same_birth(m, *born):
                 r.status, r.member_id = DUPLICATE, m["pk"]
                 r.match = _("Same name and birth as %(name)s, already a member.") % {
                     "name": m["full_name"]
@@ -525,6 +542,13 @@ def _match(
                         "name": m["full_name"]
                     }
                     break
+
+
+def _same_birth(member: dict[str, Any], date: dt.date | None, year: int | None) -> bool:
+    """Two full dates must agree; where either side knows only the year, the years must."""
+    if date and member["birth_date"]:
+        return bool(member["birth_date"] == date)
+    return bool(year) and member["birth_year"] == year
 
 
 def _similar(a: str, b: str) -> bool:
