@@ -49,12 +49,17 @@ _NUMBER_CELL = re.compile(r"^\(?\d{1,2}\)?$")
 _END_WORDS = ("tong cong", "tong so", "tong:", "cong:", "nguoi lap", "xac nhan", "ngay ", "tm.",
               "tm ", "t/m", "ky ten", "ky, ghi ro", "ghi chu", "chu tich", "pho chu tich",
               "truong ban", "can bo lap")  # fmt: skip
+# The signature block: nothing under it is a member ("Người lập biểu", "T/M Ban Chấp hành",
+# "Ea Kar, ngày 20 tháng 11 năm 2025", and the signatories' names below).
+_SIGNATURE_WORDS = ("nguoi lap", "xac nhan", "tm.", "tm ", "t/m", "ky ten", "ky, ghi ro",
+                    "chu tich", "pho chu tich", "truong ban", "can bo lap")  # fmt: skip
+_SIGNED_ON = re.compile(r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}")
 
 
 def header_key(header: Any) -> str:
     """A header as headers are compared and remembered: folded, without "(2)" or ":"."""
-    text = fold(str(header or "")).rstrip(":").strip()
-    return re.sub(r"\s*\(\s*\d+\s*\)$", "", text)  # "Họ và tên (2)"
+    text = fold(str(header or "")).rstrip(":*").strip()  # "Họ và tên *" marks it required
+    return re.sub(r"\s*\(\s*\d+\s*\)$", "", text).rstrip(":*").strip()  # "Họ và tên (2)"
 
 
 def field_of(header: Any, known: dict[str, str] | None = None) -> str | None:
@@ -83,7 +88,15 @@ class Layout:
 
 
 def _cells(row: Sequence[Any]) -> list[str]:
-    return [fold(str(c)) if c not in (None, "") else "" for c in row]
+    return [_text(c) for c in row]
+
+
+def _text(cell: Any) -> str:
+    if cell is None or cell == "":
+        return ""
+    if isinstance(cell, float) and cell.is_integer():  # spreadsheets store 1 as 1.0
+        return str(int(cell))
+    return fold(str(cell))
 
 
 def _filled(row: Sequence[Any]) -> list[str]:
@@ -117,28 +130,32 @@ def find_layout(
         if name := field_of(cell, known):
             layout.columns[col] = name
     # A second header row: "Nam" / "Nữ" under a merged "Năm sinh", or named columns under a
-    # merged group heading.
+    # merged group heading. Only a row that reads as headers is one; else it is the first member.
     sub = [field_of(c, known) for c in (rows[index + 1] if index + 1 < len(rows) else [])]
-    if below and any(below) and not _is_numbering(below):
-        for col, text in enumerate(below):
-            parent = field_of(parents[col]) if col < len(parents) else None
-            if text in ("nu", "nam") and parent == "birth_date":
-                layout.columns[col] = "birth_date"
-                # "Năm sinh (Nữ)": the merged heading names the column only once.
-                heading = next(
-                    (
-                        str(rows[index][c])
-                        for c in range(col, -1, -1)
-                        if rows[index][c] not in (None, "")
-                    ),
-                    "",
-                )
-                layout.headers[col] = f"{heading} ({rows[index + 1][col]})".strip()
-                if text == "nam":
-                    layout.male_birth_column = col
-            elif sub[col] and col not in layout.columns:
-                layout.columns[col] = sub[col]  # type: ignore[assignment]
-                layout.headers[col] = str(rows[index + 1][col])
+    splits = {
+        col: text
+        for col, text in enumerate(below)
+        if text in ("nu", "nam") and col < len(parents) and field_of(parents[col]) == "birth_date"
+    }
+    named = {col: f for col, f in enumerate(sub) if f and col not in layout.columns}
+    if (splits or named) and not _is_numbering(below):
+        for col, text in splits.items():
+            layout.columns[col] = "birth_date"
+            # "Năm sinh (Nữ)": the merged heading names the column only once.
+            heading = next(
+                (
+                    str(rows[index][c])
+                    for c in range(col, -1, -1)
+                    if rows[index][c] not in (None, "")
+                ),
+                "",
+            )
+            layout.headers[col] = f"{heading} ({rows[index + 1][col]})".strip()
+            if text == "nam":
+                layout.male_birth_column = col
+        for col, name in named.items():
+            layout.columns[col] = name
+            layout.headers[col] = str(rows[index + 1][col])
         layout.first_data_row += 1
     # The row of column numbers (1, 2, 3… or (1), (2)…) under the header.
     if layout.first_data_row < len(rows) and _is_numbering(_cells(rows[layout.first_data_row])):
@@ -162,6 +179,11 @@ def data_rows(rows: Sequence[Sequence[Any]], layout: Layout) -> Iterator[tuple[i
             continue
         first = next((c for c in cells if c), "")
         name = fold(str(_cell(row, name_col) or "")) if name_col is not None else ""
+        # A member's row may say "Chủ tịch" in a note; a row of the signature block has no name
+        # (or has the block's words where the name goes).
+        signs = [c for c in cells if c and (c.startswith(_SIGNATURE_WORDS) or _SIGNED_ON.search(c))]
+        if signs and (not name or name in signs):
+            break
         if name.startswith(_END_WORDS) or (first.startswith(_END_WORDS) and not name):
             continue
         if name_col is not None and not _cell(row, name_col) and not _has_other_data(row, layout):

@@ -1,0 +1,89 @@
+"""The import from the command line, and the template a cadre downloads."""
+
+import io
+import json
+
+import pytest
+import xlsxwriter
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from hoiso.conftest import PASSWORD
+from hoiso.members.importing.headers import find_layout
+from hoiso.members.importing.reader import read
+from hoiso.members.importing.template import build
+from hoiso.members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def _list(path, rows):
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Họ tên", "Năm sinh", "Chi hội", "Số CCCD"])
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, row)
+    book.close()
+    return path
+
+
+def _run(*args):
+    out = io.StringIO()
+    call_command("import_members", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_dry_run_prints_the_summary_writes_the_errors_beside_the_file_and_nothing_else(
+    cast, tmp_path
+):
+    path = _list(tmp_path / "xa.xlsx", [["Lò Thị Ánh", 1980, "Thôn 1", ""],
+                                        ["Vi Thị Bảo", 1981, "Thôn 1", "123"]])  # fmt: skip
+    out = _run(str(path), "--unit", cast.commune_a.code, "--dry-run")
+    assert "mới / new:                   1" in out
+    assert "lỗi / errors:                1" in out
+    assert "dry run: nothing written" in out
+    errors = read(tmp_path / "xa-loi.xlsx")[0].rows
+    assert errors[1][0] == "Vi Thị Bảo" and "12" in errors[1][-1]
+    assert not Member.objects.exists()
+
+
+def test_without_dry_run_it_writes_the_good_rows_and_reports_json(cast, tmp_path):
+    path = _list(tmp_path / "xa.xlsx", [["Lò Thị Ánh", 1980, "Thôn 1", ""]])
+    result = json.loads(_run(str(path), "--unit", cast.commune_a.code, "--json"))
+    assert result["new"] == 1 and result["added"] == 1 and not result["dry_run"]
+    member = Member.objects.get()
+    assert (member.full_name, member.birth_year, member.branch) == (
+        "Lò Thị Ánh",
+        1980,
+        cast.branch_a1,
+    )
+
+
+def test_it_refuses_an_unknown_unit_and_a_missing_file(cast, tmp_path):
+    with pytest.raises(CommandError, match="99999"):
+        _run(str(tmp_path / "x.xlsx"), "--unit", "99999")
+    with pytest.raises(CommandError, match="x.xlsx"):
+        _run(str(tmp_path / "x.xlsx"), "--unit", cast.commune_a.code)
+
+
+def test_the_template_is_read_back_with_every_column_recognised(cast, tmp_path):
+    path = tmp_path / "mau.xlsx"
+    path.write_bytes(build(cast.commune_a))
+    members, how_to, branches = read(path)
+    layout = find_layout(members.rows)
+    assert layout is not None
+    assert sorted(layout.columns.values()) == sorted([
+        "number", "full_name", "birth_date", "sex", "citizen_id", "phone", "ethnicity",
+        "religion", "branch", "village", "address", "join_date", "card_number", "education",
+        "occupation", "party_member",
+    ])  # fmt: skip
+    assert len(how_to.rows) > 16
+    assert ["Chi hội Thôn 1", "Xã Ea Kar"] in branches.rows
+
+
+def test_the_template_downloads_for_a_cadre(cast, client):
+    client.login(username="hoa", password=PASSWORD)
+    response = client.get(reverse("members:import_template", args=[cast.commune_a.code]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('mau-danh-sach-hoi-vien-24373.xlsx"')
+    assert response.content[:2] == b"PK"
