@@ -62,7 +62,7 @@ def test_without_dry_run_it_writes_the_good_rows_and_reports_json(cast, tmp_path
 def test_it_refuses_an_unknown_unit_and_a_missing_file(cast, tmp_path):
     with pytest.raises(CommandError, match="99999"):
         _run(str(tmp_path / "x.xlsx"), "--unit", "99999")
-    with pytest.raises(CommandError, match="x.xlsx"):
+    with pytest.raises(CommandError, match=r"x\.xlsx"):
         _run(str(tmp_path / "x.xlsx"), "--unit", cast.commune_a.code)
 
 
