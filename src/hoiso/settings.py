@@ -120,6 +120,17 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Several processes (web workers, the task worker) share one SQLite file: WAL lets readers run
+# beside the writer, IMMEDIATE takes the write lock up front so that two writers queue on the busy
+# timeout instead of failing with "database is locked" (and core/bulk relies on holding it).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
+    ),
+}
 if DATABASE_URL:
     _db = dj_database_url.parse(DATABASE_URL)
     if _db["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_POOL", True):
@@ -128,21 +139,13 @@ if DATABASE_URL:
             "min_size": envint("DB_POOL_MIN", 1),
             "max_size": envint("DB_POOL_MAX", 8),
         }
+    elif _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(VAR_DIR / "hoiso.sqlite3"),
-        "OPTIONS": {
-            # Several processes (web workers, the task worker) share one file: WAL lets readers
-            # run beside the writer, IMMEDIATE takes the write lock up front so that two writers
-            # queue on the busy timeout instead of failing with "database is locked".
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;"
-            ),
-        },
+        "OPTIONS": SQLITE_OPTIONS,
     }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

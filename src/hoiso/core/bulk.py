@@ -10,6 +10,7 @@ lock, so reserving ids from the current maximum is safe.
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -54,7 +55,14 @@ def _converter(field: models.Field) -> Converter | None:
 class Writer:
     """Writes rows of one model, given as dicts keyed by attribute name (`branch_id`, …)."""
 
-    def __init__(self, model: type[models.Model], *, with_id: bool = True) -> None:
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        with_id: bool = True,
+        fixed: dict[str, Any] | None = None,
+    ) -> None:
+        """`fixed`: values every row shares (converted once, not per row)."""
         self.model = model
         fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
         self.columns = [f.column for f in fields]
@@ -67,13 +75,27 @@ class Writer:
                 self.defaults[f.attname] = now
             elif not f.primary_key:
                 self.defaults[f.attname] = f.get_default()  # "" for text, None when nullable
+        self.defaults.update(fixed or {})
+
+        # Defaults converted once; per row only the given values that need it are converted.
+        self.converted_defaults = {
+            name: (convert(self.defaults[name]) if convert is not None else self.defaults[name])
+            for name, convert in zip(self.attnames, self.converters, strict=True)
+            if name in self.defaults
+        }
+        self.convert_given = {
+            name: convert
+            for name, convert in zip(self.attnames, self.converters, strict=True)
+            if convert is not None
+        }
+        self.pick = operator.itemgetter(*self.attnames)
 
     def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for name, convert in zip(self.attnames, self.converters, strict=True):
-            value = values[name] if name in values else self.defaults[name]
-            out.append(convert(value) if convert is not None else value)
-        return tuple(out)
+        merged = {**self.converted_defaults, **values}
+        for name, convert in self.convert_given.items():
+            if name in values:
+                merged[name] = convert(values[name])
+        return self.pick(merged)
 
     def write(self, rows: Iterable[dict[str, Any]]) -> int:
         return insert(self.model, self.columns, (self.row(r) for r in rows))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,15 +20,43 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _slow_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", clean(text).replace("đ", "d").replace("Đ", "D"))
+    # Cleaned again: a stray mark between two spaces leaves a double space once dropped.
+    return clean("".join(c for c in decomposed if not unicodedata.combining(c))).lower()
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Every precomposed Latin letter with marks (Vietnamese and the rest) → its base letter."""
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0xC0, 0x2000):
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and base.isascii() and base.isalpha():
+            table[code] = base
+    for ch in "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff":
+        table[ord(ch)] = ""
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower-case without diacritics: `Đắk Lắk` → `dak lak`.
 
     Decomposing drops the tone and vowel marks, but đ/Đ are letters of their own, not d plus a
-    mark, so they are mapped explicitly.
+    mark, so they are mapped explicitly. Text that is already composed (nearly all of it) goes
+    through one translation table; anything else takes the long way.
     """
-    decomposed = unicodedata.normalize("NFD", clean(text).replace("đ", "d").replace("Đ", "D"))
-    # Cleaned again: a stray mark between two spaces leaves a double space once dropped.
-    return clean("".join(c for c in decomposed if not unicodedata.combining(c))).lower()
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            return _slow_fold(text)
+        text = text.translate(_FOLD_TABLE)
+        if not text.isascii():
+            return _slow_fold(text)
+    return " ".join(text.split()).lower()
 
 
 # Vietnamese alphabet order; vowels with a breve, circumflex or horn are letters of their own.

@@ -61,10 +61,16 @@ class Member(models.Model):
     # Where she belongs. The province, commune and branch path are copies kept in step by the
     # services, so that "members of a unit" is one indexed column and tables can be partitioned
     # by province.
-    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: each leads one of the composite indexes below, and every index
+    # less is one less B-tree to update for each of a province's million rows.
+    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
     branch = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("branch")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("branch"),
+        db_index=False,
     )
     group = models.ForeignKey(
         Unit,
@@ -73,6 +79,7 @@ class Member(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("women's group"),
+        db_index=False,
     )
     branch_path = models.CharField(max_length=255, editable=False)
 
@@ -204,7 +211,10 @@ class Member(models.Model):
 class MemberEvent(models.Model):
     """One dated step of a member's life in the union; her current state follows from them."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    # Indexed by `event_member` (member, -on).
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=EventKind)
     on = models.DateField(_("date"))
     branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")

@@ -82,9 +82,17 @@ class Layout:
     male_birth_column: int | None = None
     # The header text of each column, as the file writes it.
     headers: dict[int, str] = field(default_factory=dict)
+    _by_field: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _built_for: int = field(default=-1, repr=False, compare=False)
 
     def column_of(self, name: str) -> int | None:
-        return next((col for col, f in self.columns.items() if f == name), None)
+        """The (first) column holding the field; asked for every cell of a big file."""
+        if self._built_for != len(self.columns):
+            self._by_field = {}
+            for col, f in sorted(self.columns.items(), reverse=True):
+                self._by_field[f] = col
+            self._built_for = len(self.columns)
+        return self._by_field.get(name)
 
 
 def _cells(row: Sequence[Any]) -> list[str]:
@@ -174,21 +182,29 @@ def data_rows(rows: Sequence[Sequence[Any]], layout: Layout) -> Iterator[tuple[i
     name_col = layout.column_of("full_name")
     for i in range(layout.first_data_row, len(rows)):
         row = rows[i]
-        cells = _cells(row)
-        if not any(cells):
-            continue
-        first = next((c for c in cells if c), "")
-        name = fold(str(_cell(row, name_col) or "")) if name_col is not None else ""
-        # A member's row may say "Chủ tịch" in a note; a row of the signature block has no name
-        # (or has the block's words where the name goes).
-        signs = [c for c in cells if c and (c.startswith(_SIGNATURE_WORDS) or _SIGNED_ON.search(c))]
-        if signs and (not name or name in signs):
-            break
-        if name.startswith(_END_WORDS) or (first.startswith(_END_WORDS) and not name):
-            continue
-        if name_col is not None and not _cell(row, name_col) and not _has_other_data(row, layout):
-            continue
+        raw_first = next((c for c in row if c is not None and c != ""), None)
+        if raw_first is None:
+            continue  # a blank row
+        name_cell = _cell(row, name_col) if name_col is not None else None
+        name = _text(name_cell) if name_cell is not None else ""
+        if name:
+            # A member's row may say "Chủ tịch" in a note; only her name cell tells.
+            if _signs(name):
+                break
+            if name.startswith(_END_WORDS):
+                continue
+        else:
+            # No name: a totals or signature row, or a member whose name is missing.
+            cells = [c for c in _cells(row) if c]
+            if any(_signs(c) for c in cells):
+                break
+            if cells[0].startswith(_END_WORDS) or not _has_other_data(row, layout):
+                continue
         yield i + 1, row
+
+
+def _signs(text: str) -> bool:
+    return text.startswith(_SIGNATURE_WORDS) or bool(_SIGNED_ON.search(text))
 
 
 def _cell(row: Sequence[Any], col: int) -> Any:

@@ -288,42 +288,46 @@ def write(
     source = {"import": str(imp.pk)} if imp else {}
     paths = places.unit_paths_and_communes()
     new = [r for r in plan.rows if r.status == NEW]
-    members, tokens, events = (
-        Writer(Member),
-        Writer(NameToken, with_id=False),
-        Writer(MemberEvent, with_id=False),
-    )
+    province_id = places.province.pk
+    # What every new member, name-index row and admission event of this import shares.
+    members = Writer(Member, fixed={
+        "province_id": province_id, "status": Status.ACTIVE,
+        # A list that does not say her ethnicity or religion records none, not a guess.
+        "ethnicity": NOT_RECORDED, "religion": Religion.NOT_RECORDED,
+    })  # fmt: skip
+    tokens = Writer(NameToken, with_id=False, fixed={"active": True, "province_id": province_id})
+    events = Writer(MemberEvent, with_id=False, fixed={
+        "kind": EventKind.ADMITTED, "actor_id": actor_id, "data": source,
+    })  # fmt: skip
     written = 0
     total = len(new) + plan.count(UPDATE)
     for start in range(0, len(new), 5000):
         on_batch()
         batch = new[start : start + 5000]
         rows = []
+        token_rows = []
+        event_rows = []
         for r, pk in zip(batch, reserve_ids(Member, len(batch)), strict=True):
             assert r.branch_id is not None  # a row without a branch is an error, never new
             path, commune_id = paths[r.branch_id]
             folded, key, name_words, stored_words = name_keys(r.name)
-            rows.append({
-                # A list that does not say her ethnicity or religion records none, not a guess.
-                "ethnicity": NOT_RECORDED, "religion": Religion.NOT_RECORDED,
-                **{k: r.values[k] for k in UPDATABLE if k in r.values},
-                "id": pk, "kind": r.values["kind"], "sex": r.values["sex"],
-                "name_folded": folded, "sort_key": key, "province_id": places.province.pk,
-                "commune_id": commune_id, "branch_id": r.branch_id, "branch_path": path,
-                "status": Status.ACTIVE, "status_since": r.values.get("join_date") or today,
-                "_words": name_words, "_stored": stored_words,
-            })  # fmt: skip
+            since = r.values.get("join_date") or today
+            row = {k: r.values[k] for k in UPDATABLE if k in r.values}
+            row.update(
+                id=pk, kind=r.values["kind"], sex=r.values["sex"], name_folded=folded,
+                sort_key=key, commune_id=commune_id, branch_id=r.branch_id, branch_path=path,
+                status_since=since,
+            )  # fmt: skip
+            rows.append(row)
+            stored = stored_words[:200]
+            token_rows += [
+                {"member_id": pk, "token": w[:40], "words": stored, "commune_id": commune_id}
+                for w in name_words
+            ]
+            event_rows.append({"member_id": pk, "on": since, "branch_id": r.branch_id})
         members.write(rows)
-        tokens.write(
-            {"member_id": m["id"], "token": w[:40], "words": m["_stored"][:200], "active": True,
-             "commune_id": m["commune_id"], "province_id": m["province_id"]}
-            for m in rows for w in m["_words"]
-        )  # fmt: skip
-        events.write(
-            {"member_id": m["id"], "kind": EventKind.ADMITTED, "on": m["status_since"],
-             "branch_id": m["branch_id"], "actor_id": actor_id, "data": source}
-            for m in rows
-        )  # fmt: skip
+        tokens.write(token_rows)
+        events.write(event_rows)
         written += len(batch)
         if imp:
             report(imp.pk, "writing", written, total)

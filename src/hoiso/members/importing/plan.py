@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hoiso.core.text import clean, db_sort_key, fold, words
@@ -39,22 +40,45 @@ from hoiso.units.models import Level, Unit
 NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = "new", "update", "unchanged", "duplicate", "error"
 BATCH = 2000
 # Fields the file may fill, with their parser; placement columns are read separately.
-PARSERS: dict[str, Callable[[Any], v.Parsed]] = {
-    "full_name": v.parse_name,
-    "birth_date": v.parse_date,
-    "sex": v.parse_sex,
-    "citizen_id": v.parse_citizen_id,
-    "phone": v.parse_phone,
-    "ethnicity": v.parse_ethnicity,
-    "religion": v.parse_religion,
-    "address": lambda c: v.parse_text(c, 200),
-    "village": lambda c: v.parse_text(c, 100),
-    "join_date": v.parse_date,
-    "card_number": lambda c: v.parse_text(c, 20),
-    "education": v.parse_education,
-    "occupation": lambda c: v.parse_text(c, 100),
-    "party_member": v.parse_yes_no,
+Parser = Callable[[Any, str], v.Parsed]  # (cell, language) → value or error
+
+
+def _repeating(parse: Callable[[Any], v.Parsed]) -> Parser:
+    """Columns whose values repeat down a list (ethnicity, a village, a name) are parsed once per
+    distinct value and language; Parsed is frozen, so results are shared safely."""
+
+    @functools.lru_cache(maxsize=16_384)
+    def cached(cell: Any, language: str) -> v.Parsed:
+        return parse(cell)
+
+    def parse_cell(cell: Any, language: str) -> v.Parsed:
+        try:
+            return cached(cell, language)
+        except TypeError:  # an unhashable value
+            return parse(cell)
+
+    return parse_cell
+
+
+def _each(parse: Callable[[Any], v.Parsed]) -> Parser:
+    return lambda cell, language: parse(cell)
+
+
+PARSERS: dict[str, Parser] = {
+    "full_name": _repeating(v.parse_name),
+    "sex": _repeating(v.parse_sex),
+    "citizen_id": _each(v.parse_citizen_id),
+    "phone": _each(v.parse_phone),
+    "ethnicity": _repeating(v.parse_ethnicity),
+    "religion": _repeating(v.parse_religion),
+    "address": _repeating(lambda c: v.parse_text(c, 200)),
+    "village": _repeating(lambda c: v.parse_text(c, 100)),
+    "card_number": _each(lambda c: v.parse_text(c, 20)),
+    "education": _repeating(v.parse_education),
+    "occupation": _repeating(lambda c: v.parse_text(c, 100)),
+    "party_member": _repeating(v.parse_yes_no),
 }
+DATES = ("birth_date", "join_date")
 PLACE_FIELDS = ("branch", "commune", "district")
 # What an update may change on an existing member: what the file says, where it says something.
 UPDATABLE = ("full_name", "birth_date", "birth_year", "citizen_id", "phone", "ethnicity",
@@ -219,9 +243,10 @@ def analyse(
         plan.sheets.append((sheet.name, layout))
         work.extend((sheet, layout, n, list(cells)) for n, cells in data_rows(sheet.rows, layout))
     total = len(work)
+    language = get_language() or ""
     for i, (sheet, layout, number, cells) in enumerate(work):
         row = Row(sheet.name, number, cells)
-        _read(row, layout, today)
+        _read(row, layout, today, language)
         _place(row, layout, sheet, setup, places, plan)
         plan.rows.append(row)
         if progress and i % BATCH == 0:
@@ -253,16 +278,21 @@ def name_keys(name: str) -> tuple[str, str, tuple[str, ...], str]:
     return fold(name), db_sort_key(name), tuple(words(name)), name_words(name)
 
 
-def _read(row: Row, layout: Layout, today: dt.date) -> None:
+def _read(row: Row, layout: Layout, today: dt.date, language: str) -> None:
     values = row.values
     cells = row.cells
     for col, name in layout.columns.items():
-        if name not in PARSERS or col >= len(cells):
+        if col >= len(cells):
             continue
         cell = cells[col]
         if cell is None or cell == "":
             continue
-        parsed = v.parse_date(cell, today=today) if name.endswith("_date") else PARSERS[name](cell)
+        if name in DATES:
+            parsed = v.parse_date(cell, today=today)
+        elif name in PARSERS:
+            parsed = PARSERS[name](cell, language)
+        else:
+            continue
         if parsed.error:
             row.problem(_where(layout, col, row.number), parsed.error)
             continue
@@ -299,7 +329,12 @@ def _cell_text(row: Row, layout: Layout, name: str) -> str:
     col = layout.column_of(name)
     if col is None or col >= len(row.cells) or row.cells[col] in (None, ""):
         return ""
-    return clean(str(row.cells[col]))
+    return _clean_cell(row.cells[col])
+
+
+@functools.lru_cache(maxsize=16_384)
+def _clean_cell(value: Any) -> str:
+    return clean(str(value))
 
 
 def _place(
@@ -368,9 +403,12 @@ def _place(
         if not source or index is None:
             continue
         found = places.find_branch(commune.pk, source)
+        if found:
+            row.branch_id = found
+            return
         chosen = setup.branch_choices.get(f"{commune.pk}:{branch_key(source)}")
-        if found or chosen:
-            row.branch_id = found or chosen
+        if chosen:
+            row.branch_id = chosen
             return
         if source == _cell_text(row, layout, "branch"):
             key = f"{commune.pk}:{branch_key(source)}"
@@ -414,17 +452,34 @@ _MATCH_FIELDS = ("pk", "full_name", "name_folded", "birth_date", "birth_year", "
 def _existing(province: Unit, column: str, keys: set[str]) -> list[dict[str, Any]]:
     """Members whose `column` is one of `keys`: in the province, and for a citizen ID also any
     active member elsewhere (the number is unique among active members). Active ones last, so
-    that a dict built from the list keeps them."""
-    where = Q(province=province)
+    that a dict built from the list keeps them.
+
+    Plain SQL: a hundred thousand keys through the ORM cost more in building the queries than
+    the database spends answering them."""
+    meta = Member._meta
+    column_of = {f.attname: f.column for f in meta.concrete_fields}
+    columns = ", ".join(f'"{column_of["id" if f == "pk" else f]}"' for f in _MATCH_FIELDS)
+    where = '"province_id" = %s'
+    params: list[Any] = [province.pk]
     if column == "citizen_id":
-        where |= Q(status=Status.ACTIVE)
+        where = f'({where} OR "status" = %s)'
+        params.append(Status.ACTIVE)
     found = []
-    for chunk in _chunks(sorted(k for k in keys if k)):
-        found.extend(
-            Member.objects.filter(where, **{f"{column}__in": chunk})
-            .order_by()
-            .values(*_MATCH_FIELDS)
-        )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(k for k in keys if k)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f'SELECT {columns} FROM "{meta.db_table}" '
+                f'WHERE {where} AND "{column_of[column]}" IN ({marks})',
+                [*params, *chunk],
+            )
+            for values in cursor.fetchall():
+                m = dict(zip(_MATCH_FIELDS, values, strict=True))
+                for day in ("birth_date", "join_date"):  # SQLite hands dates back as text
+                    if isinstance(m[day], str):
+                        m[day] = dt.date.fromisoformat(m[day])
+                m["party_member"] = bool(m["party_member"])
+                found.append(m)
     found.sort(key=lambda m: m["status"] == Status.ACTIVE)
     return found
 
