@@ -113,6 +113,7 @@ class ThemeForm(forms.Form):
 class CourseForm(forms.ModelForm):
     starts_on = _date(_("First day"))
     ends_on = _date(_("Last day"))
+    meeting_link = forms.URLField(label=_("Meeting link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Course
