@@ -27,22 +27,28 @@ from hoiso.members.models import Member
 from hoiso.units.models import Level
 
 
-def course_in_scope(scope: Scope, pk: int) -> Course:
-    course = (
-        Course.objects.filter(organiser_path__startswith=scope.unit.path, pk=pk)
-        .select_related("organiser")
-        .first()
-    )
+def _seen(scope: Scope) -> Q:
+    """Courses organised in the scope's subtree, or attended by someone from it."""
+    path = scope.unit.path
+    return Q(organiser_path__startswith=path) | Q(trainees__unit_path__startswith=path)
+
+
+def course_in_scope(scope: Scope, pk: int, *, organised: bool = False) -> Course:
+    """A course the scope may see; `organised`: one it organised (to change it)."""
+    where = Q(organiser_path__startswith=scope.unit.path) if organised else _seen(scope)
+    course = Course.objects.filter(where, pk=pk).select_related("organiser").distinct().first()
     if course is None:
         raise Http404("no such course")
     return course
 
 
+def _organises(scope: Scope, course: Course) -> bool:
+    return scope.can(MANAGE_ACTIVITIES) and course.organiser_path.startswith(scope.unit.path)
+
+
 @gate(VIEW_ACTIVITIES)
 def course_list(request: HttpRequest, scope: Scope) -> HttpResponse:
-    qs = Course.objects.filter(organiser_path__startswith=scope.unit.path).select_related(
-        "organiser"
-    )
+    qs = Course.objects.filter(_seen(scope)).select_related("organiser").distinct()
     context = {
         "unit": scope.unit,
         "page": Paginator(qs, 30).get_page(request.GET.get("page")),
@@ -98,7 +104,7 @@ def _find_trainee(course: Course, who: str) -> dict[str, Any]:
 @gate(VIEW_ACTIVITIES)
 def course_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     course = course_in_scope(scope, pk)
-    can_manage = scope.can(MANAGE_ACTIVITIES)
+    can_manage = _organises(scope, course)
     form = TraineeForm(request.POST if request.method == "POST" and can_manage else None)
     if request.method == "POST":
         if not can_manage:
@@ -112,7 +118,9 @@ def course_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("%(name)s added.") % {"name": trainee.full_name})
                 return redirect("activities:course", scope.unit.code, course.pk)
-    trainees = list(course.trainees.select_related("unit"))
+    trainees = course.trainees.select_related("unit")
+    if not course.organiser_path.startswith(scope.unit.path):
+        trainees = trainees.filter(unit_path__startswith=scope.unit.path)
     context = {
         "unit": scope.unit,
         "course": course,
@@ -131,7 +139,7 @@ def _assess_initial(t: Trainee) -> dict[str, Any]:
 
 @gate(MANAGE_ACTIVITIES)
 def trainee_assess(request: HttpRequest, scope: Scope, pk: int, trainee_pk: int) -> HttpResponse:
-    course = course_in_scope(scope, pk)
+    course = course_in_scope(scope, pk, organised=True)
     trainee = course.trainees.filter(pk=trainee_pk).first()
     if trainee is None:
         raise Http404("no such trainee")
@@ -149,7 +157,10 @@ def trainee_assess(request: HttpRequest, scope: Scope, pk: int, trainee_pk: int)
 @gate(VIEW_ACTIVITIES)
 def certificate(request: HttpRequest, scope: Scope, pk: int, trainee_pk: int) -> HttpResponse:
     course = course_in_scope(scope, pk)
-    trainee = course.trainees.filter(pk=trainee_pk, completed=True).first()
+    found = course.trainees.filter(pk=trainee_pk, completed=True).select_related("unit")
+    if not course.organiser_path.startswith(scope.unit.path):
+        found = found.filter(unit_path__startswith=scope.unit.path)
+    trainee = found.first()
     if trainee is None:
         raise Http404("no certificate: not completed")
     try:

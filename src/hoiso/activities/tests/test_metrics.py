@@ -14,7 +14,6 @@ from hoiso.accounts.roles import Role
 from hoiso.activities import metrics
 from hoiso.activities.models import Activity, Attendance, DuesPayment, ModelBranchRule
 from hoiso.activities.services import (
-    activity_record,
     course_create,
     equipment_save,
     trainee_add,

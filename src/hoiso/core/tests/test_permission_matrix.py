@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hoiso.accounts.models import Assignment
+from hoiso.accounts.roles import Role
+from hoiso.accounts.tokens import token_create
 from hoiso.activities.models import Course
 from hoiso.activities.services import (
     activity_record,
@@ -26,8 +28,6 @@ from hoiso.activities.services import (
     trainee_assess,
 )
 from hoiso.activities.tests.images import PNG
-from hoiso.accounts.roles import Role
-from hoiso.accounts.tokens import token_create
 from hoiso.conftest import Cast, make_member, make_unit, make_user
 from hoiso.members.models import MemberExport
 from hoiso.members.services import deletion_request_create, transfer_request
