@@ -50,6 +50,14 @@ class PeriodLike(Protocol):
     def end(self) -> dt.date: ...
 
 
+@dataclass(frozen=True)
+class Span:
+    """A stretch of days, end exclusive: the pages' own period (the registry has its Period)."""
+
+    start: dt.date
+    end: dt.date
+
+
 def as_level(level: str | int) -> Level:
     """A level from its name ("commune"), its number, or its number as text."""
     if isinstance(level, int):

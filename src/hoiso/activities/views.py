@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from hoiso.accounts.roles import MANAGE_ACTIVITIES, RECORD_ACTIVITIES, VIEW_ACTI
 from hoiso.activities import metrics, services
 from hoiso.activities.choices import ActivityKind
 from hoiso.activities.forms import ActivityForm, FilterForm, RuleForm, ThemeForm
+from hoiso.activities.metrics import Span
 from hoiso.activities.models import Activity, Attendance, DuesPayment, Theme
 from hoiso.activities.photos import photo_path
 from hoiso.core.access import Scope, gate, is_htmx
@@ -26,14 +26,6 @@ from hoiso.core.forms import add_service_error
 from hoiso.units.models import Level
 
 PAGE_SIZE = 30
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of days, end exclusive (what the metrics call a period)."""
-
-    start: dt.date
-    end: dt.date
 
 
 def year_span(request: HttpRequest) -> Span:

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from hoiso.activities import metrics
+from hoiso.activities.metrics import Span
 from hoiso.activities.services import dues_record
-from hoiso.activities.views import Span
 from hoiso.conftest import log_in, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

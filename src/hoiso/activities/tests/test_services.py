@@ -8,6 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from hoiso.activities import metrics
+from hoiso.activities.metrics import Span
 from hoiso.activities.models import Equipment, EquipmentRequest
 from hoiso.activities.photos import MAX_SIDE, photo_path
 from hoiso.activities.services import (
@@ -23,7 +24,6 @@ from hoiso.activities.services import (
     rule_set,
 )
 from hoiso.activities.tests.images import image_bytes
-from hoiso.activities.views import Span
 from hoiso.conftest import Cast, make_member
 from hoiso.core.models import AuditEvent
 
