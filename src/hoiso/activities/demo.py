@@ -77,9 +77,9 @@ def _meetings(
                 continue
             members = by_branch.get(branch.pk, [])
             came = [m for m in members if rng.random() < keen]
-            rows.append(_activity(rng, branch, on, ActivityKind.MEETING,
-                                  f"Sinh hoạt chi hội quý {(q.month - 1) // 3 + 1}/{q.year}",
-                                  len(came), theme))  # fmt: skip
+            rows.append({**_activity(rng, branch, on, ActivityKind.MEETING,
+                                     f"Sinh hoạt chi hội quý {(q.month - 1) // 3 + 1}/{q.year}",
+                                     len(came), theme), "attendance_taken": len(members)})  # fmt: skip
             present_rows.append((members, set(came)))
     ids = reserve_ids(Activity, len(rows))
     Writer(Activity).write({**r, "id": i} for r, i in zip(rows, ids, strict=True))

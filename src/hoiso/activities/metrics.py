@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Q, QuerySet, Sum
 
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
 from hoiso.activities.choices import COMPUTER_KINDS, PROFICIENT, ActivityKind, EquipmentState, Topic
 from hoiso.activities.models import (
     Activity,
-    Attendance,
     DuesPayment,
     Equipment,
     ModelBranchRule,
@@ -78,16 +76,23 @@ def open_units(root: Unit, level: str | int, period: PeriodLike) -> list[Unit]:
 
 
 def _grouped(qs: QuerySet[Any], path_field: str, units: list[Unit], **aggregates: Any) -> dict:
-    """Aggregates of `qs` per ancestor path, one query per distinct path length (usually one)."""
-    out: dict[str, dict[str, Any]] = {}
-    for width in sorted({len(u.path) for u in units}):
-        rows = (
-            qs.annotate(_top=Substr(path_field, 1, width))
-            .values("_top")
-            .annotate(**aggregates)
-            .order_by()
-        )
-        out.update({r["_top"]: r for r in rows})
+    """Sums of `qs`'s aggregates (counts and sums) per unit's path, in one query.
+
+    The database groups by the rows' own path, which its index orders (cheaper than grouping by
+    a computed prefix); the few thousand groups are then added up under each unit's prefix.
+    """
+    out: dict[str, dict[str, Any]] = {u.path: dict.fromkeys(aggregates, 0) for u in units}
+    if not units:
+        return out
+    widths = sorted({len(u.path) for u in units})
+    rows = qs.values(path_field).annotate(**aggregates).order_by()
+    for row in rows:
+        path = row[path_field]
+        for width in widths:
+            bucket = out.get(path[:width])
+            if bucket is not None:
+                for name in aggregates:
+                    bucket[name] += row[name] or 0
     return out
 
 
@@ -152,12 +157,22 @@ def digital_skills_held(minimum: int = 1) -> Compute:
     return compute
 
 
-def _share_of_counted(units: list[Unit], counted: list[Unit], ok: set[str]) -> Values:
-    out: Values = {}
-    for u in units:
-        inside = [c for c in counted if c.path.startswith(u.path)]
-        out[u.pk] = _share(sum(c.path in ok for c in inside), len(inside))
+def _inside(units: list[Unit], counted: Iterable[Unit]) -> dict[str, list[Unit]]:
+    """The counted units under each unit, by path prefix (no unit-by-unit scan)."""
+    out: dict[str, list[Unit]] = {u.path: [] for u in units}
+    widths = {len(u.path) for u in units}
+    for c in counted:
+        for w in widths:
+            if c.path[:w] in out:
+                out[c.path[:w]].append(c)
     return out
+
+
+def _share_of_counted(units: list[Unit], counted: list[Unit], ok: set[str]) -> Values:
+    inside = _inside(units, counted)
+    return {
+        u.pk: _share(sum(c.path in ok for c in inside[u.path]), len(inside[u.path])) for u in units
+    }
 
 
 digital_skills_communes = digital_skills_held(1)
@@ -193,11 +208,13 @@ def _cadre_share(root: Unit, level: str, period: PeriodLike, proficient: bool) -
     if proficient:
         done = done.filter(result__gte=PROFICIENT)
     trained = set(done.values_list("user_id", flat=True))
-    out: Values = {}
-    for u in units:
-        users = {user for user, path in cadres if path.startswith(u.path)}
-        out[u.pk] = _share(len(users & trained), len(users))
-    return out
+    users: dict[str, set[int]] = {u.path: set() for u in units}
+    widths = {len(u.path) for u in units}
+    for user, path in cadres:
+        for w in widths:
+            if path[:w] in users:
+                users[path[:w]].add(user)
+    return {u.pk: _share(len(users[u.path] & trained), len(users[u.path])) for u in units}
 
 
 def cadres_trained(root: Unit, level: str, period: PeriodLike) -> Values:
@@ -213,22 +230,11 @@ def cadres_proficient(root: Unit, level: str, period: PeriodLike) -> Values:
 # --- branch life ------------------------------------------------------------------------------
 
 
-def _meetings_attendance(root: Unit, period: PeriodLike) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(
-        activity__kind=ActivityKind.MEETING,
-        activity__unit_path__startswith=root.path,
-        activity__on__gte=period.start,
-        activity__on__lt=period.end,
-    )
-
-
 def _attendance(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+    """Present / on the list, over the branch meetings of the period whose attendance was taken."""
+    meetings = _activities(root, period).filter(kind=ActivityKind.MEETING, attendance_taken__gt=0)
     rows = _grouped(
-        _meetings_attendance(root, period),
-        "activity__unit_path",
-        units,
-        total=Count("pk"),
-        present=Count("pk", filter=Q(present=True)),
+        meetings, "unit_path", units, present=Sum("participants"), total=Sum("attendance_taken")
     )
     return {
         u.path: _share(rows.get(u.path, {}).get("present", 0), rows.get(u.path, {}).get("total", 0))
@@ -279,8 +285,9 @@ def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float 
     )
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
-        due = members.get(u.path, {}).get("n", 0) * len(quarters)
-        out[u.path] = _share(paid.get(u.path, {}).get("n", 0), due)
+        due = members[u.path]["n"] * len(quarters)
+        share = _share(paid[u.path]["n"], due)
+        out[u.path] = None if share is None else min(share, 100.0)
     return out
 
 
@@ -362,6 +369,27 @@ def branch_life(root: Unit, period: PeriodLike) -> list[BranchLife]:
     return [BranchLife(b, att[b.path], dues[b.path], cards[b.path], rule) for b in branches]
 
 
+@dataclass(frozen=True)
+class UnitLife:
+    unit: Unit
+    attendance: float | None
+    dues: float | None
+    carded: float | None
+    model_share: float | None
+
+
+def life_by_unit(
+    root: Unit, level: str | int, period: PeriodLike, lives: list[BranchLife] | None = None
+) -> list[UnitLife]:
+    """Branch life summed up for every unit of `level` (communes of a province, say)."""
+    units = open_units(root, level, period)
+    lives = branch_life(root, period) if lives is None else lives
+    model = {life.branch.path for life in lives if life.is_model}
+    shares = _share_of_counted(units, [life.branch for life in lives], model)
+    att, dues, cards = (f(root, units, period) for f in (_attendance, _dues, _carded))
+    return [UnitLife(u, att[u.path], dues[u.path], cards[u.path], shares[u.pk]) for u in units]
+
+
 def model_branches(root: Unit, level: str, period: PeriodLike) -> Values:
     """Share of the branches in each unit's subtree that met the model-branch thresholds."""
     units = open_units(root, level, period)
@@ -388,10 +416,8 @@ def units_without_computer(root: Unit, level: str, period: PeriodLike) -> Values
     units = open_units(root, lvl, period)
     counted = open_units(root, _counted_level(lvl), period)
     working = _working_computers(root)
-    return {
-        u.pk: float(sum(1 for c in counted if c.path.startswith(u.path) and c.path not in working))
-        for u in units
-    }
+    inside = _inside(units, counted)
+    return {u.pk: float(sum(c.path not in working for c in inside[u.path])) for u in units}
 
 
 def members_digital(units: Iterable[Unit]) -> dict[int, dict[str, int]]:

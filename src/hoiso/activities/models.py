@@ -54,6 +54,9 @@ class Activity(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     participants = models.PositiveIntegerField(_("participants"), default=0)
+    # For a branch meeting whose attendance was taken: how many members were on the list (the
+    # participants are those present), so that attendance rates read meetings, not their rows.
+    attendance_taken = models.PositiveIntegerField(default=0, editable=False)
     partners = models.CharField(_("partners"), max_length=300, blank=True)
     report = models.TextField(_("short report"), max_length=2000, blank=True)
     # A resized JPEG under MEDIA_ROOT, served through the unit's scope, never directly.

@@ -86,11 +86,18 @@ def branch_members(branch: Unit) -> list[Member]:
     return list(Member.objects.filter(branch=branch, status=Status.ACTIVE).order_by("sort_key"))
 
 
+def meeting_members(activity: Activity) -> list[Member]:
+    """Who was expected at a branch meeting: active members who had joined by its date."""
+    return [
+        m for m in branch_members(activity.unit) if not m.join_date or m.join_date <= activity.on
+    ]
+
+
 def attendance_record(*, actor: User | None, activity: Activity, present_ids: set[int]) -> int:
     """Set who came to a branch meeting: every active member of the branch gets a row."""
     if not activity.is_meeting:
         raise ValidationError(_("Attendance is taken at branch meetings only."))
-    members = branch_members(activity.unit)
+    members = meeting_members(activity)
     known = {m.pk for m in members}
     if present_ids - known:
         raise ValidationError(_("Some of the people ticked are not members of this branch."))
@@ -100,7 +107,8 @@ def attendance_record(*, actor: User | None, activity: Activity, present_ids: se
             Attendance(activity=activity, member=m, present=m.pk in present_ids) for m in members
         )
         activity.participants = len(present_ids)
-        activity.save(update_fields=["participants"])
+        activity.attendance_taken = len(members)
+        activity.save(update_fields=["participants", "attendance_taken"])
         audit.log(
             actor,
             "activity.attendance",

@@ -144,7 +144,7 @@ def attendance(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Attendance saved: %(n)d present.") % {"n": n})
             return redirect("activities:branch_life", activity.unit.code)
-    members = services.branch_members(activity.unit)
+    members = services.meeting_members(activity)
     present = set(
         Attendance.objects.filter(activity=activity, present=True).values_list(
             "member_id", flat=True
@@ -164,7 +164,10 @@ def branch_life(request: HttpRequest, scope: Scope) -> HttpResponse:
     span = year_span(request)
     lives = metrics.branch_life(scope.unit, span)
     model = sum(life.is_model for life in lives)
+    # Above communes, one row per commune: a province's thousands of branches would not fit.
+    above = scope.unit.level < Level.COMMUNE
     context: dict[str, Any] = {
+        "communes": metrics.life_by_unit(scope.unit, Level.COMMUNE, span, lives) if above else None,
         "unit": scope.unit,
         "year": span.start.year,
         "lives": lives,
