@@ -44,12 +44,12 @@ def _shares(counts: dict[str, int]) -> dict[str, Any]:
 def digital_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     unit = scope.unit
     children = list(Unit.objects.filter(parent=unit).active().order_by("name"))
-    counts = members_digital([unit, *children])
+    counts = members_digital(unit, [unit, *children])
     requests_qs = EquipmentRequest.objects.select_related("unit", "at_unit")
     context = {
         "unit": unit,
-        "mine": _shares(counts[unit.pk]) if unit.level <= Level.BRANCH else None,
-        "children": [(c, _shares(counts[c.pk])) for c in children if c.level <= Level.BRANCH],
+        "mine": _shares(counts[unit.pk]),
+        "children": [(c, _shares(counts[c.pk])) for c in children],
         "equipment": Equipment.objects.filter(unit=unit),
         "sent": list(requests_qs.filter(unit=unit)[:20]),
         "waiting": list(

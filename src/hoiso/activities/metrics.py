@@ -420,24 +420,26 @@ def units_without_computer(root: Unit, level: str, period: PeriodLike) -> Values
     return {u.pk: float(sum(c.path not in working for c in inside[u.path])) for u in units}
 
 
-def members_digital(units: Iterable[Unit]) -> dict[int, dict[str, int]]:
-    """Active members per unit: total, with a smartphone, using Zalo, by digital skill level."""
+def members_digital(root: Unit, units: Iterable[Unit]) -> dict[int, dict[str, int]]:
+    """Active members of each unit in root's subtree: in all, with a smartphone, using Zalo or
+    Facebook, and at each digital skill level (two queries at most)."""
     from hoiso.members.choices import DigitalSkill
 
     units = list(units)
-    rows = _grouped(
-        Member.objects.filter(status=Status.ACTIVE).filter(
-            Q(*[Q(branch_path__startswith=u.path) for u in units], _connector=Q.OR)
-            if units
-            else Q(pk__in=[])
-        ),
-        "branch_path",
-        _member_units(units),
-        total=Count("pk"),
-        smartphone=Count("pk", filter=Q(has_smartphone=True)),
-        zalo=Count("pk", filter=Q(uses_zalo=True)),
-        facebook=Count("pk", filter=Q(uses_facebook=True)),
+    counts = {
+        "total": Count("pk"),
+        "smartphone": Count("pk", filter=Q(has_smartphone=True)),
+        "zalo": Count("pk", filter=Q(uses_zalo=True)),
+        "facebook": Count("pk", filter=Q(uses_facebook=True)),
         **{f"skill_{s.value}": Count("pk", filter=Q(digital_skill=s.value)) for s in DigitalSkill},
-    )
-    empty = dict.fromkeys(["total", "smartphone", "zalo", "facebook"], 0)
+    }
+    members = Member.objects.within(root).filter(status=Status.ACTIVE)
+    rows = _grouped(members, "branch_path", _member_units(units), **counts)
+    groups = [u for u in units if u.level > Level.BRANCH]
+    if groups:
+        # Members carry their branch's path; those of a women's group are found by its id.
+        by_group = members.filter(group__in=groups).values("group_id").annotate(**counts)
+        paths = {g.pk: g.path for g in groups}
+        rows.update({paths[r["group_id"]]: r for r in by_group.order_by()})
+    empty = dict.fromkeys(counts, 0)
     return {u.pk: {**empty, **rows.get(u.path, {})} for u in units}

@@ -226,3 +226,42 @@ def test_an_online_course_needs_its_link(cast: Cast) -> None:
          "mode": "online"},
     )  # fmt: skip
     assert "Khóa học trực tuyến cần đường dẫn phòng họp." in response.content.decode()
+
+
+def test_a_womens_groups_digital_capacity_counts_its_own_members(cast: Cast) -> None:
+    a = make_member(cast.branch_a1, "Lê Thị A", has_smartphone=True)
+    b = make_member(cast.branch_a1, "Lê Thị B")
+    make_member(cast.branch_a1, "Lê Thị C", has_smartphone=True)
+    Member.objects.filter(pk__in=[a.pk, b.pk]).update(group=cast.group_a1)
+    page = cast.client(cast.mai).get(reverse("activities:digital", args=[cast.group_a1.code]))
+    text = page.content.decode()
+    assert "2 hội viên đang sinh hoạt" in text and "50%" in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["activities:list", "activities:branch_life", "activities:digital", "activities:courses"],
+)
+def test_pages_cost_the_same_queries_for_few_or_many_rows(
+    cast: Cast, name: str, django_assert_max_num_queries: Any
+) -> None:
+    def load() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name, args=[cast.commune_a.code])).status_code == 200
+        return len(ctx.captured_queries)
+
+    client = cast.client(cast.hoa)
+    activity_record(actor=cast.mai, unit=cast.branch_a1, data={"kind": "other"})
+    few = load()
+    for i in range(12):
+        branch = cast.branch_a1 if i % 2 else cast.branch_a2
+        make_member(branch, f"Lê Thị {chr(65 + i)}")
+        activity_record(actor=cast.mai, unit=branch, data={"kind": "contest"})
+        _course(cast, title=f"Khóa {i}")
+        equipment_request_create(
+            actor=cast.mai, unit=branch, kind="desktop", quantity=1, reason="Nhập liệu"
+        )
+    assert load() == few
