@@ -61,7 +61,7 @@ def _activity(
 
 
 def _meetings(
-    rng: random.Random, branches: list[Unit], span: Span, theme: Theme | None
+    rng: random.Random, branches: list[Unit], span: Span, theme: Theme | None, strong: set[int]
 ) -> tuple[int, int]:
     """A meeting each quarter in every branch, with each active member's attendance."""
     by_branch: dict[int, list[int]] = defaultdict(list)
@@ -70,7 +70,8 @@ def _meetings(
     quarters = quarters_due(span, on=span.end)
     rows, present_rows = [], []
     for branch in branches:
-        keen = rng.uniform(0.6, 0.99)  # how well this branch's members come
+        # How well this branch's members come; the strong branches are the model ones.
+        keen = rng.uniform(0.88, 0.99) if branch.pk in strong else rng.uniform(0.6, 0.95)
         for q in quarters:
             on = max(q, span.start) + dt.timedelta(days=rng.randrange(20, 60))
             if on >= span.end:
@@ -92,18 +93,31 @@ def _meetings(
     return len(rows), n
 
 
-def _dues(rng: random.Random, span: Span) -> int:
+def _dues(rng: random.Random, span: Span, strong: set[str]) -> int:
     quarters = quarters_due(span, on=span.end)
     rows: list[dict] = []
     keen: dict[str, float] = {}
     for pk, path in Member.objects.filter(status="active").values_list("pk", "branch_path"):
-        rate = keen.setdefault(path, rng.uniform(0.7, 1.0))
+        rate = keen.setdefault(
+            path, rng.uniform(0.92, 1.0) if path in strong else rng.uniform(0.7, 0.98)
+        )
         rows.extend(
             {"member_id": pk, "quarter": q, "branch_path": path, "paid_on": q + dt.timedelta(20)}
             for q in quarters
             if rng.random() < rate and q + dt.timedelta(20) < span.end
         )
     return Writer(DuesPayment, with_id=False).write(rows)
+
+
+def _cards(branches: list[Unit]) -> int:
+    """Strong branches have issued a card to every member."""
+    lacking = list(
+        Member.objects.filter(branch__in=branches, status="active", card_number="").only("pk")
+    )
+    for n, member in enumerate(lacking, 1):
+        member.card_number = f"DLT{n:06d}"
+    Member.objects.bulk_update(lacking, ["card_number"], batch_size=500)
+    return len(lacking)
 
 
 def _other_activities(
@@ -225,12 +239,14 @@ def populate_activities(province: Unit, *, seed: int = 2026) -> dict[str, int]:
     )
     communes = list(Unit.objects.filter(parent=province, level=Level.COMMUNE).order_by("code"))
     branches = list(Unit.objects.within(province).filter(level=Level.BRANCH).order_by("path"))
-    meetings, attendance = _meetings(rng, branches, span, theme)
+    strong = rng.sample(branches, len(branches) // 4)
+    meetings, attendance = _meetings(rng, branches, span, theme, {b.pk for b in strong})
     lan = User.objects.filter(username="lan.tinh").first()
     counts = {
         "meetings": meetings,
         "attendance": attendance,
-        "dues": _dues(rng, span),
+        "dues": _dues(rng, span, {b.path for b in strong}),
+        "cards": _cards(strong),
         "activities": _other_activities(rng, communes, branches, span, theme),
         "equipment": _equipment(rng, communes),
         "courses": _courses(rng, province, span),
