@@ -124,9 +124,10 @@ def _other_activities(
     rng: random.Random, communes: list[Unit], branches: list[Unit], span: Span, theme: Theme | None
 ) -> int:
     rows = []
+    # Most communes hold digital-skills activities; about one in ten has held none this year.
+    quiet = {c.pk for c in rng.sample(communes, len(communes) // 10)}
     for commune in communes:
-        # Most communes hold digital-skills activities; some have not yet this year.
-        for _i in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
+        for _i in range(0 if commune.pk in quiet else rng.choice([1, 1, 2, 2, 3, 4])):
             rows.append(_activity(rng, commune, _day(rng, span), ActivityKind.DIGITAL_SKILLS,
                                   rng.choice(DIGITAL_TITLES), rng.randrange(20, 90), theme))  # fmt: skip
         for kind, title, most in COMMUNE_ACTIVITIES:
@@ -134,6 +135,8 @@ def _other_activities(
                 rows.append(_activity(rng, commune, _day(rng, span), kind, title,
                                       rng.randrange(15, 120), theme))  # fmt: skip
     for branch in rng.sample(branches, len(branches) // 3):
+        if branch.parent_id in quiet:
+            continue
         rows.append(_activity(rng, branch, _day(rng, span), ActivityKind.DIGITAL_SKILLS,
                               rng.choice(DIGITAL_TITLES), rng.randrange(8, 40), theme))  # fmt: skip
     return Writer(Activity, with_id=False).write(rows)
