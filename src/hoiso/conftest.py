@@ -21,7 +21,7 @@ PASSWORD = "Mat-khau-2026"
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
-    # Uploaded and written files (imports, exports) go to a folder of the test's own.
+    # Uploaded and written files (imports, exports, activity photos) go to the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Argon2 is deliberately slow; tests hash many passwords and check none of its strength.

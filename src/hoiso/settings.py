@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "hoiso.units",
     "hoiso.accounts",
     "hoiso.members",
+    "hoiso.activities",
     "hoiso.demo",
 ]
 

@@ -11,6 +11,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("people/", include((people_urlpatterns, "people"))),
     path("audit/", core_views.audit_log, name="audit"),
     path("members/", include("hoiso.members.urls")),
+    path("", include("hoiso.activities.urls")),
 ]
 
 urlpatterns = [

@@ -23,15 +23,21 @@ VIEW_MEMBERS = "members.view"
 CHANGE_MEMBERS = "members.change"  # admit, correct a record
 MANAGE_MEMBERS = "members.manage"  # transfer, move, remove, restore, members' accounts
 VIEW_SENSITIVE = "members.view_sensitive"  # ethnicity, religion, citizen ID
+VIEW_ACTIVITIES = "activities.view"  # activities, branch life, training, digital capacity
+RECORD_ACTIVITIES = "activities.record"  # activities, attendance, dues, equipment, requests
+MANAGE_ACTIVITIES = "activities.manage"  # courses, trainees, requests' decisions, thresholds
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
+_ACTIVITIES_ALL = {VIEW_ACTIVITIES, RECORD_ACTIVITIES, MANAGE_ACTIVITIES}
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_ADMIN: frozenset(
-        {VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_MEMBERS_ALL}
+        {VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_MEMBERS_ALL, *_ACTIVITIES_ALL}
     ),
-    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_MEMBERS_ALL}),
-    Role.BRANCH_HEAD: frozenset({VIEW_UNIT, VIEW_MEMBERS, CHANGE_MEMBERS}),
-    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS}),
+    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_MEMBERS_ALL, *_ACTIVITIES_ALL}),
+    Role.BRANCH_HEAD: frozenset(
+        {VIEW_UNIT, VIEW_MEMBERS, CHANGE_MEMBERS, VIEW_ACTIVITIES, RECORD_ACTIVITIES}
+    ),
+    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS, VIEW_ACTIVITIES}),
 }
 
 

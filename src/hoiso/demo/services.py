@@ -12,6 +12,7 @@ from django.db import transaction
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
+from hoiso.activities.demo import populate_activities
 from hoiso.core import audit
 from hoiso.core.text import fold
 from hoiso.demo.people import populate
@@ -230,6 +231,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         _create_accounts(province)
         members = populate(province, members)
         _create_member_login(province)
+        populate_activities(province, seed=seed)
         refresh_province(province)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}

@@ -6,6 +6,7 @@ page cannot ship without someone deciding who may open it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +18,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
 from hoiso.accounts.tokens import token_create
-from hoiso.conftest import Cast, make_member, make_user
+from hoiso.activities.models import Course
+from hoiso.activities.services import (
+    activity_record,
+    course_create,
+    equipment_request_create,
+    equipment_save,
+    trainee_add,
+    trainee_assess,
+)
+from hoiso.activities.tests.images import PNG
+from hoiso.conftest import Cast, make_member, make_unit, make_user
 from hoiso.members.models import MemberExport, MemberImport
 from hoiso.members.services import deletion_request_create, transfer_request
-from hoiso.units.models import Unit
+from hoiso.units.models import Level, Unit
 
 ACTORS = ["anonymous", "admin", "cadre", "branch_head", "viewer"]
 # Where the request points: a branch inside the actors' subtrees (branch A1: every actor of the
@@ -123,6 +134,55 @@ def _import(cast: Cast, place: str, user: Any = None) -> dict:
     return {"import_id": imp.pk}
 
 
+def _activity(cast: Cast, place: str, user: Any = None) -> dict:
+    return {"pk": activity_record(actor=None, unit=_target(cast, place), data={}).pk}
+
+
+def _with_photo(cast: Cast, place: str, user: Any = None) -> dict:
+    data = {"kind": "communication"}
+    return {"pk": activity_record(actor=None, unit=_target(cast, place), data=data, photo=PNG).pk}
+
+
+def _course(cast: Cast, place: str, user: Any = None) -> dict:
+    data = {"title": "Phần mềm", "topic": "member_software", "starts_on": dt.date(2026, 3, 2),
+            "ends_on": dt.date(2026, 3, 2)}  # fmt: skip
+    return {"pk": course_create(actor=None, organiser=_target(cast, place), data=data).pk}
+
+
+def _trainee(cast: Cast, place: str, user: Any = None) -> dict:
+    course = Course.objects.get(pk=_course(cast, place)["pk"])
+    member = make_member(_target(cast, place), "Đỗ Thị Mơ")
+    trainee = trainee_add(actor=None, course=course, member=member)
+    trainee_assess(actor=None, trainee=trainee, attended=True, completed=True, result=2)
+    return {"pk": course.pk, "trainee_pk": trainee.pk}
+
+
+def _cadre_there(cast: Cast, place: str, user: Any = None) -> dict:
+    n = Assignment.objects.count()
+    someone = make_user(f"c{n}", "Đỗ Thị Xuân", "", (_target(cast, place), Role.BRANCH_HEAD))
+    return {"user_id": someone.pk}
+
+
+def _equipment(cast: Cast, place: str, user: Any = None) -> dict:
+    data = {"kind": "laptop", "quantity": 1, "state": "working"}
+    return {"pk": equipment_save(actor=None, unit=_target(cast, place), data=data).pk}
+
+
+def _request_from(cast: Cast, place: str, user: Any = None) -> dict:
+    req = equipment_request_create(
+        actor=None, unit=_target(cast, place), kind="laptop", quantity=1, reason="Họp"
+    )
+    return {"pk": req.pk}
+
+
+def _request_to(cast: Cast, place: str, user: Any = None) -> dict:
+    """A request from a women's group, waiting at the target branch."""
+    target = _target(cast, place)
+    group = make_unit(target, Level.GROUP, f"{target.code}-g{Unit.objects.count()}", "Tổ 9")
+    req = equipment_request_create(actor=None, unit=group, kind="laptop", quantity=1, reason="Họp")
+    return {"pk": req.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
     "healthz": Entry(unscoped=True, inside={a: 200 for a in ACTORS}),
@@ -171,6 +231,29 @@ MATRIX: dict[str, Entry] = {
     "me:contact": Entry(unscoped=True, inside=NOT_A_MEMBER),
     "me:delete": Entry(unscoped=True, inside=NOT_A_MEMBER),
     "accounts:tokens": Entry(unscoped=True, inside=EVERYONE),
+    "activities:list": Entry(inside=EVERYONE),
+    "activities:new": Entry(inside=_branch_head_too()),
+    "activities:detail": Entry(inside=EVERYONE, kwargs=_activity),
+    "activities:photo": Entry(inside=EVERYONE, kwargs=_with_photo),
+    "activities:attendance": Entry(inside=_branch_head_too(), kwargs=_activity),
+    "activities:branch_life": Entry(inside=EVERYONE),
+    "activities:dues": Entry(inside=_branch_head_too()),
+    # The province sets the thresholds: at a branch there is no such page.
+    "activities:rules": Entry(inside={**_cadres(404)}),
+    "activities:courses": Entry(inside=EVERYONE),
+    "activities:course_new": Entry(inside=_cadres()),
+    "activities:course": Entry(inside=EVERYONE, kwargs=_course),
+    "activities:trainee_assess": Entry(method="post", inside=_cadres(302), kwargs=_trainee),
+    "activities:certificate": Entry(inside=EVERYONE, kwargs=_trainee),
+    "activities:cadres": Entry(inside=EVERYONE),
+    # A cadre's record is for her superiors: the branch head beside her at the branch is not one.
+    "activities:cadre": Entry(inside={**EVERYONE, "branch_head": 403}, kwargs=_cadre_there),
+    "activities:digital": Entry(inside=EVERYONE),
+    "activities:equipment_new": Entry(inside=_branch_head_too()),
+    "activities:equipment_edit": Entry(inside=_branch_head_too(), kwargs=_equipment),
+    "activities:request_new": Entry(inside=_branch_head_too()),
+    "activities:request": Entry(inside=EVERYONE, kwargs=_request_from),
+    "activities:request_decide": Entry(method="post", inside=_cadres(302), kwargs=_request_to),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),

@@ -1,0 +1,445 @@
+"""Metrics of activities, branch life, training and equipment, for the target registry.
+
+Every compute function has the registry's signature `compute(root, level, period)`: a value for
+every unit of `level` in `root`'s subtree that was open at some time during the period, None
+where it cannot be computed (nothing to divide by). Rows are grouped by the ancestor at `level`
+through the path prefix (a unit of a given level has a path of fixed length), so each function
+runs a fixed number of queries whatever the number of units. Shares are percentages (0–100).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+
+from hoiso.accounts.models import Assignment
+from hoiso.accounts.roles import Role
+from hoiso.activities.choices import COMPUTER_KINDS, PROFICIENT, ActivityKind, EquipmentState, Topic
+from hoiso.activities.models import (
+    Activity,
+    DuesPayment,
+    Equipment,
+    ModelBranchRule,
+    Trainee,
+)
+from hoiso.members.choices import Status
+from hoiso.members.models import Member
+from hoiso.units.models import Level, Unit, today
+
+Values = dict[int, float | None]
+Compute = Callable[[Unit, str, Any], Values]
+
+# The model-branch thresholds until the province sets its own (percent).
+DEFAULT_RULE = (85, 85, 100)
+# Roles that make a user a grassroots cadre when held at a commune or below.
+CADRE_ROLES = (Role.UNIT_ADMIN, Role.CADRE, Role.BRANCH_HEAD)
+
+
+class PeriodLike(Protocol):
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def end(self) -> dt.date: ...
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of days, end exclusive: the pages' own period (the registry has its Period)."""
+
+    start: dt.date
+    end: dt.date
+
+
+def as_level(level: str | int) -> Level:
+    """A level from its name ("commune"), its number, or its number as text."""
+    if isinstance(level, int):
+        return Level(level)
+    if level.isdigit():
+        return Level(int(level))
+    return Level[level.upper()]
+
+
+def open_units(root: Unit, level: str | int, period: PeriodLike) -> list[Unit]:
+    """Units of `level` in root's subtree open at some time during the period."""
+    return list(
+        Unit.objects.within(root)
+        .filter(level=as_level(level), valid_from__lt=period.end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .order_by("path")
+    )
+
+
+def _grouped(qs: QuerySet[Any], path_field: str, units: list[Unit], **aggregates: Any) -> dict:
+    """Sums of `qs`'s aggregates (counts and sums) per unit's path, in one query.
+
+    The database groups by the rows' own path, which its index orders (cheaper than grouping by
+    a computed prefix); the few thousand groups are then added up under each unit's prefix.
+    """
+    out: dict[str, dict[str, Any]] = {u.path: dict.fromkeys(aggregates, 0) for u in units}
+    if not units:
+        return out
+    widths = sorted({len(u.path) for u in units})
+    rows = qs.values(path_field).annotate(**aggregates).order_by()
+    for row in rows:
+        path = row[path_field]
+        for width in widths:
+            bucket = out.get(path[:width])
+            if bucket is not None:
+                for name in aggregates:
+                    bucket[name] += row[name] or 0
+    return out
+
+
+def _share(part: float, whole: float) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a local day, for comparing datetimes against period bounds."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+
+# --- activities -------------------------------------------------------------------------------
+
+
+def _activities(root: Unit, period: PeriodLike) -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        unit_path__startswith=root.path, on__gte=period.start, on__lt=period.end
+    )
+
+
+def activities_count(kind: str | None = None) -> Compute:
+    """A compute function: the number of activities (of one kind, or all) held in each unit."""
+
+    def compute(root: Unit, level: str, period: PeriodLike) -> Values:
+        units = open_units(root, level, period)
+        qs = _activities(root, period)
+        if kind:
+            qs = qs.filter(kind=kind)
+        counts = _grouped(qs, "unit_path", units, n=Count("pk"))
+        return {u.pk: float(counts.get(u.path, {}).get("n", 0)) for u in units}
+
+    compute.__name__ = f"activities_{kind or 'total'}"
+    return compute
+
+
+# One function per kind, for the registry: "activities.meeting", "activities.digital_skills"…
+ACTIVITIES_BY_KIND: dict[str, Compute] = {k.value: activities_count(k.value) for k in ActivityKind}
+activities_total = activities_count(None)
+
+
+def _counted_level(level: Level) -> Level:
+    """Which units a "units that…" metric counts: communes for a commune or above."""
+    return max(level, Level.COMMUNE)
+
+
+def digital_skills_held(minimum: int = 1) -> Compute:
+    """A compute function: the share of communes (or, below them, units) in each unit's subtree
+    that held at least `minimum` digital-skills activities during the period."""
+
+    def compute(root: Unit, level: str, period: PeriodLike) -> Values:
+        lvl = as_level(level)
+        units = open_units(root, lvl, period)
+        counted = open_units(root, _counted_level(lvl), period)
+        qs = _activities(root, period).filter(kind=ActivityKind.DIGITAL_SKILLS)
+        held = _grouped(qs, "unit_path", counted, n=Count("pk"))
+        ok = {c.path for c in counted if held.get(c.path, {}).get("n", 0) >= minimum}
+        return _share_of_counted(units, counted, ok)
+
+    compute.__name__ = f"digital_skills_held_{minimum}"
+    return compute
+
+
+def _inside(units: list[Unit], counted: Iterable[Unit]) -> dict[str, list[Unit]]:
+    """The counted units under each unit, by path prefix (no unit-by-unit scan)."""
+    out: dict[str, list[Unit]] = {u.path: [] for u in units}
+    widths = {len(u.path) for u in units}
+    for c in counted:
+        for w in widths:
+            if c.path[:w] in out:
+                out[c.path[:w]].append(c)
+    return out
+
+
+def _share_of_counted(units: list[Unit], counted: list[Unit], ok: set[str]) -> Values:
+    inside = _inside(units, counted)
+    return {
+        u.pk: _share(sum(c.path in ok for c in inside[u.path]), len(inside[u.path])) for u in units
+    }
+
+
+digital_skills_communes = digital_skills_held(1)
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+def _cadres(root: Unit, period: PeriodLike) -> list[tuple[int, str]]:
+    """(user, unit path) of every grassroots cadre's assignment in the subtree by the period end."""
+    return list(
+        Assignment.objects.filter(
+            unit__path__startswith=root.path,
+            unit__level__gte=Level.COMMUNE,
+            role__in=CADRE_ROLES,
+            created_at__lt=_local_midnight(period.end),
+            user__is_active=True,
+        )
+        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=period.start))
+        .values_list("user_id", "unit__path")
+    )
+
+
+def _cadre_share(root: Unit, level: str, period: PeriodLike, proficient: bool) -> Values:
+    units = open_units(root, level, period)
+    cadres = _cadres(root, period)
+    done = Trainee.objects.filter(
+        user_id__in={u for u, _ in cadres},
+        course__topic=Topic.MEMBER_SOFTWARE,
+        course__ends_on__lt=period.end,
+        completed=True,
+    )
+    if proficient:
+        done = done.filter(result__gte=PROFICIENT)
+    trained = set(done.values_list("user_id", flat=True))
+    users: dict[str, set[int]] = {u.path: set() for u in units}
+    widths = {len(u.path) for u in units}
+    for user, path in cadres:
+        for w in widths:
+            if path[:w] in users:
+                users[path[:w]].add(user)
+    return {u.pk: _share(len(users[u.path] & trained), len(users[u.path])) for u in units}
+
+
+def cadres_trained(root: Unit, level: str, period: PeriodLike) -> Values:
+    """Share of grassroots cadres who completed a member-software course by the period's end."""
+    return _cadre_share(root, level, period, proficient=False)
+
+
+def cadres_proficient(root: Unit, level: str, period: PeriodLike) -> Values:
+    """Share of grassroots cadres assessed proficient in the member software by the period's end."""
+    return _cadre_share(root, level, period, proficient=True)
+
+
+# --- branch life ------------------------------------------------------------------------------
+
+
+def _attendance(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+    """Present / on the list, over the branch meetings of the period whose attendance was taken."""
+    meetings = _activities(root, period).filter(kind=ActivityKind.MEETING, attendance_taken__gt=0)
+    rows = _grouped(
+        meetings, "unit_path", units, present=Sum("participants"), total=Sum("attendance_taken")
+    )
+    return {
+        u.path: _share(rows.get(u.path, {}).get("present", 0), rows.get(u.path, {}).get("total", 0))
+        for u in units
+    }
+
+
+def attendance_rate(root: Unit, level: str, period: PeriodLike) -> Values:
+    """Share of members present at the branch meetings held during the period."""
+    units = open_units(root, level, period)
+    rates = _attendance(root, units, period)
+    return {u.pk: rates[u.path] for u in units}
+
+
+def quarters_due(period: PeriodLike, on: dt.date | None = None) -> list[dt.date]:
+    """First days of the quarters that overlap the period and have begun by `on` (today)."""
+    on = on or today()
+    first = dt.date(period.start.year, 3 * ((period.start.month - 1) // 3) + 1, 1)
+    out = []
+    while first < period.end and first <= on:
+        out.append(first)
+        month = first.month + 3
+        first = dt.date(first.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return out
+
+
+def _members(root: Unit, period: PeriodLike) -> QuerySet[Member]:
+    """Active members of the subtree who had joined by the period's end."""
+    return Member.objects.filter(branch_path__startswith=root.path, status=Status.ACTIVE).filter(
+        Q(join_date__isnull=True) | Q(join_date__lt=period.end)
+    )
+
+
+def _member_units(units: list[Unit]) -> list[Unit]:
+    # Members carry their branch's path: below a branch they cannot be grouped by it.
+    return [u for u in units if u.level <= Level.BRANCH]
+
+
+def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+    grouped = _member_units(units)
+    quarters = quarters_due(period)
+    members = _grouped(_members(root, period), "branch_path", grouped, n=Count("pk"))
+    paid = _grouped(
+        DuesPayment.objects.filter(member__in=_members(root, period), quarter__in=quarters),
+        "member__branch_path",
+        grouped,
+        n=Count("pk"),
+    )
+    out: dict[str, float | None] = {u.path: None for u in units}
+    for u in grouped:
+        due = members[u.path]["n"] * len(quarters)
+        share = _share(paid[u.path]["n"], due)
+        out[u.path] = None if share is None else min(share, 100.0)
+    return out
+
+
+def dues_rate(root: Unit, level: str, period: PeriodLike) -> Values:
+    """Share of the quarterly dues owed by active members for the period (begun quarters) paid."""
+    units = open_units(root, level, period)
+    rates = _dues(root, units, period)
+    return {u.pk: rates[u.path] for u in units}
+
+
+def _carded(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+    grouped = _member_units(units)
+    rows = _grouped(
+        _members(root, period),
+        "branch_path",
+        grouped,
+        n=Count("pk"),
+        carded=Count("pk", filter=~Q(card_number="")),
+    )
+    out: dict[str, float | None] = {u.path: None for u in units}
+    for u in grouped:
+        out[u.path] = _share(
+            rows.get(u.path, {}).get("carded", 0), rows.get(u.path, {}).get("n", 0)
+        )
+    return out
+
+
+def carded_rate(root: Unit, level: str, period: PeriodLike) -> Values:
+    """Share of active members who have been issued a member card."""
+    units = open_units(root, level, period)
+    rates = _carded(root, units, period)
+    return {u.pk: rates[u.path] for u in units}
+
+
+@dataclass(frozen=True)
+class Rule:
+    attendance_min: int
+    dues_min: int
+    carded_min: int
+
+
+def rule_for(unit: Unit) -> Rule:
+    """The model-branch thresholds of the unit's province (the defaults until it sets them)."""
+    row = ModelBranchRule.objects.filter(province__path__in=unit.ancestor_paths).first()
+    if row is None:
+        return Rule(*DEFAULT_RULE)
+    return Rule(row.attendance_min, row.dues_min, row.carded_min)
+
+
+@dataclass(frozen=True)
+class BranchLife:
+    branch: Unit
+    attendance: float | None
+    dues: float | None
+    carded: float | None
+    rule: Rule
+
+    @property
+    def is_model(self) -> bool:
+        a, d, c = self.attendance, self.dues, self.carded
+        r = self.rule
+        return (
+            a is not None
+            and d is not None
+            and c is not None
+            and a >= r.attendance_min
+            and d >= r.dues_min
+            and c >= r.carded_min
+        )
+
+
+def branch_life(root: Unit, period: PeriodLike) -> list[BranchLife]:
+    """Attendance, dues, cards and model status of every branch in root's subtree."""
+    branches = open_units(root, Level.BRANCH, period)
+    rule = rule_for(root)
+    att = _attendance(root, branches, period)
+    dues = _dues(root, branches, period)
+    cards = _carded(root, branches, period)
+    return [BranchLife(b, att[b.path], dues[b.path], cards[b.path], rule) for b in branches]
+
+
+@dataclass(frozen=True)
+class UnitLife:
+    unit: Unit
+    attendance: float | None
+    dues: float | None
+    carded: float | None
+    model_share: float | None
+
+
+def life_by_unit(
+    root: Unit, level: str | int, period: PeriodLike, lives: list[BranchLife] | None = None
+) -> list[UnitLife]:
+    """Branch life summed up for every unit of `level` (communes of a province, say)."""
+    units = open_units(root, level, period)
+    lives = branch_life(root, period) if lives is None else lives
+    model = {life.branch.path for life in lives if life.is_model}
+    shares = _share_of_counted(units, [life.branch for life in lives], model)
+    att, dues, cards = (f(root, units, period) for f in (_attendance, _dues, _carded))
+    return [UnitLife(u, att[u.path], dues[u.path], cards[u.path], shares[u.pk]) for u in units]
+
+
+def model_branches(root: Unit, level: str, period: PeriodLike) -> Values:
+    """Share of the branches in each unit's subtree that met the model-branch thresholds."""
+    units = open_units(root, level, period)
+    lives = branch_life(root, period)
+    model = {life.branch.path for life in lives if life.is_model}
+    return _share_of_counted(units, [life.branch for life in lives], model)
+
+
+# --- equipment --------------------------------------------------------------------------------
+
+
+def _working_computers(root: Unit) -> set[str]:
+    return set(
+        Equipment.objects.filter(
+            unit_path__startswith=root.path, kind__in=COMPUTER_KINDS, state=EquipmentState.WORKING
+        ).values_list("unit_path", flat=True)
+    )
+
+
+def units_without_computer(root: Unit, level: str, period: PeriodLike) -> Values:
+    """How many communes (or, below them, units) in each unit's subtree have no working computer
+    of their own (as the equipment list stands now: it keeps no history)."""
+    lvl = as_level(level)
+    units = open_units(root, lvl, period)
+    counted = open_units(root, _counted_level(lvl), period)
+    working = _working_computers(root)
+    inside = _inside(units, counted)
+    return {u.pk: float(sum(c.path not in working for c in inside[u.path])) for u in units}
+
+
+def members_digital(root: Unit, units: Iterable[Unit]) -> dict[int, dict[str, int]]:
+    """Active members of each unit in root's subtree: in all, with a smartphone, using Zalo or
+    Facebook, and at each digital skill level (two queries at most)."""
+    from hoiso.members.choices import DigitalSkill
+
+    units = list(units)
+    counts = {
+        "total": Count("pk"),
+        "smartphone": Count("pk", filter=Q(has_smartphone=True)),
+        "zalo": Count("pk", filter=Q(uses_zalo=True)),
+        "facebook": Count("pk", filter=Q(uses_facebook=True)),
+        **{f"skill_{s.value}": Count("pk", filter=Q(digital_skill=s.value)) for s in DigitalSkill},
+    }
+    members = Member.objects.within(root).filter(status=Status.ACTIVE)
+    rows = _grouped(members, "branch_path", _member_units(units), **counts)
+    groups = [u for u in units if u.level > Level.BRANCH]
+    if groups:
+        # Members carry their branch's path; those of a women's group are found by its id.
+        by_group = members.filter(group__in=groups).values("group_id").annotate(**counts)
+        paths = {g.pk: g.path for g in groups}
+        rows.update({paths[r["group_id"]]: r for r in by_group.order_by()})
+    empty = dict.fromkeys(counts, 0)
+    return {u.pk: {**empty, **rows.get(u.path, {})} for u in units}

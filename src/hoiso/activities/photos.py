@@ -1,0 +1,57 @@
+"""Activity photos, made small enough for a slow mobile link before they are stored."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# The long side of a stored photo, and its JPEG quality: about 100–200 KB for a phone's photo.
+MAX_SIDE = 1280
+QUALITY = 72
+MAX_UPLOAD = 15 * 1024 * 1024
+
+
+def photo_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "activities"
+
+
+def photo_save(data: bytes) -> str:
+    """Resize, turn upright and re-encode a photo as JPEG without its metadata; its stored name."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if len(data) > MAX_UPLOAD:
+        raise ValidationError({"photo": _("The photo is larger than 15 MB; choose a smaller one.")})
+    try:
+        with Image.open(io.BytesIO(data)) as original:
+            img: Image.Image = ImageOps.exif_transpose(original)
+            img.thumbnail((MAX_SIDE, MAX_SIDE))
+            if img.mode != "RGB":
+                img = img.convert("RGB")
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+        raise ValidationError(
+            {"photo": _("This file is not a photo we can read; send a JPEG or PNG picture.")}
+        ) from e
+    name = f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.jpg"
+    path = photo_dir() / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
+    return name
+
+
+def photo_path(name: str) -> Path | None:
+    """The stored file of a photo name, or None (names never leave the photo folder)."""
+    if not name:
+        return None
+    root = photo_dir().resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path

@@ -1,0 +1,72 @@
+"""The demo province's year of union life: every part of issue 6 has something to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from hoiso.activities import metrics
+from hoiso.activities.metrics import Span
+from hoiso.activities.models import (
+    Activity,
+    Attendance,
+    Course,
+    DuesPayment,
+    EquipmentRequest,
+    ModelBranchRule,
+    Theme,
+)
+from hoiso.demo.services import demo_load
+from hoiso.units.models import Unit
+
+HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def province(django_db_setup, django_db_blocker):
+    with (
+        override_settings(PASSWORD_HASHERS=HASHERS),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield demo_load(members=2000)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def year(province, db) -> Span:
+    today = timezone.localdate()
+    return Span(today - dt.timedelta(days=365), today + dt.timedelta(days=1))
+
+
+def test_it_holds_a_year_of_activities_of_every_kind(province, year) -> None:
+    kinds = set(Activity.objects.values_list("kind", flat=True).distinct())
+    assert kinds == {"meeting", "communication", "digital_skills", "legal", "economic", "contest"}
+    assert not Activity.objects.filter(on__lt=year.start).exists()
+    assert not Activity.objects.filter(on__gte=year.end).exists()
+    assert Attendance.objects.exists() and DuesPayment.objects.exists()
+    assert ModelBranchRule.objects.filter(province=province).exists()
+    assert Theme.objects.filter(province=province).count() == 2
+
+
+def test_its_metrics_have_values_across_the_province(province, year) -> None:
+    rates = metrics.attendance_rate(province, "commune", year)
+    assert len(rates) == Unit.objects.filter(parent=province).count()
+    assert all(v is None or 0 <= v <= 100 for v in rates.values())
+    held = metrics.digital_skills_communes(province, "province", year)[province.pk]
+    assert held is not None and 50 < held < 100  # most communes held one, not all
+    assert metrics.units_without_computer(province, "province", year)[province.pk] > 0
+    assert metrics.cadres_proficient(province, "province", year)[province.pk] is not None
+
+
+def test_it_has_courses_and_requests_at_every_step(province, year) -> None:
+    assert Course.objects.filter(topic="member_software").exists()
+    statuses = set(EquipmentRequest.objects.values_list("status", flat=True))
+    assert statuses == {"pending", "approved", "refused", "delivered"}
+    assert EquipmentRequest.objects.filter(
+        unit__parent__name="Xã Ea Kar", status="pending"
+    ).exists()

@@ -1,0 +1,246 @@
+"""Each metric against data counted by hand, with the period's edges and units opened or closed
+during it. The period is the first quarter of 2026: 01/01/2026 up to (not including) 01/04/2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.db.models import Q
+
+from hoiso.accounts.models import Assignment
+from hoiso.accounts.roles import Role
+from hoiso.activities import metrics
+from hoiso.activities.models import Activity, DuesPayment, ModelBranchRule
+from hoiso.activities.services import (
+    attendance_record,
+    course_create,
+    equipment_save,
+    trainee_add,
+    trainee_assess,
+)
+from hoiso.conftest import Cast, make_member, make_unit, make_user
+from hoiso.members.services import member_remove
+from hoiso.units.models import Level, Unit
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stand-in for the registry's Period: only .start and .end are used."""
+
+    kind: str
+    start: dt.date
+    end: dt.date
+
+
+Q1 = Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 4, 1))
+D = dt.date
+
+
+@dataclass
+class World:
+    cast: Cast
+    a3: Unit  # opened during the period
+    a5: Unit  # closed on its first day
+    members: dict[str, int]
+
+
+def _unit(parent: Unit, code: str, valid_from: dt.date, valid_to: dt.date | None = None) -> Unit:
+    unit = make_unit(parent, Level.BRANCH, code, f"Chi hội {code}")
+    Unit.objects.filter(pk=unit.pk).update(valid_from=valid_from, valid_to=valid_to)
+    unit.refresh_from_db()
+    return unit
+
+
+def _activity(unit: Unit, on: dt.date, kind: str) -> Activity:
+    # Written directly: the service refuses dates in the future, and these are fixed dates.
+    return Activity.objects.create(unit=unit, unit_path=unit.path, on=on, kind=kind, title=kind)
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    a, b = cast.commune_a, cast.commune_b
+    a3 = _unit(a, "a3", D(2026, 2, 1))
+    _unit(a, "a4", D(2025, 7, 1), D(2025, 12, 31))  # closed before the period
+    a5 = _unit(a, "a5", D(2025, 7, 1), D(2026, 1, 1))  # closed on the period's first day
+    _unit(a, "a6", D(2026, 4, 1))  # opened the day after
+    a1 = cast.branch_a1
+    m = {
+        name: make_member(a1, f"Nguyễn Thị {name}", card_number=card).pk
+        for name, card in [("An", "C1"), ("Bích", "C2"), ("Cúc", ""), ("Dung", "")]
+    }
+    m["Em"] = make_member(a1, "Nguyễn Thị Em", join_date=D(2026, 5, 1), card_number="C5").pk
+    gone = make_member(a1, "Nguyễn Thị Gấm", card_number="C6")
+    member_remove(actor=None, member=gone, reason="moved_away", on=D(2026, 2, 1))
+    m["Hoa"] = make_member(cast.branch_a2, "Lê Thị Hoa", card_number="C7").pk
+
+    meetings = [(D(2025, 12, 31), {"An", "Bích", "Cúc", "Dung"}),  # before
+                (D(2026, 1, 10), {"An", "Bích", "Cúc"}),
+                (D(2026, 3, 31), {"An"}),  # the last day
+                (D(2026, 4, 1), {"An", "Bích", "Cúc", "Dung"})]  # after  # fmt: skip
+    for on, present in meetings:
+        meeting = _activity(a1, on, "meeting")
+        attendance_record(actor=None, activity=meeting, present_ids={m[name] for name in present})
+    _activity(cast.branch_a2, D(2026, 1, 1), "digital_skills")  # the first day
+    _activity(a, D(2026, 2, 1), "digital_skills")
+    _activity(b, D(2026, 2, 15), "communication")
+    _activity(b, D(2026, 4, 1), "digital_skills")  # after
+
+    paid = [("An", D(2026, 1, 1)), ("Bích", D(2026, 1, 1)), ("Cúc", D(2025, 10, 1)),
+            ("Em", D(2026, 4, 1))]  # fmt: skip
+    for name, quarter in paid:
+        DuesPayment.objects.create(
+            member_id=m[name], quarter=quarter, branch_path=a1.path, paid_on=quarter
+        )
+    return World(cast=cast, a3=a3, a5=a5, members=m)
+
+
+def by_code(values: dict[int, float | None]) -> dict[str, float | None]:
+    names = dict(Unit.objects.filter(pk__in=values).values_list("pk", "code"))
+    return {names[pk]: v for pk, v in values.items()}
+
+
+def test_it_counts_activities_per_kind_within_the_period(world: World) -> None:
+    p = world.cast.province
+    assert by_code(metrics.activities_total(p, "commune", Q1)) == {"24373": 4.0, "24190": 1.0}
+    meetings = metrics.ACTIVITIES_BY_KIND["meeting"]
+    assert by_code(meetings(p, "branch", Q1)) == {
+        "24373-01": 2.0, "24373-02": 0.0, "a3": 0.0, "a5": 0.0, "24190-01": 0.0
+    }  # fmt: skip
+    assert by_code(meetings(p, "province", Q1)) == {"66": 2.0}
+
+
+def test_it_takes_the_level_by_name_or_number(world: World) -> None:
+    p = world.cast.province
+    assert metrics.activities_total(p, str(int(Level.COMMUNE)), Q1) == metrics.activities_total(
+        p, "commune", Q1
+    )
+
+
+def test_it_leaves_out_units_closed_before_or_opened_after_the_period(world: World) -> None:
+    codes = {u.code for u in metrics.open_units(world.cast.commune_a, "branch", Q1)}
+    assert codes == {"24373-01", "24373-02", "a3", "a5"}
+
+
+def test_it_gives_nothing_for_a_level_above_the_root(world: World) -> None:
+    assert metrics.activities_total(world.cast.branch_a1, "commune", Q1) == {}
+
+
+def test_it_shares_the_communes_that_held_digital_skills_activities(world: World) -> None:
+    p = world.cast.province
+    held = metrics.digital_skills_communes
+    assert by_code(held(p, "commune", Q1)) == {"24373": 100.0, "24190": 0.0}
+    assert by_code(held(p, "province", Q1)) == {"66": 50.0}
+    assert by_code(metrics.digital_skills_held(2)(p, "commune", Q1))["24373"] == 100.0
+    assert by_code(metrics.digital_skills_held(3)(p, "commune", Q1))["24373"] == 0.0
+    # Below communes, each unit counts itself.
+    assert by_code(held(world.cast.commune_a, "branch", Q1)) == {
+        "24373-01": 0.0, "24373-02": 100.0, "a3": 0.0, "a5": 0.0
+    }  # fmt: skip
+
+
+def test_it_rates_meeting_attendance(world: World) -> None:
+    p = world.cast.province
+    # In the period: 3 of 4 on 10/01, 1 of 4 on 31/03.
+    assert by_code(metrics.attendance_rate(p, "commune", Q1)) == {"24373": 50.0, "24190": None}
+    assert by_code(metrics.attendance_rate(p, "branch", Q1))["24373-01"] == 50.0
+    assert by_code(metrics.attendance_rate(p, "branch", Q1))["24373-02"] is None
+
+
+def test_it_rates_dues_over_the_quarters_due(world: World) -> None:
+    p = world.cast.province
+    # Branch A1: An, Bích, Cúc, Dung owe Q1 (Em joined after it, Gấm was removed): An and Bích
+    # paid; Cúc's payment is for the quarter before, Em's for the one after.
+    rates = by_code(metrics.dues_rate(p, "branch", Q1))
+    assert rates["24373-01"] == 50.0
+    assert rates["24373-02"] == 0.0  # Hoa owes and has not paid
+    assert rates["24190-01"] is None  # no member
+    assert by_code(metrics.dues_rate(p, "commune", Q1))["24373"] == 40.0  # 2 of 5
+
+
+def test_it_counts_the_quarters_begun_in_a_period() -> None:
+    year = Period("year", D(2026, 1, 1), D(2027, 1, 1))
+    assert metrics.quarters_due(year, on=D(2026, 7, 1)) == [D(2026, 1, 1), D(2026, 4, 1),
+                                                            D(2026, 7, 1)]  # fmt: skip
+    november = Period("month", D(2026, 11, 1), D(2026, 12, 1))
+    assert metrics.quarters_due(november, on=D(2026, 11, 28)) == [D(2026, 10, 1)]
+
+
+def test_it_rates_members_with_a_card(world: World) -> None:
+    rates = by_code(metrics.carded_rate(world.cast.province, "branch", Q1))
+    assert rates["24373-01"] == 50.0  # An, Bích of An, Bích, Cúc, Dung
+    assert rates["24373-02"] == 100.0
+    assert rates["24190-01"] is None
+
+
+def test_it_shares_model_branches_at_the_provinces_thresholds(world: World) -> None:
+    p = world.cast.province
+    # A1 has 50% attendance, 50% dues, 50% cards: short of the default 85/85/100.
+    assert by_code(metrics.model_branches(p, "commune", Q1)) == {"24373": 0.0, "24190": 0.0}
+    ModelBranchRule.objects.create(province=p, attendance_min=50, dues_min=50, carded_min=50)
+    assert by_code(metrics.model_branches(p, "commune", Q1)) == {"24373": 25.0, "24190": 0.0}
+    assert by_code(metrics.model_branches(p, "province", Q1)) == {"66": 20.0}
+    ModelBranchRule.objects.filter(province=p).update(attendance_min=51)
+    assert by_code(metrics.model_branches(p, "commune", Q1))["24373"] == 0.0
+
+
+def _member_software(cast: Cast, ends_on: dt.date) -> object:
+    data = {"title": "Phần mềm hội viên", "topic": "member_software",
+            "starts_on": ends_on, "ends_on": ends_on}  # fmt: skip
+    return course_create(actor=None, organiser=cast.province, data=data)
+
+
+def test_it_shares_grassroots_cadres_trained_and_proficient(world: World) -> None:
+    cast = world.cast
+    Assignment.objects.update(created_at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
+    # Assigned at 03:00 on 01/04 in Vietnam (20:00 UTC the day before): after the period.
+    late = make_user("late", "Phan Thị Muộn", "", (cast.commune_b, Role.CADRE))
+    Assignment.objects.filter(user=late).update(
+        created_at=dt.datetime(2026, 3, 31, 20, 0, tzinfo=dt.UTC)
+    )
+    early = _member_software(cast, D(2026, 2, 15))
+    late_course = _member_software(cast, D(2026, 4, 1))
+    for user, course, result in [(cast.hoa, early, 2), (cast.mai, early, 1),
+                                 (cast.thu, late_course, 3), (cast.lan, early, 4)]:  # fmt: skip
+        t = trainee_add(actor=None, course=course, user=user)  # type: ignore[arg-type]
+        trainee_assess(actor=None, trainee=t, attended=True, completed=True, result=result)
+    p = cast.province
+    # Grassroots cadres: Hoa, Mai (commune A), Thu (commune B); Lan serves the province.
+    trained = by_code(metrics.cadres_trained(p, "commune", Q1))
+    assert trained == {"24373": 100.0, "24190": 0.0}
+    proficient = by_code(metrics.cadres_proficient(p, "commune", Q1))
+    assert proficient == {"24373": 50.0, "24190": 0.0}
+    assert by_code(metrics.cadres_proficient(p, "province", Q1))["66"] == pytest.approx(100 / 3)
+    assert by_code(metrics.cadres_proficient(p, "branch", Q1))["24373-01"] == 0.0  # Mai
+    assert by_code(metrics.cadres_proficient(p, "branch", Q1))["24373-02"] is None
+
+
+def test_it_counts_communes_without_a_working_computer(world: World) -> None:
+    cast = world.cast
+    equipment_save(actor=None, unit=cast.commune_a, data={"kind": "laptop", "quantity": 1,
+                                                          "state": "working"})  # fmt: skip
+    equipment_save(actor=None, unit=cast.commune_b, data={"kind": "desktop", "quantity": 2,
+                                                          "state": "broken"})  # fmt: skip
+    equipment_save(actor=None, unit=cast.commune_b, data={"kind": "printer", "quantity": 1,
+                                                          "state": "working"})  # fmt: skip
+    p = cast.province
+    assert by_code(metrics.units_without_computer(p, "commune", Q1)) == {"24373": 0.0,
+                                                                         "24190": 1.0}  # fmt: skip
+    assert by_code(metrics.units_without_computer(p, "province", Q1)) == {"66": 1.0}
+
+
+def test_it_uses_a_fixed_number_of_queries(world: World, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    p = world.cast.province
+    for level in ("province", "commune", "branch"):
+        for compute in (metrics.activities_total, metrics.attendance_rate, metrics.dues_rate,
+                        metrics.carded_rate, metrics.model_branches, metrics.cadres_proficient,
+                        metrics.digital_skills_communes, metrics.units_without_computer):  # fmt: skip
+            with django_assert_max_num_queries(8):
+                compute(p, level, Q1)
+
+
+def test_it_ignores_rows_outside_the_root(world: World) -> None:
+    values = metrics.activities_total(world.cast.commune_b, "commune", Q1)
+    assert by_code(values) == {"24190": 1.0}
+    assert not Unit.objects.filter(Q(pk__in=values) & Q(path__startswith=world.cast.commune_a.path))
