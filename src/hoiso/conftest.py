@@ -20,7 +20,9 @@ PASSWORD = "Mat-khau-2026"
 
 
 @pytest.fixture(autouse=True)
-def _fast_test_settings(settings):  # type: ignore[no-untyped-def]
+def _fast_test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # Uploaded pictures go to a throwaway folder, not the developer's var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Argon2 is deliberately slow; tests hash many passwords and check none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

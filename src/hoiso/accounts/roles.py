@@ -23,15 +23,23 @@ VIEW_MEMBERS = "members.view"
 CHANGE_MEMBERS = "members.change"  # admit, correct a record
 MANAGE_MEMBERS = "members.manage"  # transfer, move, remove, restore, members' accounts
 VIEW_SENSITIVE = "members.view_sensitive"  # ethnicity, religion, citizen ID
+VIEW_COMMS = "comms.view"  # channels and posts of the subtree
+LOG_POSTS = "comms.post"  # record posts
+MANAGE_CHANNELS = "comms.manage"  # register channels, publish articles on Hội Số
+VIEW_TARGETS = "targets.view"  # targets, their dashboard
+MANAGE_TARGETS = "targets.manage"  # set targets, enter population figures
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
+_COMMS_TARGETS_ALL = {VIEW_COMMS, LOG_POSTS, MANAGE_CHANNELS, VIEW_TARGETS, MANAGE_TARGETS}
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_ADMIN: frozenset(
-        {VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_MEMBERS_ALL}
+        {VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_MEMBERS_ALL, *_COMMS_TARGETS_ALL}
     ),
-    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_MEMBERS_ALL}),
-    Role.BRANCH_HEAD: frozenset({VIEW_UNIT, VIEW_MEMBERS, CHANGE_MEMBERS}),
-    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS}),
+    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_MEMBERS_ALL, *_COMMS_TARGETS_ALL}),
+    Role.BRANCH_HEAD: frozenset(
+        {VIEW_UNIT, VIEW_MEMBERS, CHANGE_MEMBERS, VIEW_COMMS, LOG_POSTS, VIEW_TARGETS}
+    ),
+    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS, VIEW_COMMS, VIEW_TARGETS}),
 }
 
 

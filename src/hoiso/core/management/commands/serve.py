@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from hoiso.demo.management.commands.seed_demo import login_help
 from hoiso.demo.services import demo_is_loaded
 
+DAILY_SECONDS = 24 * 3600
+
 
 class Command(BaseCommand):
     help = "Run gunicorn (the web server) and the task worker together."
@@ -38,8 +40,15 @@ class Command(BaseCommand):
                     p.terminate()
 
         signal.signal(signal.SIGTERM, stop)
+        # Daily jobs (target reminders): once at start, then every 24 hours; each job is
+        # idempotent, so a restart that runs it again sends nothing twice.
+        daily = [sys.executable, "-m", "hoiso", "target_reminders"]
+        next_daily = time.monotonic()
         try:
             while all(p.poll() is None for p in procs):
+                if time.monotonic() >= next_daily:
+                    subprocess.Popen(daily)
+                    next_daily = time.monotonic() + DAILY_SECONDS
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass

@@ -1,0 +1,96 @@
+"""Who meets a target in a period: each unit's value, met or not, and the share against what is
+required. One metric computation (a few set-based queries) per target and period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.targets.models import Target
+from hoiso.units.models import Unit
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    value: float | None
+    met: bool
+    missing: float | None  # how much is still lacking to reach the threshold
+
+
+@dataclass
+class Compliance:
+    target: Target
+    period: Period
+    results: list[UnitResult] = field(default_factory=list)
+    n_units: int = 0
+    n_met: int = 0
+
+    @property
+    def share(self) -> float:
+        return 100 * self.n_met / self.n_units if self.n_units else 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Enough units meet it: n_met / n_units ≥ required, in exact arithmetic (40% of 5 is 2)."""
+        return self.n_units > 0 and self.n_met * 100 >= self.target.required_share * self.n_units
+
+    @property
+    def units_needed(self) -> int:
+        """How many more units must meet it for the share to be reached."""
+        needed = -(-self.target.required_share * self.n_units // 100)  # ceiling
+        return max(0, int(needed) - self.n_met)
+
+    @property
+    def lagging(self) -> list[UnitResult]:
+        return [r for r in self.results if not r.met]
+
+
+def is_met(target: Target, value: float | None) -> bool:
+    return value is not None and Decimal(str(value)) >= target.threshold
+
+
+def current_period(target: Target, today: dt.date | None = None) -> Period:
+    """The period running today, or the last one of the target's year once it is over."""
+    today = today or timezone.localdate()
+    day = min(max(today, dt.date(target.year, 1, 1)), dt.date(target.year, 12, 31))
+    return Period.containing(target.period_kind, day)
+
+
+def compute(target: Target, period: Period, units: dict[int, Unit] | None = None) -> Compliance:
+    """Every unit's value and the share meeting the target, over the target's whole subtree."""
+    metric = REGISTRY.get(target.metric)
+    result = Compliance(target=target, period=period)
+    if metric is None:
+        return result
+    values = metric.compute(target.unit, target.level, period)
+    units = dict(units or {})
+    if unknown := set(values) - units.keys():
+        units.update(Unit.objects.in_bulk(list(unknown)))
+    for pk, value in values.items():
+        met = is_met(target, value)
+        missing = None if value is None else max(0.0, float(target.threshold) - value)
+        result.results.append(UnitResult(units[pk], value, met, missing))
+    result.n_units = len(result.results)
+    result.n_met = sum(r.met for r in result.results)
+    result.results.sort(key=lambda r: (r.met, r.value if r.value is not None else -1, r.unit.name))
+    return result
+
+
+def trend(target: Target, today: dt.date | None = None) -> list[tuple[Period, Compliance]]:
+    """Month by month through the target's year: the share meeting it in the period to date."""
+    today = today or timezone.localdate()
+    units: dict[int, Unit] | None = None
+    points = []
+    for month in Period.containing("year", dt.date(target.year, 1, 1)).months():
+        if month.start > today:
+            break
+        period = Period.containing(target.period_kind, month.start).until(month.end)
+        c = compute(target, period, units)
+        units = {**(units or {}), **{r.unit.pk: r.unit for r in c.results}}
+        points.append((month, c))
+    return points
