@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import nh3
@@ -214,6 +215,18 @@ ALLOWED_TAGS = {
 IMAGE_MAX = 1024  # pixels on the longer side: a phone's screen, a few tens of KB on a slow link
 
 
+_BLOCK_TAG = re.compile(r"<(p|br|ul|ol|h2|h3|blockquote)\b", re.IGNORECASE)
+
+
+def text_to_html(text: str) -> str:
+    """Text typed in a plain box (no paragraph tags) becomes paragraphs, split at blank lines."""
+    if _BLOCK_TAG.search(text):
+        return text
+    inline = nh3.clean(text, tags={"b", "strong", "i", "em", "u", "a"}, attributes={"a": {"href"}})
+    paragraphs = [p.strip() for p in inline.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join("<p>" + "<br>".join(p.split("\n")) + "</p>" for p in paragraphs)
+
+
 def sanitise(html: str) -> str:
     """Keep paragraphs, emphasis, lists and plain links; drop scripts, styles, frames, events."""
     return nh3.clean(
@@ -260,7 +273,7 @@ def article_publish(
 ) -> Article:
     """Publish an article on the unit's public news page; it counts as a post of its website."""
     title = clean(title)
-    body = sanitise(body)
+    body = sanitise(text_to_html(body))
     errors = {}
     if not title:
         errors["title"] = _("Give the article a title.")

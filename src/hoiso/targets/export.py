@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoiso.members.export import neutralise
-from hoiso.targets.selectors import Row, contacts
+from hoiso.targets.dashboard import Row, contacts
 from hoiso.units.models import Unit
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")

@@ -19,7 +19,8 @@ from hoiso.core import audit
 from hoiso.core.access import Scope, gate
 from hoiso.core.charts import bar_chart
 from hoiso.core.forms import add_service_error
-from hoiso.targets import compliance, selectors, services
+from hoiso.targets import compliance, services
+from hoiso.targets import dashboard as board
 from hoiso.targets.export import dashboard_xlsx
 from hoiso.targets.forms import PopulationForm, TargetForm
 from hoiso.targets.models import PopulationFigure, Target
@@ -51,7 +52,7 @@ def target_in_scope(scope: Scope, pk: int) -> Target:
 @gate(VIEW_TARGETS)
 def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     year = _year(request)
-    rows = [selectors.row_for(scope.unit, t) for t in selectors.targets_for(scope.unit, year)]
+    rows = [board.row_for(scope.unit, t) for t in board.targets_for(scope.unit, year)]
     return render(
         request,
         "targets/dashboard.html",
@@ -68,7 +69,7 @@ def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
 @gate(VIEW_TARGETS)
 def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     target = target_in_scope(scope, pk)
-    row = selectors.row_for(scope.unit, target)
+    row = board.row_for(scope.unit, target)
     points = compliance.trend(target)
     if row.whole:
         chart = bar_chart(
@@ -92,7 +93,7 @@ def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             title=target.title,
             suffix="",
         )
-    people = selectors.contacts([r.unit for r in row.visible if not r.met][:1000])
+    people = board.contacts([r.unit for r in row.visible if not r.met][:1000])
     return render(
         request,
         "targets/detail.html",
@@ -160,7 +161,7 @@ def target_delete(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @gate(VIEW_TARGETS)
 def export(request: HttpRequest, scope: Scope) -> HttpResponse:
     year = _year(request)
-    rows = [selectors.row_for(scope.unit, t) for t in selectors.targets_for(scope.unit, year)]
+    rows = [board.row_for(scope.unit, t) for t in board.targets_for(scope.unit, year)]
     out = io.BytesIO()
     dashboard_xlsx(out, scope.unit, rows)
     audit.log(scope.user, "targets.exported", scope.unit, data={"year": year})

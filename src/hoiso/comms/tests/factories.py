@@ -16,15 +16,22 @@ from hoiso.units.models import Unit
 _n = {"i": 0}
 
 
-def make_channel(unit: Unit, kind: str = ChannelKind.FACEBOOK_PAGE, url: str = "", **data: Any) -> Channel:
+def make_channel(
+    unit: Unit, kind: str = ChannelKind.FACEBOOK_PAGE, url: str = "", **data: Any
+) -> Channel:
     _n["i"] += 1
     if not url and kind == ChannelKind.FACEBOOK_PAGE:
         url = f"https://facebook.com/hoiphunu{unit.code.replace('-', '')}x{_n['i']}"
-    return channel_create(actor=None, unit=unit, data={"kind": kind, "name": f"Kênh {unit.name}", "url": url, **data})
+    return channel_create(
+        actor=None, unit=unit, data={"kind": kind, "name": f"Kênh {unit.name}", "url": url, **data}
+    )
 
 
 def make_post(channel: Channel, on: dt.date | None = None, by: Any = None, **data: Any) -> Post:
-    return post_log(actor=by, channel=channel, data={"published_on": on or dt.date.today(), **data})
+    """A post on `on`; without a date, the date the link carries, else today."""
+    if on is None and not data.get("url"):
+        on = dt.date.today()
+    return post_log(actor=by, channel=channel, data={"published_on": on, **data})
 
 
 def jpeg(width: int = 2400, height: int = 1600) -> SimpleUploadedFile:
@@ -35,6 +42,9 @@ def jpeg(width: int = 2400, height: int = 1600) -> SimpleUploadedFile:
 
 def make_article(unit: Unit, with_image: bool = False) -> Article:
     return article_publish(
-        actor=None, unit=unit, title="Hội nghị tổng kết", body="<p>Nội dung <b>chính</b></p>",
+        actor=None,
+        unit=unit,
+        title="Hội nghị tổng kết",
+        body="<p>Nội dung <b>chính</b></p>",
         image=jpeg() if with_image else None,
     )

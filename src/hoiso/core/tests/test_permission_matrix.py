@@ -19,9 +19,9 @@ from hoiso.accounts.roles import Role
 from hoiso.accounts.tokens import token_create
 from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_user
-from hoiso.targets.tests.factories import make_target
 from hoiso.members.models import MemberExport
 from hoiso.members.services import deletion_request_create, transfer_request
+from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Unit
 
 ACTORS = ["anonymous", "admin", "cadre", "branch_head", "viewer"]

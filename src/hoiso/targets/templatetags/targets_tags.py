@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 
 from hoiso.accounts.roles import VIEW_TARGETS
+from hoiso.targets.dashboard import todo
 from hoiso.targets.models import Notice
-from hoiso.targets.selectors import todo
 
 register = template.Library()
 
