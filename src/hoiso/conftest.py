@@ -23,7 +23,13 @@ PASSWORD = "Mat-khau-2026"
 def _fast_test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     # Uploaded pictures go to a throwaway folder, not the developer's var/media.
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A fresh in-memory cache for each test (named after its tmp folder): nothing leaks between.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     # Argon2 is deliberately slow; tests hash many passwords and check none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Static files straight from the apps: a fresh clone has run no collectstatic.

@@ -20,6 +20,7 @@ from hoiso.comms.links import recognise
 from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic
 from hoiso.core import audit
 from hoiso.core.text import clean
+from hoiso.targets.cache import bump
 from hoiso.units.models import Level, Unit
 
 CHANNEL_FIELDS = ["kind", "name", "url", "audience", "audience_on", "run_by", "closed"]
@@ -110,6 +111,7 @@ def channel_update(*, actor: Any, channel: Channel, data: dict[str, Any]) -> Cha
         channel.save()
         # Posts carry their channel's kind for the metrics: keep them in step.
         Post.objects.filter(channel=channel).exclude(kind=channel.kind).update(kind=channel.kind)
+        bump("comms", channel.province_id)
         audit.log(actor, "channel.updated", channel, unit=channel.unit, data={"fields": changed})
     return channel
 
@@ -179,6 +181,7 @@ def post_log(*, actor: Any, channel: Channel, data: dict[str, Any]) -> Post:
     try:
         with transaction.atomic():
             post.save()
+            bump("comms", post.province_id)
             audit.log(actor, "post.logged", post, unit=channel.unit, data={"channel": channel.pk})
     except IntegrityError:
         raise ValidationError({"url": _("This post has already been recorded.")}) from None
@@ -190,6 +193,7 @@ def posts_import(*, actor: Any, unit: Unit, rows: list[tuple[int, Channel, dict[
     posts = [_new_post(channel, data, actor) for _line, channel, data in rows]
     with transaction.atomic():
         Post.objects.bulk_create(posts, batch_size=500)
+        bump("comms", province_of(unit).pk)
         audit.log(actor, "posts.imported", unit, data={"rows": len(posts)})
     return len(posts)
 
@@ -308,6 +312,7 @@ def article_publish(
             topic=Topic.UNION,
             created_by=actor,
         )
+        bump("comms", channel.province_id)
         audit.log(actor, "article.published", article, unit=unit)
     return article
 
@@ -320,3 +325,4 @@ def post_delete(*, actor: Any, post: Post) -> None:
             Article.objects.filter(pk=post.article_id).delete()
         else:
             post.delete()
+        bump("comms", post.province_id)

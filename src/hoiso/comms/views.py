@@ -56,19 +56,19 @@ def _without_channels(unit: Unit) -> tuple[StrOrPromise, list[Unit]]:
 
 @gate(VIEW_COMMS)
 def channel_list(request: HttpRequest, scope: Scope) -> HttpResponse:
-    channels = list(
-        _channels(scope).annotate(n_posts=Count("posts"), last_post=Max("posts__published_on"))
+    channels = (
+        _channels(scope)
+        .annotate(n_posts=Count("posts"), last_post=Max("posts__published_on"))
+        .order_by("closed", "unit_path", "kind", "name")
     )
-    channels.sort(
-        key=lambda c: (c.closed, c.unit_path != scope.unit.path, sort_key(c.unit.name), c.kind)
-    )
+    page = Paginator(channels, 50).get_page(request.GET.get("page"))
     level_label, bare = _without_channels(scope.unit)
     return render(
         request,
         "comms/channels.html",
         {
             "unit": scope.unit,
-            "channels": channels,
+            "page": page,
             "bare": bare,
             "bare_level": level_label,
             "can_manage": scope.can(MANAGE_CHANNELS),

@@ -7,8 +7,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
+from hoiso.core.text import sort_key
+from hoiso.targets.cache import cached
 from hoiso.targets.metrics import REGISTRY, Period
 from hoiso.targets.models import Target
 from hoiso.units.models import Unit
@@ -61,13 +64,25 @@ def current_period(target: Target, today: dt.date | None = None) -> Period:
     return Period.containing(target.period_kind, day)
 
 
+def units_stamp(root: Unit) -> str:
+    """Changes whenever a unit of the subtree is added, renamed, opened or closed (one query)."""
+    stamp = Unit.objects.within(root).aggregate(n=Count("pk"), last=Max("updated_at"))
+    return f"{stamp['n']}-{stamp['last'].timestamp() if stamp['last'] else 0}"
+
+
 def compute(target: Target, period: Period, units: dict[int, Unit] | None = None) -> Compliance:
     """Every unit's value and the share meeting the target, over the target's whole subtree."""
     metric = REGISTRY.get(target.metric)
     result = Compliance(target=target, period=period)
     if metric is None:
         return result
-    values = metric.compute(target.unit, target.level, period)
+    key = (
+        f"{target.metric}:{target.unit_id}:{target.level}:{period.start}:{period.end}:"
+        f"{units_stamp(target.unit)}"
+    )
+    values = cached(
+        key, target.province_id, lambda: metric.compute(target.unit, target.level, period)
+    )
     units = dict(units or {})
     if unknown := set(values) - units.keys():
         units.update(Unit.objects.in_bulk(list(unknown)))
@@ -77,7 +92,9 @@ def compute(target: Target, period: Period, units: dict[int, Unit] | None = None
         result.results.append(UnitResult(units[pk], value, met, missing))
     result.n_units = len(result.results)
     result.n_met = sum(r.met for r in result.results)
-    result.results.sort(key=lambda r: (r.met, r.value if r.value is not None else -1, r.unit.name))
+    result.results.sort(
+        key=lambda r: (r.met, r.value if r.value is not None else -1, sort_key(r.unit.name))
+    )
     return result
 
 

@@ -32,7 +32,9 @@ class TargetForm(forms.ModelForm):
         ]
         help_texts = {
             "threshold": _("e.g. 1 for “at least one post”; a percentage for rates."),
-            "required_share": _("e.g. 40 when 40 in every 100 communes must reach it; 100 when all must."),
+            "required_share": _(
+                "e.g. 40 when 40 in every 100 communes must reach it; 100 when all must."
+            ),
         }
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:

@@ -21,6 +21,7 @@ from hoiso.comms.services import province_of
 from hoiso.core import audit
 from hoiso.core.text import clean
 from hoiso.targets import compliance
+from hoiso.targets.cache import bump
 from hoiso.targets.metrics import REGISTRY
 from hoiso.targets.models import Notice, PopulationFigure, Target
 from hoiso.units.models import Level, Unit
@@ -117,6 +118,7 @@ def population_set(*, actor: Any, year: int, figures: dict[Unit, int | None]) ->
                 changed += 1
         if changed and figures:
             first = next(iter(figures))
+            bump("members", province_of(first).pk)
             audit.log(
                 actor,
                 "population.entered",
