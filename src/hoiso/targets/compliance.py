@@ -4,6 +4,7 @@ required. One metric computation (a few set-based queries) per target and period
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,28 +65,54 @@ def current_period(target: Target, today: dt.date | None = None) -> Period:
     return Period.containing(target.period_kind, day)
 
 
-def units_stamp(root: Unit) -> str:
+def units_stamp(root: Unit, memo: dict[int, str] | None = None) -> str:
     """Changes whenever a unit of the subtree is added, renamed, opened or closed (one query)."""
+    if memo is not None and root.pk in memo:
+        return memo[root.pk]
     stamp = Unit.objects.within(root).aggregate(n=Count("pk"), last=Max("updated_at"))
-    return f"{stamp['n']}-{stamp['last'].timestamp() if stamp['last'] else 0}"
+    value = f"{stamp['n']}-{stamp['last'].timestamp() if stamp['last'] else 0}"
+    if memo is not None:
+        memo[root.pk] = value
+    return value
 
 
-def compute(target: Target, period: Period, units: dict[int, Unit] | None = None) -> Compliance:
-    """Every unit's value and the share meeting the target, over the target's whole subtree."""
+@dataclass
+class Store:
+    """What one request loads once for all its targets: units by id, subtree stamps by root."""
+
+    units: dict[int, Unit] = field(default_factory=dict)
+    stamps: dict[int, str] = field(default_factory=dict)
+
+
+UNIT_FIELDS = ("pk", "name", "code", "path", "level", "valid_from", "valid_to")
+
+
+@functools.lru_cache(maxsize=50_000)
+def _name_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return sort_key(name)
+
+
+def compute(target: Target, period: Period, store: Store | None = None) -> Compliance:
+    """Every unit's value and the share meeting the target, over the target's whole subtree.
+
+    `store` is shared by the targets of one request: units and stamps are loaded once.
+    """
     metric = REGISTRY.get(target.metric)
     result = Compliance(target=target, period=period)
+    store = store or Store()
+    units = store.units
     if metric is None:
         return result
     key = (
         f"{target.metric}:{target.unit_id}:{target.level}:{period.start}:{period.end}:"
-        f"{units_stamp(target.unit)}"
+        f"{units_stamp(target.unit, store.stamps)}"
     )
     values = cached(
         key, target.province_id, lambda: metric.compute(target.unit, target.level, period)
     )
-    units = dict(units or {})
-    if unknown := set(values) - units.keys():
-        units.update(Unit.objects.in_bulk(list(unknown)))
+    if set(values) - units.keys():
+        level_units = Unit.objects.within(target.unit).filter(level=target.level).only(*UNIT_FIELDS)
+        units.update((u.pk, u) for u in level_units)
     for pk, value in values.items():
         met = is_met(target, value)
         missing = None if value is None else max(0.0, float(target.threshold) - value)
@@ -93,7 +120,7 @@ def compute(target: Target, period: Period, units: dict[int, Unit] | None = None
     result.n_units = len(result.results)
     result.n_met = sum(r.met for r in result.results)
     result.results.sort(
-        key=lambda r: (r.met, r.value if r.value is not None else -1, sort_key(r.unit.name))
+        key=lambda r: (r.met, r.value if r.value is not None else -1, _name_key(r.unit.name))
     )
     return result
 
@@ -101,13 +128,12 @@ def compute(target: Target, period: Period, units: dict[int, Unit] | None = None
 def trend(target: Target, today: dt.date | None = None) -> list[tuple[Period, Compliance]]:
     """Month by month through the target's year: the share meeting it in the period to date."""
     today = today or timezone.localdate()
-    units: dict[int, Unit] | None = None
+    store = Store()
     points = []
     for month in Period.containing("year", dt.date(target.year, 1, 1)).months():
         if month.start > today:
             break
         period = Period.containing(target.period_kind, month.start).until(month.end)
-        c = compute(target, period, units)
-        units = {**(units or {}), **{r.unit.pk: r.unit for r in c.results}}
+        c = compute(target, period, store)
         points.append((month, c))
     return points

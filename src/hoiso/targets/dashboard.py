@@ -26,6 +26,12 @@ def targets_for(unit: Unit, year: int) -> QuerySet[Target]:
     )
 
 
+def rows_for(unit: Unit, year: int) -> list[Row]:
+    """Every target that concerns the unit, as seen from it; units are loaded once per level."""
+    store = compliance.Store()
+    return [row_for(unit, t, store=store) for t in targets_for(unit, year)]
+
+
 @dataclass
 class Row:
     """One target as seen from a unit: the overall result, and the rows this unit may see."""
@@ -47,9 +53,11 @@ class Row:
         return m is not None and m.unit == "percent"
 
 
-def row_for(unit: Unit, target: Target, period: Period | None = None) -> Row:
+def row_for(
+    unit: Unit, target: Target, period: Period | None = None, store: compliance.Store | None = None
+) -> Row:
     period = period or compliance.current_period(target)
-    result = compliance.compute(target, period)
+    result = compliance.compute(target, period, store)
     whole = unit.contains(target.unit) or target.publish_ranking
     visible = result.results if whole else [r for r in result.results if unit.contains(r.unit)]
     own = next((r for r in result.results if r.unit.pk == unit.pk), None)

@@ -52,7 +52,7 @@ def target_in_scope(scope: Scope, pk: int) -> Target:
 @gate(VIEW_TARGETS)
 def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     year = _year(request)
-    rows = [board.row_for(scope.unit, t) for t in board.targets_for(scope.unit, year)]
+    rows = board.rows_for(scope.unit, year)
     return render(
         request,
         "targets/dashboard.html",
@@ -161,7 +161,7 @@ def target_delete(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @gate(VIEW_TARGETS)
 def export(request: HttpRequest, scope: Scope) -> HttpResponse:
     year = _year(request)
-    rows = [board.row_for(scope.unit, t) for t in board.targets_for(scope.unit, year)]
+    rows = board.rows_for(scope.unit, year)
     out = io.BytesIO()
     dashboard_xlsx(out, scope.unit, rows)
     audit.log(scope.user, "targets.exported", scope.unit, data={"year": year})

@@ -156,7 +156,9 @@ class TestReminders:
 
 
 class TestCache:
-    def test_it_reuses_values_until_a_post_member_or_unit_changes(self, cast, five, django_assert_num_queries):
+    def test_it_reuses_values_until_a_post_member_or_unit_changes(
+        self, cast, five, django_assert_num_queries
+    ):
         from hoiso.conftest import make_member
 
         target = make_target(cast.province, year=2025)
@@ -169,7 +171,9 @@ class TestCache:
         extra = make_unit(cast.province, Level.COMMUNE, "96001", "Xã Thêm")
         assert compliance.compute(target, period).n_units == 6
         assert extra.pk in {r.unit.pk for r in compliance.compute(target, period).results}
-        members = make_target(cast.province, year=2025, metric="members.total", threshold=1, level=Level.COMMUNE)
+        members = make_target(
+            cast.province, year=2025, metric="members.total", threshold=1, level=Level.COMMUNE
+        )
         assert compliance.compute(members, period).n_met == 0
         make_member(cast.branch_a1, "Đinh Thị Mới", join_date=dt.date(2025, 9, 3))
         assert compliance.compute(members, period).n_met == 1
