@@ -43,6 +43,10 @@ class Row:
     whole: bool  # the viewer sees every unit (she set it, or it is set below her, or published)
 
     @property
+    def visible_met(self) -> int:
+        return sum(r.met for r in self.visible)
+
+    @property
     def metric_label(self) -> str:
         m = REGISTRY.get(self.target.metric)
         return str(m.label) if m else self.target.metric
