@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hoiso.members.choices import Status
 from hoiso.members.models import SCOPE_COLUMN, Member, scope_q
-from hoiso.targets.metrics import Period, UnitRef, by_ancestor, register, units_open
+from hoiso.targets.metrics import (
+    Period,
+    UnitRef,
+    by_ancestor,
+    level_value,
+    register,
+    units_open,
+)
 from hoiso.units.models import Level, Unit
 
 
@@ -22,7 +29,7 @@ def _per_unit(
     root: Unit, level: int, units: list[UnitRef], rows: QuerySet[Any], **aggregates: Any
 ) -> dict[int, dict[str, Any]]:
     """Aggregate members per unit of `level`: by the indexed placement column where there is one."""
-    column = SCOPE_COLUMN.get(Level(level))
+    column = SCOPE_COLUMN.get(Level(level_value(level)))
     if column is None:
         return by_ancestor(rows, "branch_path", units, **aggregates)
     wanted = {u.pk for u in units}

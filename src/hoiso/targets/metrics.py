@@ -21,7 +21,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from hoiso.units.models import Unit
+from hoiso.units.models import Level, Unit
 
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -91,7 +91,10 @@ def _add_months(day: dt.date, n: int) -> dt.date:
     return dt.date(months // 12, months % 12 + 1, 1)
 
 
-Compute = Callable[[Unit, int, Period], dict[int, float | None]]
+# The agreed interface names the level's type `str`, the unit tree stores it as an int (`Level`):
+# a compute function may annotate either, and the helpers below accept `Level.COMMUNE`, 3, "3" or
+# "commune" alike (see `level_value`). The dashboard passes the int.
+Compute = Callable[[Unit, Any, Period], dict[int, float | None]]
 F = TypeVar("F", bound=Compute)
 
 
@@ -131,11 +134,23 @@ class UnitRef:
     path: str
 
 
-def units_open(root: Unit, level: int, period: Period) -> list[UnitRef]:
+def level_value(level: int | str) -> int:
+    """The Level as stored: from `Level.COMMUNE`, 3, "3" or "commune"."""
+    if isinstance(level, int):
+        return int(level)
+    if level.isdigit():
+        return int(level)
+    try:
+        return int(Level[level.upper()])
+    except KeyError:
+        raise ValueError(f"unknown level {level!r}") from None
+
+
+def units_open(root: Unit, level: int | str, period: Period) -> list[UnitRef]:
     """Units of `level` in the subtree (root included) open at some time during the period."""
     rows = (
         Unit.objects.within(root)
-        .filter(level=level, valid_from__lt=period.end)
+        .filter(level=level_value(level), valid_from__lt=period.end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
         .values_list("pk", "path")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.targets.metrics import Period, register, units_open
+from hoiso.targets.metrics import Period, level_value, register, units_open
 from hoiso.units.models import Unit
 
 
@@ -19,7 +19,9 @@ def recruitment_rate(root: Unit, level: int, period: Period) -> dict[int, float 
     figures: dict[int, int] = {}
     for unit_id, count in (
         PopulationFigure.objects.filter(
-            unit__path__startswith=root.path, unit__level=level, year__lte=period.start.year
+            unit__path__startswith=root.path,
+            unit__level=level_value(level),
+            year__lte=period.start.year,
         )
         .order_by("unit_id", "year")
         .values_list("unit_id", "women_18_plus")

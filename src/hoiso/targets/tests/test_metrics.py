@@ -166,3 +166,10 @@ def test_decimal_thresholds_compare_exactly():
 
     t = Target(threshold=Decimal("0.1"))
     assert is_met(t, 0.1) and not is_met(t, 0.09) and not is_met(t, None)
+
+
+def test_a_level_may_be_given_by_name_or_number(cast):
+    by_int = values("members.total", cast.province, Level.COMMUNE, SEP)
+    assert values("members.total", cast.province, "commune", SEP) == by_int
+    assert values("posts.all", cast.province, "3", SEP).keys() == by_int.keys()
+    assert values("members.recruitment_rate", cast.province, "commune", SEP).keys() == by_int.keys()
