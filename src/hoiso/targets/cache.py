@@ -17,7 +17,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 TTL = 3600
-AREAS = ("comms", "members")
+# Which data each metric family reads: its cached values are keyed on that area's version only,
+# so a new member does not recompute post counts. A family not listed here is never cached (an
+# app adding metrics lists its prefix here and calls bump() from its services).
+AREAS = {"posts": ("comms",), "members": ("members",)}
 
 
 def _version_key(area: str, province_id: int) -> str:
@@ -35,15 +38,18 @@ def bump(area: str, province_id: int) -> None:
     transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 
-def version(province_id: int) -> str:
-    keys = [_version_key(a, province_id) for a in AREAS]
+def version(province_id: int, areas: tuple[str, ...]) -> str:
+    keys = [_version_key(a, province_id) for a in areas]
     found = cache.get_many(keys)
     return ".".join(str(found.get(k, 0)) for k in keys)
 
 
-def cached(key: str, province_id: int, compute: Callable[[], Any]) -> Any:
-    """`compute()`'s result, reused while the province's data has not changed."""
-    full = f"metric:{key}:{version(province_id)}"
+def cached(code: str, key: str, province_id: int, compute: Callable[[], Any]) -> Any:
+    """Metric `code`'s values from `compute()`, reused while the data it reads has not changed."""
+    areas = AREAS.get(code.split(".", 1)[0])
+    if areas is None:
+        return compute()
+    full = f"metric:{code}:{key}:{version(province_id, areas)}"
     value = cache.get(full)
     if value is None:
         value = compute()

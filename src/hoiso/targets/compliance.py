@@ -104,11 +104,14 @@ def compute(target: Target, period: Period, store: Store | None = None) -> Compl
     if metric is None:
         return result
     key = (
-        f"{target.metric}:{target.unit_id}:{target.level}:{period.start}:{period.end}:"
+        f"{target.unit_id}:{target.level}:{period.start}:{period.end}:"
         f"{units_stamp(target.unit, store.stamps)}"
     )
     values = cached(
-        key, target.province_id, lambda: metric.compute(target.unit, target.level, period)
+        target.metric,
+        key,
+        target.province_id,
+        lambda: metric.compute(target.unit, target.level, period),
     )
     if set(values) - units.keys():
         level_units = Unit.objects.within(target.unit).filter(level=target.level).only(*UNIT_FIELDS)

@@ -177,3 +177,20 @@ class TestCache:
         assert compliance.compute(members, period).n_met == 0
         make_member(cast.branch_a1, "Đinh Thị Mới", join_date=dt.date(2025, 9, 3))
         assert compliance.compute(members, period).n_met == 1
+
+
+def test_a_new_post_keeps_the_member_values_cached_and_unknown_metrics_are_never_cached(cast):
+    from hoiso.targets import cache as metric_cache
+
+    calls = []
+    computed = metric_cache.cached(
+        "members.total", "k", cast.province.pk, lambda: calls.append(1) or 5
+    )
+    make_post(make_channel(cast.commune_a), dt.date(2025, 9, 3))  # bumps comms only
+    assert (
+        metric_cache.cached("members.total", "k", cast.province.pk, lambda: calls.append(1) or 6)
+        == computed
+    )
+    assert len(calls) == 1
+    assert metric_cache.cached("activities.count", "k", cast.province.pk, lambda: 7) == 7
+    assert metric_cache.cached("activities.count", "k", cast.province.pk, lambda: 8) == 8
