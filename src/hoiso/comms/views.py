@@ -19,7 +19,7 @@ from hoiso.accounts.roles import LOG_POSTS, MANAGE_CHANNELS, VIEW_COMMS
 from hoiso.comms import importing, services
 from hoiso.comms.forms import ArticleForm, ChannelForm, ChannelUnitForm, ImportForm, PostForm
 from hoiso.comms.links import recognise
-from hoiso.comms.models import Channel, Post
+from hoiso.comms.models import Channel, ChannelKind, Post
 from hoiso.core.access import Scope, gate
 from hoiso.core.forms import add_service_error
 from hoiso.core.text import sort_key
@@ -37,21 +37,29 @@ def channel_in_scope(scope: Scope, pk: int) -> Channel:
     return channel
 
 
-def _without_channels(unit: Unit) -> tuple[StrOrPromise, list[Unit]]:
+def _without_channels(unit: Unit) -> tuple[StrOrPromise, list[Unit], list[Unit]]:
     """The open units one level down (communes of a province, branches of a commune) with no
-    open channel anywhere in their subtree: one query for the units, one for the channels."""
+    open channel anywhere in their subtree, and those with channels but no Facebook page: one
+    query for the units, one for the channels."""
     level = Level.COMMUNE if unit.level < Level.COMMUNE else Level.BRANCH
     if unit.level >= Level.BRANCH:
-        return "", []
+        return "", [], []
     units = list(Unit.objects.within(unit).active().filter(level=level))
-    paths = set(
+    kinds: dict[str, set[str]] = {}
+    for path, kind in (
         Channel.objects.filter(unit_path__startswith=unit.path, closed=False)
-        .values_list("unit_path", flat=True)
+        .values_list("unit_path", "kind")
         .distinct()
-    )
-    bare = [u for u in units if not any(p.startswith(u.path) for p in paths)]
-    bare.sort(key=lambda u: sort_key(u.name))
-    return Level(level).label, bare
+    ):
+        kinds.setdefault(path, set()).add(kind)
+    bare, no_page = [], []
+    for u in sorted(units, key=lambda u: sort_key(u.name)):
+        found = set().union(*(k for p, k in kinds.items() if p.startswith(u.path)))
+        if not found:
+            bare.append(u)
+        elif ChannelKind.FACEBOOK_PAGE not in found:
+            no_page.append(u)
+    return Level(level).label, bare, no_page
 
 
 @gate(VIEW_COMMS)
@@ -62,7 +70,7 @@ def channel_list(request: HttpRequest, scope: Scope) -> HttpResponse:
         .order_by("closed", "unit_path", "kind", "name")
     )
     page = Paginator(channels, 50).get_page(request.GET.get("page"))
-    level_label, bare = _without_channels(scope.unit)
+    level_label, bare, no_page = _without_channels(scope.unit)
     return render(
         request,
         "comms/channels.html",
@@ -70,6 +78,7 @@ def channel_list(request: HttpRequest, scope: Scope) -> HttpResponse:
             "unit": scope.unit,
             "page": page,
             "bare": bare,
+            "no_page": no_page,
             "bare_level": level_label,
             "can_manage": scope.can(MANAGE_CHANNELS),
             "can_log": scope.can(LOG_POSTS),
