@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hoiso.comms.models import ChannelKind, Post
 from hoiso.targets.metrics import Compute, Period, count_per_unit, register, units_open
-from hoiso.units.models import Unit
+from hoiso.units.models import Level, Unit
+
+
+def _province_q(root: Unit) -> Q:
+    """The province column narrows the scan to the (province, kind, date) index: a path prefix
+    alone is a LIKE that SQLite's default case-insensitive LIKE cannot take to an index."""
+    province = Unit.objects.filter(path__in=root.ancestor_paths, level=Level.PROVINCE).first()
+    return Q(province=province) if province is not None else Q()
 
 
 def _counter(extra: Q) -> Compute:
@@ -15,6 +22,7 @@ def _counter(extra: Q) -> Compute:
         units = units_open(root, level, period)
         rows = Post.objects.filter(
             extra,
+            _province_q(root),
             unit_path__startswith=root.path,
             published_on__gte=period.start,
             published_on__lt=period.end,
