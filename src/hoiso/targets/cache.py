@@ -35,7 +35,15 @@ def bump(area: str, province_id: int) -> None:
     """
     key = _version_key(area, province_id)
     cache.set(key, time.time_ns(), None)
-    transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
+
+    def after_commit() -> None:
+        cache.set(key, time.time_ns(), None)
+        # Recompute the province's targets in the background, so readers find them ready.
+        from hoiso.targets.tasks import schedule_warm
+
+        schedule_warm(province_id)
+
+    transaction.on_commit(after_commit)
 
 
 def version(province_id: int, areas: tuple[str, ...]) -> str:

@@ -194,3 +194,16 @@ def test_a_new_post_keeps_the_member_values_cached_and_unknown_metrics_are_never
     assert len(calls) == 1
     assert metric_cache.cached("activities.count", "k", cast.province.pk, lambda: 7) == 7
     assert metric_cache.cached("activities.count", "k", cast.province.pk, lambda: 8) == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_post_recomputes_the_provinces_targets_in_the_background(
+    cast, django_assert_num_queries
+):
+    # Tasks run in the test process as their transaction commits (ImmediateBackend).
+    target = make_target(cast.province)
+    channel = make_channel(cast.commune_a)
+    make_post(channel)
+    # The worker has already computed the new value: a reader runs no metric query.
+    with django_assert_num_queries(2):  # the units' stamp and the units
+        assert compliance.compute(target, compliance.current_period(target)).n_met == 1
