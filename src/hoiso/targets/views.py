@@ -28,10 +28,13 @@ from hoiso.units.models import Level, Unit
 
 
 def _year(request: HttpRequest) -> int:
+    """The year asked for (in the query, or posted with a form), else this year."""
+    raw = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
     try:
-        return int(request.GET.get("year", ""))
+        year = int(raw or "")
     except ValueError:
         return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 def target_in_scope(scope: Scope, pk: int) -> Target:
@@ -177,7 +180,7 @@ def export(request: HttpRequest, scope: Scope) -> HttpResponse:
 @gate(MANAGE_TARGETS)
 def population(request: HttpRequest, scope: Scope) -> HttpResponse:
     """Women aged 18+ of the unit and the units just below it, for one year."""
-    year = _year(request) if request.method == "GET" else int(request.POST.get("year") or 0)
+    year = _year(request)
     units: list[Unit] = [
         scope.unit,
         *Unit.objects.filter(parent=scope.unit).active().order_by("name"),

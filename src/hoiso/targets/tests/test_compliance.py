@@ -207,3 +207,55 @@ def test_a_committed_post_recomputes_the_provinces_targets_in_the_background(
     # The worker has already computed the new value: a reader runs no metric query.
     with django_assert_num_queries(2):  # the units' stamp and the units
         assert compliance.compute(target, compliance.current_period(target)).n_met == 1
+
+
+def test_population_figures_are_entered_per_unit_and_bad_input_is_explained(cast):
+    from hoiso.targets.models import PopulationFigure
+
+    url = reverse("targets:population", args=[cast.province.code])
+    client = cast.client(cast.lan)
+    r = client.post(
+        url, {"year": "2025", f"u{cast.commune_a.pk}": "1200", f"u{cast.commune_b.pk}": "-3"}
+    )
+    assert r.status_code == 200 and "Số không được âm" in r.content.decode()
+    assert not PopulationFigure.objects.exists()
+    r = client.post(
+        url, {"year": "2025", f"u{cast.commune_a.pk}": "1200", f"u{cast.commune_b.pk}": ""}
+    )
+    assert r.status_code == 302
+    assert PopulationFigure.objects.get().women_18_plus == 1200
+    assert client.post(url, {"year": "abc"}).status_code == 200
+
+
+def test_setting_a_target_checks_every_field_in_vietnamese(cast):
+    from hoiso.core.models import AuditEvent
+    from hoiso.targets.models import Target
+
+    url = reverse("targets:new", args=[cast.province.code])
+    data = {
+        "year": "2026",
+        "title": "",
+        "metric": "posts.facebook_page",
+        "level": "3",
+        "period_kind": "month",
+        "threshold": "1",
+        "required_share": "140",
+        "remind_days": "5",
+    }
+    r = cast.client(cast.lan).post(url, data)
+    html = r.content.decode()
+    assert r.status_code == 200 and not Target.objects.exists()
+    assert "Trường này là bắt buộc" in html or "bắt buộc" in html
+    r = cast.client(cast.lan).post(
+        url, {**data, "title": "Mỗi xã 1 bài/tháng", "required_share": "40"}
+    )
+    assert r.status_code == 302
+    target = Target.objects.get()
+    assert (target.level, target.required_share) == (3, 40)
+    assert AuditEvent.objects.filter(action="target.created").exists()
+    # A commune cannot set targets for communes.
+    r = cast.client(cast.hoa).post(
+        reverse("targets:new", args=[cast.commune_a.code]),
+        {**data, "title": "X", "required_share": "40"},
+    )
+    assert r.status_code == 200 and Target.objects.count() == 1
