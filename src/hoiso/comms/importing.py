@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from hoiso.comms.links import recognise
+from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Channel, Post, Topic
 from hoiso.core.text import clean, fold
 from hoiso.units.models import Unit
@@ -120,7 +120,9 @@ def parse(unit: Unit, table: list[list[Any]]) -> ImportResult:
         if not any(clean(str(c or "")) for c in row):
             continue
         errors: list[str] = []
-        url = clean(str(cell(row, "url") or ""))
+        url = web_link(clean(str(cell(row, "url") or ""))) or ""
+        if clean(str(cell(row, "url") or "")) and not url:
+            errors.append(_("column Đường dẫn: not a web address; it must start with https://"))
         given = clean(str(cell(row, "channel") or ""))
         channel = None
         if given:

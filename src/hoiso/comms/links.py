@@ -53,6 +53,8 @@ def _normalise(url: str) -> tuple[str, list[str], dict[str, list[str]]] | None:
         parts = urlsplit(url)
     except ValueError:
         return None
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
     host = (parts.hostname or "").lower()
     for prefix in ("www.", "m.", "mobile.", "web.", "vt.", "vm."):
         if host.startswith(prefix) and host.count(".") >= 2:
@@ -61,6 +63,17 @@ def _normalise(url: str) -> tuple[str, list[str], dict[str, list[str]]] | None:
         return None
     segments = [s for s in parts.path.split("/") if s]
     return host, segments, parse_qs(parts.query)
+
+
+def web_link(url: str) -> str | None:
+    """The link as it will be stored and shown: with https:// when it was typed without a scheme;
+    None when it is not a web address (a `javascript:` link must never reach a page's href)."""
+    url = url.strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "https://" + url
+    return url if _normalise(url) is not None else None
 
 
 def tiktok_date(video_id: str) -> dt.date | None:

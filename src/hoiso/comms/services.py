@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from hoiso.comms.links import recognise
+from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic
 from hoiso.core import audit
 from hoiso.core.text import clean
@@ -45,6 +45,10 @@ def _check_channel(channel: Channel) -> None:
     if channel.kind not in ChannelKind.values:
         raise ValidationError({"kind": _("Choose the kind of channel.")})
     if channel.url:
+        link = web_link(channel.url)
+        if link is None:
+            raise ValidationError({"url": _("Paste a web address starting with https://.")})
+        channel.url = link
         info = recognise(channel.url)
         if not info.key:
             raise ValidationError(
@@ -130,7 +134,9 @@ def channel_for_link(unit: Unit, url: str) -> Channel | None:
 
 def _new_post(channel: Channel, data: dict[str, Any], actor: Any) -> Post:
     """A post checked but not saved; errors name the field to fix."""
-    url = clean(data.get("url") or "")
+    url = web_link(clean(data.get("url") or ""))
+    if url is None:
+        raise ValidationError({"url": _("Paste a web address starting with https://.")})
     published_on = data.get("published_on")
     if published_on is None and url:
         published_on = recognise(url).published_on

@@ -135,3 +135,31 @@ def test_an_article_needs_a_title_text_and_a_real_picture(cast):
             image=SimpleUploadedFile("a.jpg", b"not a picture"),
         )
     assert "image" in e.value.message_dict
+
+
+def test_only_web_links_are_kept_so_no_script_reaches_an_href(cast):
+    from hoiso.comms.links import web_link
+
+    assert web_link("facebook.com/hoiphunu") == "https://facebook.com/hoiphunu"
+    assert web_link("javascript://facebook.com/%0aalert(1)") is None
+    assert web_link("data:text/html,x") is None
+    with pytest.raises(ValidationError) as e:
+        channel_create(
+            actor=None,
+            unit=cast.commune_a,
+            data={
+                "kind": ChannelKind.FACEBOOK_PAGE,
+                "name": "X",
+                "url": "javascript://facebook.com/%0aalert(1)",
+            },
+        )
+    assert "url" in e.value.message_dict
+    channel = make_channel(cast.commune_a, url="facebook.com/hoiphunuxaeakar")
+    assert channel.url == "https://facebook.com/hoiphunuxaeakar"
+    with pytest.raises(ValidationError) as e:
+        post_log(
+            actor=None,
+            channel=channel,
+            data={"url": "javascript:alert(1)", "published_on": dt.date(2025, 9, 1)},
+        )
+    assert "url" in e.value.message_dict
