@@ -21,9 +21,15 @@ PASSWORD = "Mat-khau-2026"
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
-    # Uploaded and written files (imports, exports, activity photos) go to the test's own folder.
+    # Uploaded and written files (imports, exports, pictures) go to the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A fresh in-memory cache for each test (named after its tmp folder): nothing leaks between.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     # Argon2 is deliberately slow; tests hash many passwords and check none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Static files straight from the apps: a fresh clone has run no collectstatic.

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "hoiso.accounts",
     "hoiso.members",
     "hoiso.activities",
+    "hoiso.comms",
+    "hoiso.targets",
     "hoiso.demo",
 ]
 
@@ -232,3 +234,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- E-mail (reminders) ---------------------------------------------------------------------
+# Unset EMAIL_HOST means no e-mail is sent: reminders are then in-app only.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội Số <hoiso@localhost>")

@@ -26,18 +26,32 @@ VIEW_SENSITIVE = "members.view_sensitive"  # ethnicity, religion, citizen ID
 VIEW_ACTIVITIES = "activities.view"  # activities, branch life, training, digital capacity
 RECORD_ACTIVITIES = "activities.record"  # activities, attendance, dues, equipment, requests
 MANAGE_ACTIVITIES = "activities.manage"  # courses, trainees, requests' decisions, thresholds
+VIEW_COMMS = "comms.view"  # channels and posts of the subtree
+LOG_POSTS = "comms.post"  # record posts
+MANAGE_CHANNELS = "comms.manage"  # register channels, publish articles on Hội Số
+VIEW_TARGETS = "targets.view"  # targets, their dashboard
+MANAGE_TARGETS = "targets.manage"  # set targets, enter population figures
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
 _ACTIVITIES_ALL = {VIEW_ACTIVITIES, RECORD_ACTIVITIES, MANAGE_ACTIVITIES}
+_COMMS_TARGETS_ALL = {VIEW_COMMS, LOG_POSTS, MANAGE_CHANNELS, VIEW_TARGETS, MANAGE_TARGETS}
+_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL}
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.UNIT_ADMIN: frozenset(
-        {VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_MEMBERS_ALL, *_ACTIVITIES_ALL}
-    ),
-    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_MEMBERS_ALL, *_ACTIVITIES_ALL}),
+    Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_WORK_ALL}),
+    Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_WORK_ALL}),
     Role.BRANCH_HEAD: frozenset(
-        {VIEW_UNIT, VIEW_MEMBERS, CHANGE_MEMBERS, VIEW_ACTIVITIES, RECORD_ACTIVITIES}
+        {
+            VIEW_UNIT,
+            VIEW_MEMBERS,
+            CHANGE_MEMBERS,
+            VIEW_ACTIVITIES,
+            RECORD_ACTIVITIES,
+            VIEW_COMMS,
+            LOG_POSTS,
+            VIEW_TARGETS,
+        }
     ),
-    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS, VIEW_ACTIVITIES}),
+    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS, VIEW_ACTIVITIES, VIEW_COMMS, VIEW_TARGETS}),
 }
 
 

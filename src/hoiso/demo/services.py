@@ -18,6 +18,7 @@ from hoiso.core.text import fold
 from hoiso.demo.people import populate
 from hoiso.members.models import Member
 from hoiso.members.stats import refresh_province
+from hoiso.targets.demo import demo_comms_and_targets
 from hoiso.units.models import Level, Unit
 from hoiso.units.services import find_province, load_province
 
@@ -233,6 +234,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         _create_member_login(province)
         populate_activities(province, seed=seed)
         refresh_province(province)
+        demo_comms_and_targets(province)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )

@@ -15,6 +15,7 @@ from django_tasks import task
 
 from hoiso.members.choices import Status
 from hoiso.members.models import Member, MemberStat
+from hoiso.targets.cache import bump
 from hoiso.units.models import Unit
 
 QUEUED_KEY = "member-stats-queued:{}"
@@ -51,6 +52,9 @@ def refresh_member_stats(province_id: int) -> int:
 
 def schedule_refresh(province_id: int) -> None:
     """Ask for a recount once the current transaction commits; several changes share one."""
+
+    # Metric values cached for targets are keyed on this version (see hoiso.targets.cache).
+    bump("members", province_id)
 
     def enqueue() -> None:
         if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):

@@ -28,9 +28,11 @@ from hoiso.activities.services import (
     trainee_assess,
 )
 from hoiso.activities.tests.images import PNG
+from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_unit, make_user
 from hoiso.members.models import MemberExport, MemberImport
 from hoiso.members.services import deletion_request_create, transfer_request
+from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level, Unit
 
 ACTORS = ["anonymous", "admin", "cadre", "branch_head", "viewer"]
@@ -52,6 +54,8 @@ class Entry:
     # query parameter built here.
     api: bool = False
     query: Callable[[Cast, str, Any], dict] | None = None
+    # Public pages (a unit's news and channels): the same answer inside and outside.
+    public: bool = False
 
 
 def _staff_only(ok: int = 200) -> dict[str, int]:
@@ -183,6 +187,26 @@ def _request_to(cast: Cast, place: str, user: Any = None) -> dict:
     return {"pk": req.pk}
 
 
+def _channel(cast: Cast, place: str, user: Any = None) -> dict:
+    return {"pk": make_channel(_target(cast, place)).pk}
+
+
+def _own_post(cast: Cast, place: str, user: Any = None) -> dict:
+    """A post the requesting user recorded herself (a branch head may remove her own)."""
+    post = make_post(make_channel(_target(cast, place)), by=user)
+    return {"pk": post.pk}
+
+
+def _article(cast: Cast, place: str, user: Any = None) -> dict:
+    return {"pk": make_article(_target(cast, place), with_image=True).pk}
+
+
+def _target_set(cast: Cast, place: str, user: Any = None) -> dict:
+    return {"pk": make_target(_target(cast, place)).pk}
+
+
+PUBLIC = {a: 200 for a in ACTORS}
+_ALL_302 = {a: 302 for a in ACTORS}
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
     "healthz": Entry(unscoped=True, inside={a: 200 for a in ACTORS}),
@@ -254,6 +278,26 @@ MATRIX: dict[str, Entry] = {
     "activities:request_new": Entry(inside=_branch_head_too()),
     "activities:request": Entry(inside=EVERYONE, kwargs=_request_from),
     "activities:request_decide": Entry(method="post", inside=_cadres(302), kwargs=_request_to),
+    "comms:channels": Entry(inside=EVERYONE),
+    "comms:channel_new": Entry(inside=_cadres()),
+    "comms:channel_edit": Entry(inside=_cadres(), kwargs=_channel),
+    "comms:posts": Entry(inside=EVERYONE),
+    "comms:post_new": Entry(inside=_branch_head_too()),
+    "comms:post_import": Entry(inside=_branch_head_too()),
+    "comms:post_delete": Entry(method="post", inside=_branch_head_too(302), kwargs=_own_post),
+    "comms:article_new": Entry(inside=_cadres()),
+    "public:news": Entry(inside=PUBLIC, public=True),
+    "public:channels": Entry(inside=PUBLIC, public=True),
+    "public:article": Entry(inside=PUBLIC, public=True, kwargs=_article),
+    "public:article_image": Entry(inside=PUBLIC, public=True, kwargs=_article),
+    "targets:dashboard": Entry(inside=EVERYONE),
+    "targets:new": Entry(inside=_cadres()),
+    "targets:export": Entry(inside=EVERYONE),
+    "targets:population": Entry(inside=_cadres()),
+    "targets:notices_read": Entry(method="post", inside=_ALL_302),
+    "targets:detail": Entry(inside=EVERYONE, kwargs=_target_set),
+    "targets:edit": Entry(inside=_cadres(), kwargs=_target_set),
+    "targets:delete": Entry(method="post", inside=_cadres(302), kwargs=_target_set),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
@@ -315,7 +359,7 @@ def test_it_answers_as_the_matrix_says(cast: Cast, name: str, actor: str, place:
     else:
         response = getattr(cast.client(user), entry.method)(url, query)
     expected = entry.inside[actor]
-    if place == "outside" and actor != "anonymous":
+    if place == "outside" and actor != "anonymous" and not entry.public:
         expected = 404
     assert response.status_code == expected, f"{entry.method.upper()} {url} as {actor}"
 

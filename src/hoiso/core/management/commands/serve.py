@@ -5,12 +5,38 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from hoiso.demo.management.commands.seed_demo import login_help
 from hoiso.demo.services import demo_is_loaded
+
+DAILY_SECONDS = 24 * 3600
+
+
+class Daily:
+    """A command run at start and every `every` seconds after, by the serve loop's polling.
+
+    The daily jobs (target reminders) are idempotent, so a restart that runs one again early
+    sends nothing twice.
+    """
+
+    def __init__(
+        self,
+        argv: list[str],
+        every: float = DAILY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        spawn: Callable[[list[str]], Any] = subprocess.Popen,
+    ) -> None:
+        self.argv, self.every, self.clock, self.spawn = argv, every, clock, spawn
+        self.next = clock()
+
+    def poll(self) -> None:
+        if self.clock() >= self.next:
+            self.spawn(self.argv)
+            self.next = self.clock() + self.every
 
 
 class Command(BaseCommand):
@@ -38,8 +64,10 @@ class Command(BaseCommand):
                     p.terminate()
 
         signal.signal(signal.SIGTERM, stop)
+        reminders = Daily([sys.executable, "-m", "hoiso", "target_reminders"])
         try:
             while all(p.poll() is None for p in procs):
+                reminders.poll()
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass

@@ -1,0 +1,125 @@
+"""Member metrics for targets: members at the period's end, admitted, removed, net change, and the
+share with digital access. One grouped query over the subtree's members per metric.
+
+Members are counted where they are now placed (a member transferred mid-period counts for her new
+branch); status changes are dated, so removals and admissions fall in the period they happened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from hoiso.members.choices import Status
+from hoiso.members.models import SCOPE_COLUMN, Member, scope_q
+from hoiso.targets.metrics import (
+    Period,
+    UnitRef,
+    by_ancestor,
+    level_value,
+    register,
+    units_open,
+)
+from hoiso.units.models import Level, Unit
+
+
+def _per_unit(
+    root: Unit, level: int, units: list[UnitRef], rows: QuerySet[Any], **aggregates: Any
+) -> dict[int, dict[str, Any]]:
+    """Aggregate members per unit of `level`: by the indexed placement column where there is one."""
+    column = SCOPE_COLUMN.get(Level(level_value(level)))
+    if column is None:
+        return by_ancestor(rows, "branch_path", units, **aggregates)
+    wanted = {u.pk for u in units}
+    grouped = rows.order_by().values(f"{column}_id").annotate(**aggregates)
+    return {r.pop(f"{column}_id"): r for r in grouped if r[f"{column}_id"] in wanted}
+
+
+def _subtree(root: Unit) -> QuerySet[Member]:
+    return Member.objects.filter(scope_q(root))
+
+
+def _present_at_end(period: Period) -> Q:
+    """A member on the period's last day: joined before its end, not gone before its end."""
+    joined = Q(join_date__isnull=True) | Q(join_date__lt=period.end)
+    staying = Q(status=Status.ACTIVE) | Q(status_since__gte=period.end)
+    return joined & staying
+
+
+def members_at_end(
+    root: Unit, level: int, period: Period, units: list[UnitRef] | None = None
+) -> dict[int, int]:
+    units = units if units is not None else units_open(root, level, period)
+    rows = _per_unit(
+        root, level, units, _subtree(root).filter(_present_at_end(period)), n=Count("pk")
+    )
+    return {u.pk: rows[u.pk]["n"] if u.pk in rows else 0 for u in units}
+
+
+@register("members.total", _("Members at the end of the period"))
+def total(root: Unit, level: int, period: Period) -> dict[int, float | None]:
+    return {k: float(v) for k, v in members_at_end(root, level, period).items()}
+
+
+def _moves(
+    root: Unit, level: int, period: Period
+) -> tuple[list[UnitRef], dict[int, dict[str, Any]]]:
+    units = units_open(root, level, period)
+    joined = Q(join_date__gte=period.start, join_date__lt=period.end)
+    left = Q(
+        status__in=[Status.REMOVED, Status.DECEASED],
+        status_since__gte=period.start,
+        status_since__lt=period.end,
+    )
+    rows = _per_unit(
+        root,
+        level,
+        units,
+        _subtree(root).filter(joined | left),
+        new=Count("pk", filter=joined),
+        removed=Count("pk", filter=left),
+    )
+    return units, rows
+
+
+@register("members.new", _("New members admitted"))
+def new(root: Unit, level: int, period: Period) -> dict[int, float | None]:
+    units, rows = _moves(root, level, period)
+    return {u.pk: float(rows[u.pk]["new"]) if u.pk in rows else 0.0 for u in units}
+
+
+@register("members.removed", _("Members who left (removed or deceased)"))
+def removed(root: Unit, level: int, period: Period) -> dict[int, float | None]:
+    units, rows = _moves(root, level, period)
+    return {u.pk: float(rows[u.pk]["removed"]) if u.pk in rows else 0.0 for u in units}
+
+
+@register("members.change", _("Change in members (admitted − left)"))
+def change(root: Unit, level: int, period: Period) -> dict[int, float | None]:
+    units, rows = _moves(root, level, period)
+    return {
+        u.pk: float(rows[u.pk]["new"] - rows[u.pk]["removed"]) if u.pk in rows else 0.0
+        for u in units
+    }
+
+
+@register("members.digital_share", _("Share of members with digital access"), "percent")
+def digital_share(root: Unit, level: int, period: Period) -> dict[int, float | None]:
+    """Members with a smartphone, Zalo or Facebook, as a percentage of members at the end."""
+    units = units_open(root, level, period)
+    digital = Q(has_smartphone=True) | Q(uses_zalo=True) | Q(uses_facebook=True)
+    rows = _per_unit(
+        root,
+        level,
+        units,
+        _subtree(root).filter(_present_at_end(period)),
+        n=Count("pk"),
+        digital=Count("pk", filter=digital),
+    )
+    out: dict[int, float | None] = {}
+    for u in units:
+        row = rows.get(u.pk)
+        out[u.pk] = round(100 * row["digital"] / row["n"], 1) if row and row["n"] else None
+    return out

@@ -1,0 +1,142 @@
+"""Who meets a target in a period: each unit's value, met or not, and the share against what is
+required. One metric computation (a few set-based queries) per target and period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from hoiso.core.text import sort_key
+from hoiso.targets.cache import cached
+from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.targets.models import Target
+from hoiso.units.models import Unit
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    value: float | None
+    met: bool
+    missing: float | None  # how much is still lacking to reach the threshold
+
+
+@dataclass
+class Compliance:
+    target: Target
+    period: Period
+    results: list[UnitResult] = field(default_factory=list)
+    n_units: int = 0
+    n_met: int = 0
+
+    @property
+    def share(self) -> float:
+        return 100 * self.n_met / self.n_units if self.n_units else 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Enough units meet it: n_met / n_units ≥ required, in exact arithmetic (40% of 5 is 2)."""
+        return self.n_units > 0 and self.n_met * 100 >= self.target.required_share * self.n_units
+
+    @property
+    def units_needed(self) -> int:
+        """How many more units must meet it for the share to be reached."""
+        needed = -(-self.target.required_share * self.n_units // 100)  # ceiling
+        return max(0, int(needed) - self.n_met)
+
+    @property
+    def lagging(self) -> list[UnitResult]:
+        return [r for r in self.results if not r.met]
+
+
+def is_met(target: Target, value: float | None) -> bool:
+    return value is not None and Decimal(str(value)) >= target.threshold
+
+
+def current_period(target: Target, today: dt.date | None = None) -> Period:
+    """The period running today, or the last one of the target's year once it is over."""
+    today = today or timezone.localdate()
+    day = min(max(today, dt.date(target.year, 1, 1)), dt.date(target.year, 12, 31))
+    return Period.containing(target.period_kind, day)
+
+
+def units_stamp(root: Unit, memo: dict[int, str] | None = None) -> str:
+    """Changes whenever a unit of the subtree is added, renamed, opened or closed (one query)."""
+    if memo is not None and root.pk in memo:
+        return memo[root.pk]
+    stamp = Unit.objects.within(root).aggregate(n=Count("pk"), last=Max("updated_at"))
+    value = f"{stamp['n']}-{stamp['last'].timestamp() if stamp['last'] else 0}"
+    if memo is not None:
+        memo[root.pk] = value
+    return value
+
+
+@dataclass
+class Store:
+    """What one request loads once for all its targets: units by id, subtree stamps by root."""
+
+    units: dict[int, Unit] = field(default_factory=dict)
+    stamps: dict[int, str] = field(default_factory=dict)
+
+
+UNIT_FIELDS = ("pk", "name", "code", "path", "level", "valid_from", "valid_to")
+
+
+@functools.lru_cache(maxsize=50_000)
+def _name_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return sort_key(name)
+
+
+def compute(target: Target, period: Period, store: Store | None = None) -> Compliance:
+    """Every unit's value and the share meeting the target, over the target's whole subtree.
+
+    `store` is shared by the targets of one request: units and stamps are loaded once.
+    """
+    metric = REGISTRY.get(target.metric)
+    result = Compliance(target=target, period=period)
+    store = store or Store()
+    units = store.units
+    if metric is None:
+        return result
+    key = (
+        f"{target.unit_id}:{target.level}:{period.start}:{period.end}:"
+        f"{units_stamp(target.unit, store.stamps)}"
+    )
+    values = cached(
+        target.metric,
+        key,
+        target.province_id,
+        lambda: metric.compute(target.unit, target.level, period),
+    )
+    if set(values) - units.keys():
+        level_units = Unit.objects.within(target.unit).filter(level=target.level).only(*UNIT_FIELDS)
+        units.update((u.pk, u) for u in level_units)
+    for pk, value in values.items():
+        met = is_met(target, value)
+        missing = None if value is None else max(0.0, float(target.threshold) - value)
+        result.results.append(UnitResult(units[pk], value, met, missing))
+    result.n_units = len(result.results)
+    result.n_met = sum(r.met for r in result.results)
+    result.results.sort(
+        key=lambda r: (r.met, r.value if r.value is not None else -1, _name_key(r.unit.name))
+    )
+    return result
+
+
+def trend(target: Target, today: dt.date | None = None) -> list[tuple[Period, Compliance]]:
+    """Month by month through the target's year: the share meeting it in the period to date."""
+    today = today or timezone.localdate()
+    store = Store()
+    points = []
+    for month in Period.containing("year", dt.date(target.year, 1, 1)).months():
+        if month.start > today:
+            break
+        period = Period.containing(target.period_kind, month.start).until(month.end)
+        c = compute(target, period, store)
+        points.append((month, c))
+    return points

@@ -1,0 +1,100 @@
+"""The dashboard as an .xlsx: a summary sheet, then one sheet per target with every unit the
+viewer may see, its value, met or not, and the lagging units' cadres with their phones."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import xlsxwriter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoiso.members.export import neutralise
+from hoiso.targets.dashboard import Row, contacts
+from hoiso.units.models import Unit
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(i: int, title: str) -> str:
+    return f"{i}. {_NOT_IN_SHEET_NAMES.sub(' ', title)}"[:31]
+
+
+def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
+    good = book.add_format({"font_color": "#1B5E20"})
+    bad = book.add_format({"font_color": "#A4262C"})
+    summary = book.add_worksheet(_("Summary")[:31])
+    summary.write(
+        0,
+        0,
+        neutralise(
+            _("Targets of %(unit)s, as of %(t)s")
+            % {"unit": unit.name, "t": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
+        ),
+        bold,
+    )
+    header = [
+        _("Target"),
+        _("What is measured"),
+        _("Period"),
+        _("Each unit at least"),
+        _("Units meeting it"),
+        _("Units"),
+        _("Share (%)"),
+        _("Required (%)"),
+        _("Reached"),
+    ]
+    summary.write_row(2, 0, header, head)
+    for i, row in enumerate(rows, start=3):
+        r = row.result
+        summary.write_row(
+            i,
+            0,
+            [
+                neutralise(row.target.title),
+                row.metric_label,
+                r.period.label(),
+                float(row.target.threshold),
+                r.n_met,
+                r.n_units,
+                round(r.share, 1),
+                float(row.target.required_share),
+            ],
+        )
+        summary.write(i, 8, _("yes") if r.ok else _("no"), good if r.ok else bad)
+    summary.set_column(0, 1, 40)
+    summary.set_column(2, 8, 12)
+    lagging_units = [x.unit for row in rows for x in row.visible if not x.met]
+    people = contacts(lagging_units[:5000])
+    for n, row in enumerate(rows, start=1):
+        sheet = book.add_worksheet(_sheet_name(n, row.target.title))
+        sheet.write(0, 0, neutralise(row.target.title), bold)
+        sheet.write_row(
+            2,
+            0,
+            [_("Unit"), _("Value"), _("Met"), _("Still lacking"), _("Cadres to contact")],
+            head,
+        )
+        for i, x in enumerate(row.visible, start=3):
+            who = (
+                "; ".join(
+                    f"{a.user.display_name} {a.user.phone}".strip()
+                    for a in people.get(x.unit.pk, [])
+                )
+                if not x.met
+                else ""
+            )
+            sheet.write(i, 0, neutralise(x.unit.name))
+            sheet.write(i, 1, x.value if x.value is not None else _("no figure"))
+            sheet.write(i, 2, _("yes") if x.met else _("no"), good if x.met else bad)
+            sheet.write(i, 3, x.missing if not x.met and x.missing is not None else "")
+            sheet.write(i, 4, neutralise(who))
+        sheet.set_column(0, 0, 36)
+        sheet.set_column(1, 3, 12)
+        sheet.set_column(4, 4, 50)
+        sheet.autofilter(2, 0, 2 + len(row.visible), 4)
+    book.close()

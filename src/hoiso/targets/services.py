@@ -1,0 +1,204 @@
+"""Writes for targets: set a target, enter population figures, send reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from hoiso.accounts.models import Assignment
+from hoiso.accounts.roles import Role
+from hoiso.comms.services import province_of
+from hoiso.core import audit
+from hoiso.core.text import clean
+from hoiso.targets import compliance
+from hoiso.targets.cache import bump
+from hoiso.targets.metrics import REGISTRY
+from hoiso.targets.models import Notice, PopulationFigure, Target
+from hoiso.units.models import Level, Unit
+
+log = logging.getLogger(__name__)
+TARGET_FIELDS = [
+    "year",
+    "theme",
+    "title",
+    "metric",
+    "level",
+    "period_kind",
+    "threshold",
+    "required_share",
+    "remind_days",
+    "publish_ranking",
+]
+
+
+def _check(target: Target) -> None:
+    errors: dict[str, str] = {}
+    target.title = clean(target.title)
+    target.theme = clean(target.theme)
+    if not target.title:
+        errors["title"] = _(
+            "Name the target, e.g. “Each commune posts on its fanpage every month”."
+        )
+    if target.metric not in REGISTRY:
+        errors["metric"] = _("Choose what is measured from the list.")
+    if target.level <= target.unit.level:
+        errors["level"] = _("A target applies to the units below yours; choose a lower level.")
+    if not 2000 <= target.year <= 2100:
+        errors["year"] = _("Give the year as four digits, e.g. 2026.")
+    if target.required_share is not None and not Decimal(0) <= target.required_share <= Decimal(
+        100
+    ):
+        errors["required_share"] = _("Give a share between 0 and 100 (%).")
+    if target.threshold is not None and target.threshold < 0:
+        errors["threshold"] = _("The level to reach cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def target_create(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Target:
+    """Set a target for the units of one level inside `unit`'s subtree."""
+    target = Target(unit=unit, province=province_of(unit), unit_path=unit.path, created_by=actor)
+    for name in TARGET_FIELDS:
+        if name in data:
+            setattr(target, name, data[name])
+    _check(target)
+    with transaction.atomic():
+        target.save()
+        audit.log(actor, "target.created", target, unit=unit, data={"metric": target.metric})
+    return target
+
+
+def target_update(*, actor: Any, target: Target, data: dict[str, Any]) -> Target:
+    changed = [n for n in TARGET_FIELDS if n in data and getattr(target, n) != data[n]]
+    for name in changed:
+        setattr(target, name, data[name])
+    _check(target)
+    with transaction.atomic():
+        target.save()
+        audit.log(actor, "target.updated", target, unit=target.unit, data={"fields": changed})
+    return target
+
+
+def target_delete(*, actor: Any, target: Target) -> None:
+    with transaction.atomic():
+        audit.log(actor, "target.deleted", target, unit=target.unit, data={"title": target.title})
+        target.delete()
+
+
+def population_set(*, actor: Any, year: int, figures: dict[Unit, int | None]) -> int:
+    """Enter (or clear, with None) the number of women aged 18+ of several units for a year."""
+    for unit, women in figures.items():
+        if women is not None and women < 0:
+            raise ValidationError(
+                _("%(unit)s: the number cannot be negative.") % {"unit": unit.name}
+            )
+    changed = 0
+    with transaction.atomic():
+        for unit, women in figures.items():
+            current = PopulationFigure.objects.filter(unit=unit, year=year).first()
+            if women is None:
+                if current:
+                    current.delete()
+                    changed += 1
+                continue
+            if current is None or current.women_18_plus != women:
+                PopulationFigure.objects.update_or_create(
+                    unit=unit, year=year, defaults={"women_18_plus": women, "entered_by": actor}
+                )
+                changed += 1
+        if changed and figures:
+            first = next(iter(figures))
+            bump("members", province_of(first).pk)
+            audit.log(
+                actor,
+                "population.entered",
+                first.parent or first,
+                data={"year": year, "units": changed},
+            )
+    return changed
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+RESPONSIBLE_ROLES = (Role.UNIT_ADMIN, Role.CADRE, Role.BRANCH_HEAD)
+
+
+def _reminder_text(target: Target, unit: Unit, r: compliance.UnitResult, ends: dt.date) -> str:
+    if r.value is None:
+        return _(
+            "%(unit)s: “%(target)s” cannot be measured yet (a figure is missing); period ends %(d)s."
+        ) % {"unit": unit.name, "target": target.title, "d": ends.strftime("%d/%m/%Y")}
+    return _(
+        "%(unit)s lags on “%(target)s”: %(value)s of %(threshold)s; %(missing)s more before %(d)s."
+    ) % {
+        "unit": unit.name,
+        "target": target.title,
+        "value": f"{r.value:g}",
+        "threshold": f"{target.threshold:g}",
+        "missing": f"{r.missing or 0:g}",
+        "d": ends.strftime("%d/%m/%Y"),
+    }
+
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind the cadres of each lagging unit once per period, N days before it ends.
+
+    Safe to run as often as one likes: a reminder already sent for the period is not sent again.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for target in Target.objects.filter(year=today.year).select_related("unit"):
+        period = compliance.current_period(target, today)
+        if not (period.start <= today < period.end):
+            continue
+        if (period.last_day - today).days > target.remind_days:
+            continue
+        result = compliance.compute(target, period)
+        lagging = {r.unit.pk: r for r in result.lagging}
+        if not lagging:
+            continue
+        assignments = Assignment.objects.filter(
+            unit_id__in=lagging, role__in=RESPONSIBLE_ROLES
+        ).select_related("user", "unit")
+        done = set(
+            Notice.objects.filter(target=target, period_key=period.key).values_list(
+                "user_id", "unit_id"
+            )
+        )
+        for a in assignments:
+            if (a.user_id, a.unit_id) in done or not a.user.is_active:
+                continue
+            done.add((a.user_id, a.unit_id))
+            with override(settings.LANGUAGE_CODE):
+                text = _reminder_text(target, a.unit, lagging[a.unit_id], period.last_day)
+            notice = Notice.objects.create(
+                user=a.user, unit=a.unit, target=target, period_key=period.key, text=text[:500]
+            )
+            sent += 1
+            if a.user.email and settings.EMAIL_HOST:
+                try:
+                    send_mail(_("Hội Số reminder"), text, None, [a.user.email])
+                except OSError:
+                    log.warning("reminder e-mail to %s failed", a.user.email, exc_info=True)
+                else:
+                    Notice.objects.filter(pk=notice.pk).update(emailed=True)
+    return sent
+
+
+def notices_read(*, user: Any, unit: Unit) -> None:
+    Notice.objects.filter(user=user, unit=unit, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def applies_level(unit: Unit) -> list[tuple[int, str]]:
+    """The levels a unit can set targets for (those below it)."""
+    return [(v, str(label)) for v, label in Level.choices if unit.level < v <= Level.GROUP]

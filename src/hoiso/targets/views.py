@@ -1,0 +1,215 @@
+"""The targets dashboard: each target's share against what is required, its trend, the drill-down
+to units with the lagging ones' contacts, the export; setting targets; population figures."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hoiso.accounts.roles import MANAGE_TARGETS, VIEW_TARGETS
+from hoiso.core import audit
+from hoiso.core.access import Scope, gate
+from hoiso.core.charts import bar_chart
+from hoiso.core.forms import add_service_error
+from hoiso.targets import compliance, services
+from hoiso.targets import dashboard as board
+from hoiso.targets.export import dashboard_xlsx
+from hoiso.targets.forms import PopulationForm, TargetForm
+from hoiso.targets.models import PopulationFigure, Target
+from hoiso.units.models import Level, Unit
+
+
+def _year(request: HttpRequest) -> int:
+    """The year asked for (in the query, or posted with a form), else this year."""
+    raw = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
+    try:
+        year = int(raw or "")
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def target_in_scope(scope: Scope, pk: int) -> Target:
+    """A target that concerns the unit (set at it, above it or inside it), or 404."""
+    target = Target.objects.filter(pk=pk).select_related("unit").first()
+    if (
+        target is None
+        or not (
+            scope.unit.path.startswith(target.unit_path)
+            or target.unit_path.startswith(scope.unit.path)
+        )
+        or target.level < scope.unit.level
+    ):
+        raise Http404("no such target")
+    return target
+
+
+@gate(VIEW_TARGETS)
+def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
+    year = _year(request)
+    rows = board.rows_for(scope.unit, year)
+    return render(
+        request,
+        "targets/dashboard.html",
+        {
+            "unit": scope.unit,
+            "rows": rows,
+            "year": year,
+            "can_manage": scope.can(MANAGE_TARGETS),
+            "years": range(timezone.localdate().year, 2023, -1),
+        },
+    )
+
+
+@gate(VIEW_TARGETS)
+def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    target = target_in_scope(scope, pk)
+    row = board.row_for(scope.unit, target)
+    points = compliance.trend(target)
+    if row.whole:
+        chart = bar_chart(
+            [(p.start.strftime("%m"), c.share, c.ok) for p, c in points],
+            line=float(target.required_share),
+            title=target.title,
+        )
+    else:
+        # Her own unit's value month by month; the others' stay hidden.
+        own = [
+            (p, next((r for r in c.results if r.unit.pk == scope.unit.pk), None)) for p, c in points
+        ]
+        top = max([float(target.threshold), *(r.value or 0 for _p, r in own if r)], default=1) or 1
+        chart = bar_chart(
+            [
+                (p.start.strftime("%m"), (r.value or 0) if r else 0, bool(r and r.met))
+                for p, r in own
+            ],
+            line=float(target.threshold),
+            top=top,
+            title=target.title,
+            suffix="",
+        )
+    people = board.contacts([r.unit for r in row.visible if not r.met][:1000])
+    return render(
+        request,
+        "targets/detail.html",
+        {
+            "unit": scope.unit,
+            "target": target,
+            "row": row,
+            "chart": chart,
+            "lines": [(r, people.get(r.unit.pk, [])) for r in row.visible],
+            "can_manage": scope.can(MANAGE_TARGETS) and scope.unit.contains(target.unit),
+        },
+    )
+
+
+@gate(MANAGE_TARGETS)
+def target_new(request: HttpRequest, scope: Scope) -> HttpResponse:
+    if scope.unit.level >= Level.GROUP:
+        raise Http404("no units below")
+    form = TargetForm(request.POST or None, unit=scope.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = services.target_create(
+                actor=scope.user, unit=scope.unit, data=form.cleaned_data
+            )
+        except ValidationError as e:
+            add_service_error(form, e)
+        else:
+            messages.success(request, _("The target is set."))
+            return redirect("targets:detail", unit_code=scope.unit.code, pk=target.pk)
+    return render(request, "targets/form.html", {"unit": scope.unit, "form": form})
+
+
+@gate(MANAGE_TARGETS)
+def target_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    target = target_in_scope(scope, pk)
+    if not scope.unit.contains(target.unit):
+        raise Http404("set above")
+    form = TargetForm(request.POST or None, instance=target, unit=target.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_update(
+                actor=scope.user, target=Target.objects.get(pk=pk), data=form.cleaned_data
+            )
+        except ValidationError as e:
+            add_service_error(form, e)
+        else:
+            messages.success(request, _("The target is saved."))
+            return redirect("targets:detail", unit_code=scope.unit.code, pk=pk)
+    return render(
+        request, "targets/form.html", {"unit": scope.unit, "form": form, "target": target}
+    )
+
+
+@require_POST
+@gate(MANAGE_TARGETS)
+def target_delete(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    target = target_in_scope(scope, pk)
+    if not scope.unit.contains(target.unit):
+        raise Http404("set above")
+    services.target_delete(actor=scope.user, target=target)
+    messages.success(request, _("The target is deleted."))
+    return redirect("targets:dashboard", unit_code=scope.unit.code)
+
+
+@gate(VIEW_TARGETS)
+def export(request: HttpRequest, scope: Scope) -> HttpResponse:
+    year = _year(request)
+    rows = board.rows_for(scope.unit, year)
+    out = io.BytesIO()
+    dashboard_xlsx(out, scope.unit, rows)
+    audit.log(scope.user, "targets.exported", scope.unit, data={"year": year})
+    name = f"chi-tieu-{scope.unit.code}-{year}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@gate(MANAGE_TARGETS)
+def population(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """Women aged 18+ of the unit and the units just below it, for one year."""
+    year = _year(request)
+    units: list[Unit] = [
+        scope.unit,
+        *Unit.objects.filter(parent=scope.unit).active().order_by("name"),
+    ]
+    current = dict(
+        PopulationFigure.objects.filter(unit__in=units, year=year).values_list(
+            "unit_id", "women_18_plus"
+        )
+    )
+    form = PopulationForm(
+        request.POST or None, units=units, current=current, initial={"year": year}
+    )
+    if request.method == "POST" and form.is_valid():
+        figures: dict[Unit, int | None] = {u: form.cleaned_data.get(f"u{u.pk}") for u in units}
+        try:
+            n = services.population_set(
+                actor=scope.user, year=form.cleaned_data["year"], figures=figures
+            )
+        except ValidationError as e:
+            add_service_error(form, e)
+        else:
+            messages.success(request, _("%(n)s figures saved.") % {"n": n})
+            return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+    context: dict[str, Any] = {"unit": scope.unit, "form": form, "year": year}
+    return render(request, "targets/population.html", context)
+
+
+@require_POST
+@gate(VIEW_TARGETS)
+def notices_read(request: HttpRequest, scope: Scope) -> HttpResponse:
+    services.notices_read(user=scope.user, unit=scope.unit)
+    return redirect("units:home", unit_code=scope.unit.code)
