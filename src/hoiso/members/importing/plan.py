@@ -449,13 +449,16 @@ _MATCH_FIELDS = ("pk", "full_name", "name_folded", "birth_date", "birth_year", "
                  "party_member", "commune_id", "province_id")  # fmt: skip
 
 
-def _existing(province: Unit, column: str, keys: set[str]) -> list[dict[str, Any]]:
+def _existing(
+    province: Unit, column: str, keys: set[str], *, years: set[int] | None = None
+) -> list[dict[str, Any]]:
     """Members whose `column` is one of `keys`: in the province, and for a citizen ID also any
     active member elsewhere (the number is unique among active members). Active ones last, so
     that a dict built from the list keeps them.
 
     Plain SQL: a hundred thousand keys through the ORM cost more in building the queries than
-    the database spends answering them."""
+    the database spends answering them. `years`: only members born in one of them (a common
+    name is shared by thousands in a province; only those born the same year can be her)."""
     meta = Member._meta
     column_of = {f.attname: f.column for f in meta.concrete_fields}
     columns = ", ".join(f'"{column_of["id" if f == "pk" else f]}"' for f in _MATCH_FIELDS)
@@ -464,6 +467,11 @@ def _existing(province: Unit, column: str, keys: set[str]) -> list[dict[str, Any
     if column == "citizen_id":
         where = f'({where} OR "status" = %s)'
         params.append(Status.ACTIVE)
+    if years is not None:
+        if not years:
+            return []
+        where += f' AND "birth_year" IN ({", ".join(["%s"] * len(years))})'
+        params.extend(sorted(years))
     found = []
     with connection.cursor() as cursor:
         for chunk in _chunks(sorted(k for k in keys if k)):
@@ -532,7 +540,9 @@ def _match(
     if progress:
         progress(total + total // 3, total * 2)
     by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for m in _existing(province, "name_folded", {name_keys(r.name)[0] for r in live}):
+    names = {name_keys(r.name)[0] for r in live}
+    years = {r.values["birth_year"] for r in live if r.values.get("birth_year")}
+    for m in _existing(province, "name_folded", names, years=years):
         by_name[m["name_folded"]].append(m)
     by_phone: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in _existing(province, "phone", {r.values.get("phone", "") for r in live}):
