@@ -47,7 +47,7 @@ def _repeating(parse: Callable[[Any], v.Parsed]) -> Parser:
     """Columns whose values repeat down a list (ethnicity, a village, a name) are parsed once per
     distinct value and language; Parsed is frozen, so results are shared safely."""
 
-    @functools.lru_cache(maxsize=16_384)
+    @functools.lru_cache(maxsize=16_384, typed=True)  # True is not 1, nor 1.0 the text "1"
     def cached(cell: Any, language: str) -> v.Parsed:
         return parse(cell)
 
@@ -244,9 +244,11 @@ def analyse(
         work.extend((sheet, layout, n, list(cells)) for n, cells in data_rows(sheet.rows, layout))
     total = len(work)
     language = get_language() or ""
+    # Dates repeat too (a join day for a whole branch, birthdays): parsed once per analysis.
+    parse_date = _repeating(lambda cell: v.parse_date(cell, today=today))
     for i, (sheet, layout, number, cells) in enumerate(work):
         row = Row(sheet.name, number, cells)
-        _read(row, layout, today, language)
+        _read(row, layout, today, language, parse_date)
         _place(row, layout, sheet, setup, places, plan)
         plan.rows.append(row)
         if progress and i % BATCH == 0:
@@ -278,7 +280,7 @@ def name_keys(name: str) -> tuple[str, str, tuple[str, ...], str]:
     return fold(name), db_sort_key(name), tuple(words(name)), name_words(name)
 
 
-def _read(row: Row, layout: Layout, today: dt.date, language: str) -> None:
+def _read(row: Row, layout: Layout, today: dt.date, language: str, parse_date: Parser) -> None:
     values = row.values
     cells = row.cells
     for col, name in layout.columns.items():
@@ -288,7 +290,7 @@ def _read(row: Row, layout: Layout, today: dt.date, language: str) -> None:
         if cell is None or cell == "":
             continue
         if name in DATES:
-            parsed = v.parse_date(cell, today=today)
+            parsed = parse_date(cell, language)
         elif name in PARSERS:
             parsed = PARSERS[name](cell, language)
         else:
