@@ -334,7 +334,7 @@ def _cell_text(row: Row, layout: Layout, name: str) -> str:
     return _clean_cell(row.cells[col])
 
 
-@functools.lru_cache(maxsize=16_384)
+@functools.lru_cache(maxsize=16_384, typed=True)
 def _clean_cell(value: Any) -> str:
     return clean(str(value))
 
