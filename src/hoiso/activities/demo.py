@@ -210,6 +210,9 @@ def _commune_cadres(rng: random.Random, communes: list[Unit]) -> list[User]:
         user.save()
         Assignment.objects.create(user=user, unit=commune, role=Role.CADRE)
         users.append(user)
+    # They have served for years: the trend of the year counts them from January.
+    since = timezone.now() - dt.timedelta(days=730)
+    Assignment.objects.filter(user__in=users).update(created_at=since)
     return users
 
 

@@ -470,6 +470,9 @@ def units_with_computer(root: Unit, level: str, period: PeriodLike) -> Values:
 # assignments, written outside this app) and "equipment.*" are cheap and not cached: computed
 # afresh on each read, they cannot be stale.
 
+# The first part of the codes this app registers.
+CODE_PREFIXES = ("activities", "branch", "training", "equipment")
+
 KIND_LABELS = {
     ActivityKind.MEETING: _("Branch meetings held"),
     ActivityKind.COMMUNICATION: _("Communication activities held"),
