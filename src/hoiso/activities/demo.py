@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from decimal import Decimal
 
 from django.utils import timezone
 
-from hoiso.accounts.models import User
+from hoiso.accounts.models import Assignment, User
+from hoiso.accounts.roles import Role
 from hoiso.activities import services
 from hoiso.activities.choices import ActivityKind, EquipmentKind, EquipmentState, Result, Topic
 from hoiso.activities.metrics import Span, quarters_due
@@ -27,6 +29,7 @@ from hoiso.activities.models import (
 )
 from hoiso.core.bulk import Writer, reserve_ids
 from hoiso.members.models import Member
+from hoiso.targets.models import Target
 from hoiso.units.models import Level, Unit
 
 THEMES = {
@@ -184,8 +187,40 @@ def _requests(rng: random.Random, province: Unit, communes: list[Unit], lan: Use
     return len(lacking)
 
 
-def _courses(rng: random.Random, province: Unit, span: Span) -> int:
-    """The province's courses for cadres, and a commune's digital-skills class for members."""
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Võ", "Đặng", "Bùi", "Hoàng"]
+GIVEN = ["Thị Hằng", "Thị Lan", "Thị Nga", "Thị Thu", "Thị Mai", "Thị Hương", "Thị Yến", "Thị Ngọc"]
+EDE = ["H'Hen Niê", "H'Blứ Êban", "H'Djuin Byă", "H'Juel Mlô", "H'Nhi Ktla", "H'Linh Niê"]
+
+
+def _commune_cadres(rng: random.Random, communes: list[Unit]) -> list[User]:
+    """A full-time cadre for each commune that has none in Hội Số yet, so that the share of
+    grassroots cadres trained has someone to count. Their accounts have no password (nobody logs
+    in as them; the demo logins keep theirs)."""
+    served = set(Assignment.objects.filter(unit__in=communes).values_list("unit_id", flat=True))
+    users = []
+    for commune in communes:
+        if commune.pk in served:
+            continue
+        name = (
+            rng.choice(EDE) if rng.random() < 0.3 else f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
+        )
+        user = User(username=f"canbo.{commune.code}", full_name=name,
+                    phone=f"09{rng.randrange(10**8):08d}")  # fmt: skip
+        user.set_unusable_password()
+        user.save()
+        Assignment.objects.create(user=user, unit=commune, role=Role.CADRE)
+        users.append(user)
+    # They have served for years: the trend of the year counts them from January.
+    since = timezone.now() - dt.timedelta(days=730)
+    Assignment.objects.filter(user__in=users).update(created_at=since)
+    return users
+
+
+def _courses(rng: random.Random, province: Unit, span: Span, cadres: list[User]) -> int:
+    """The province's courses for cadres, and a commune's digital-skills class for members.
+
+    Most communes' full-time cadres have completed the member-software course and use it
+    proficiently; a few failed the assessment or have not been trained yet (the 100% target)."""
     users = {u.username: u for u in User.objects.filter(assignments__isnull=False).distinct()}
     plan = [
         ("Tập huấn sử dụng phần mềm quản lý hội viên", Topic.MEMBER_SOFTWARE, 40, "online"),
@@ -208,6 +243,16 @@ def _courses(rng: random.Random, province: Unit, span: Span) -> int:
                     actor=None, trainee=t, attended=True, completed=result != Result.NOT_PASSED
                     or topic != Topic.MEMBER_SOFTWARE, result=result,
                 )  # fmt: skip
+        if topic != Topic.MEMBER_SOFTWARE:
+            continue
+        for cadre in cadres:
+            roll = rng.random()
+            if roll < 0.06:
+                continue  # not trained yet
+            t = services.trainee_add(actor=None, course=course, user=cadre)
+            result = Result.NOT_PASSED if roll < 0.12 else rng.choice([Result.PASSED, Result.GOOD])
+            services.trainee_assess(actor=None, trainee=t, attended=True,
+                                    completed=result != Result.NOT_PASSED, result=result)  # fmt: skip
     commune = Unit.objects.filter(parent=province, name="Xã Ea Kar").first()
     if commune is None:
         return len(plan)
@@ -252,9 +297,10 @@ def populate_activities(province: Unit, *, seed: int = 2026) -> dict[str, int]:
         "cards": _cards(strong),
         "activities": _other_activities(rng, communes, branches, span, theme),
         "equipment": _equipment(rng, communes),
-        "courses": _courses(rng, province, span),
+        "courses": _courses(rng, province, span, _commune_cadres(rng, communes)),
     }
     counts["requests"] = _requests(rng, province, communes, lan)
+    counts["targets"] = _targets(province, lan, today)
     mai = User.objects.filter(username="mai.chihoi").first()
     assignment = mai.assignments.select_related("unit").first() if mai else None
     if assignment is not None:
@@ -270,3 +316,27 @@ def populate_activities(province: Unit, *, seed: int = 2026) -> dict[str, int]:
                 reason="Tổ phụ nữ cần máy tính bảng để hướng dẫn hội viên dùng VNeID.",
             )  # fmt: skip
     return counts
+
+
+def _targets(province: Unit, lan: User | None, today: dt.date) -> int:
+    """The article's targets for activities, training and equipment, for this year (the demo's
+    activities cover the last twelve months: an earlier year would have nothing to measure)."""
+    theme = THEMES[0]
+    specs = [
+        ("100% cơ sở Hội tổ chức ít nhất 1 hoạt động nâng cao kỹ năng số cho hội viên trong năm",
+         "activities.digital_skills_units_1", Level.COMMUNE, "year", 100, 100),
+        ("100% cán bộ Hội chuyên trách cơ sở sử dụng thành thạo phần mềm quản lý hội viên",
+         "training.cadres_proficient", Level.COMMUNE, "year", 100, 100),
+        ("50% cơ sở Hội có ít nhất 20% chi hội đạt chuẩn chi hội kiểu mẫu",
+         "branch.model_share", Level.COMMUNE, "year", 20, 50),
+        ("70% chi hội có tỷ lệ hội viên dự sinh hoạt từ 70% trở lên mỗi quý",
+         "activities.meeting_attendance", Level.BRANCH, "quarter", 70, 70),
+        ("100% Hội LHPN cơ sở có máy tính làm việc",
+         "equipment.units_with_computer", Level.COMMUNE, "year", 100, 100),
+    ]  # fmt: skip
+    return len(Target.objects.bulk_create([
+        Target(unit=province, province=province, unit_path=province.path, year=today.year,
+               theme=theme, title=title, metric=metric, level=level, period_kind=kind,
+               threshold=Decimal(threshold), required_share=Decimal(share), created_by=lan)
+        for title, metric, level, kind, threshold, share in specs
+    ]))  # fmt: skip

@@ -35,7 +35,16 @@ from hoiso.core import audit
 from hoiso.core.text import clean
 from hoiso.members.choices import Status
 from hoiso.members.models import Member
+from hoiso.targets.cache import bump
 from hoiso.units.models import Level, Unit
+
+
+def _activities_changed(unit: Unit) -> None:
+    """Activities, attendance, dues or the model-branch rule changed: the province's cached
+    "activities.*" and "branch.*" metric values are retired (see hoiso.targets.cache)."""
+    province = Unit.objects.filter(path__in=unit.ancestor_paths, level=Level.PROVINCE).first()
+    if province is not None:
+        bump("activities", province.pk)
 
 
 def _check_open(unit: Unit) -> None:
@@ -78,6 +87,7 @@ def activity_record(
     with transaction.atomic():
         activity.save()
         audit.log(actor, "activity.recorded", activity, data={"kind": kind, "on": on.isoformat()})
+        _activities_changed(unit)
     return activity
 
 
@@ -115,6 +125,7 @@ def attendance_record(*, actor: User | None, activity: Activity, present_ids: se
             activity,
             data={"present": len(present_ids), "members": len(members)},
         )
+        _activities_changed(activity.unit)
     return len(present_ids)
 
 
@@ -159,6 +170,7 @@ def dues_record(
             branch,
             data={"quarter": quarter.isoformat(), "added": len(added), "removed": len(removed)},
         )
+        _activities_changed(branch)
     return len(added), len(removed)
 
 
@@ -182,6 +194,7 @@ def rule_set(
             rule,
             data={"attendance": attendance, "dues": dues, "carded": carded},
         )
+        _activities_changed(province)
     return rule
 
 

@@ -26,6 +26,7 @@ from hoiso.members.choices import (
 )
 from hoiso.members.models import DeletionRequest, Member, MemberEvent, NameToken, Transfer
 from hoiso.members.stats import schedule_refresh
+from hoiso.targets.cache import bump
 from hoiso.units.models import Level, Unit
 
 # The fields a cadre fills in; placement (branch, group) and status go through their own services.
@@ -214,6 +215,8 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
             _reindex(member)
         _event(member, EventKind.UPDATED, actor, fields=changed)
         audit.log(actor, "member.updated", member, data={"fields": changed})
+        # Cached metric values read these fields (digital access, cards, join date).
+        bump("members", member.province_id)
     return member
 
 

@@ -1,7 +1,7 @@
 """Cached metric values that are never stale.
 
 A metric's values for (target, period) are kept in the cache under a key that carries the data's
-version for the province: every write of posts (comms) or members bumps that version, so the next
+version for the province: every write of posts (comms), members or activities bumps that version, so the next
 reader recomputes. The bump runs again after the commit, so a value computed from data read
 before the commit can only be stored under a version no reader asks for any more.
 An hour's expiry bounds what a write outside the services (a database console) could leave.
@@ -15,12 +15,20 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 TTL = 3600
 # Which data each metric family reads: its cached values are keyed on that area's version only,
 # so a new member does not recompute post counts. A family not listed here is never cached (an
 # app adding metrics lists its prefix here and calls bump() from its services).
-AREAS = {"posts": ("comms",), "members": ("members",)}
+# "today" is no data: it makes values that depend on the date (dues owed for the quarters begun
+# so far) last one local day at most.
+AREAS = {
+    "posts": ("comms",),
+    "members": ("members",),
+    "activities": ("activities",),
+    "branch": ("activities", "members", "today"),
+}
 
 
 def _version_key(area: str, province_id: int) -> str:
@@ -47,9 +55,12 @@ def bump(area: str, province_id: int) -> None:
 
 
 def version(province_id: int, areas: tuple[str, ...]) -> str:
-    keys = [_version_key(a, province_id) for a in areas]
+    keys = [_version_key(a, province_id) for a in areas if a != "today"]
     found = cache.get_many(keys)
-    return ".".join(str(found.get(k, 0)) for k in keys)
+    parts = [str(found.get(k, 0)) for k in keys]
+    if "today" in areas:
+        parts.append(timezone.localdate().isoformat())
+    return ".".join(parts)
 
 
 def cached(code: str, key: str, province_id: int, compute: Callable[[], Any]) -> Any:

@@ -70,3 +70,21 @@ def test_it_has_courses_and_requests_at_every_step(province, year) -> None:
     assert EquipmentRequest.objects.filter(
         unit__parent__name="Xã Ea Kar", status="pending"
     ).exists()
+
+
+def test_the_articles_targets_come_prefilled_some_met_some_not(province, year) -> None:
+    from hoiso.targets import compliance
+    from hoiso.targets.models import Target
+
+    targets = Target.objects.filter(province=province, year=timezone.localdate().year)
+    ours = {t.metric: t for t in targets if t.metric.split(".")[0] in metrics.CODE_PREFIXES}
+    assert set(ours) == {
+        "activities.digital_skills_units_1",
+        "training.cadres_proficient",
+        "branch.model_share",
+        "activities.meeting_attendance",
+        "equipment.units_with_computer",
+    }
+    for code, target in ours.items():
+        result = compliance.compute(target, compliance.current_period(target))
+        assert 0 < result.n_met < result.n_units, code  # a believable picture: green and red

@@ -22,6 +22,9 @@ from hoiso.activities.services import (
 )
 from hoiso.conftest import Cast, make_member, make_unit, make_user
 from hoiso.members.services import member_remove
+from hoiso.targets import compliance
+from hoiso.targets.metrics import REGISTRY
+from hoiso.targets.metrics import Period as RegistryPeriod
 from hoiso.units.models import Level, Unit
 
 
@@ -244,3 +247,173 @@ def test_it_ignores_rows_outside_the_root(world: World) -> None:
     values = metrics.activities_total(world.cast.commune_b, "commune", Q1)
     assert by_code(values) == {"24190": 1.0}
     assert not Unit.objects.filter(Q(pk__in=values) & Q(path__startswith=world.cast.commune_a.path))
+
+
+# --- through the target registry ----------------------------------------------------------------
+
+REGISTERED = {
+    # code: (unit, the function it computes with)
+    **{f"activities.{k}": ("count", metrics.ACTIVITIES_BY_KIND[k]) for k in
+       ("meeting", "communication", "digital_skills", "legal", "economic", "contest", "other")},
+    "activities.all": ("count", metrics.activities_total),
+    "activities.digital_skills_units_1": ("percent", metrics.digital_skills_communes),
+    "activities.meeting_attendance": ("percent", metrics.attendance_rate),
+    "branch.dues_rate": ("percent", metrics.dues_rate),
+    "branch.carded_rate": ("percent", metrics.carded_rate),
+    "branch.model_share": ("percent", metrics.model_branches),
+    "training.cadres_trained": ("percent", metrics.cadres_trained),
+    "training.cadres_proficient": ("percent", metrics.cadres_proficient),
+    "equipment.units_without_computer": ("count", metrics.units_without_computer),
+    "equipment.units_with_computer": ("percent", metrics.units_with_computer),
+}  # fmt: skip
+RQ1 = RegistryPeriod.containing("quarter", D(2026, 2, 14))
+
+
+def test_every_metric_is_in_the_registry_with_its_unit_and_a_vietnamese_label() -> None:
+    from django.utils import translation
+
+    for code, (unit, compute) in REGISTERED.items():
+        metric = REGISTRY[code]
+        assert (metric.unit, metric.compute) == (unit, compute), code
+        with translation.override("vi"):
+            vi = str(metric.label)
+        with translation.override("en"):
+            assert vi != str(metric.label), code
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "expected"),
+    [
+        ("activities.meeting", "branch", {"24373-01": 2.0, "24373-02": 0.0, "24190-01": 0.0}),
+        ("activities.communication", "commune", {"24373": 0.0, "24190": 1.0}),
+        ("activities.digital_skills", "commune", {"24373": 2.0, "24190": 0.0}),
+        ("activities.legal", "province", {"66": 0.0}),
+        ("activities.all", "commune", {"24373": 4.0, "24190": 1.0}),
+        ("activities.all", "province", {"66": 5.0}),
+        ("activities.digital_skills_units_1", "commune", {"24373": 100.0, "24190": 0.0}),
+        ("activities.digital_skills_units_1", "province", {"66": 50.0}),
+        ("activities.meeting_attendance", "commune", {"24373": 50.0, "24190": None}),
+        ("branch.dues_rate", "branch", {"24373-01": 50.0, "24373-02": 0.0, "24190-01": None}),
+        ("branch.carded_rate", "branch", {"24373-01": 50.0, "24373-02": 100.0}),
+        ("branch.model_share", "commune", {"24373": 0.0, "24190": 0.0}),
+    ],
+)
+def test_the_registry_computes_on_hand_counted_data(
+    world: World, code: str, level: str, expected: dict[str, float | None]
+) -> None:
+    level_number = int(Level[level.upper()])  # the dashboard passes the level as stored
+    values = by_code(REGISTRY[code].compute(world.cast.province, level_number, RQ1))
+    assert {k: values[k] for k in expected} == expected
+
+
+def test_the_registry_shares_trained_cadres_and_counts_computers(world: World) -> None:
+    cast = world.cast
+    Assignment.objects.update(created_at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
+    course = _member_software(cast, D(2026, 2, 15))
+    for user, result in [(cast.hoa, 2), (cast.mai, 1), (cast.thu, 0)]:
+        t = trainee_add(actor=None, course=course, user=user)  # type: ignore[arg-type]
+        trainee_assess(actor=None, trainee=t, attended=True, completed=result > 0, result=result)
+    p, commune = cast.province, int(Level.COMMUNE)
+    # Commune A: Hoa (proficient) and Mai (completed, not proficient); B: Thu (did not complete).
+    trained = REGISTRY["training.cadres_trained"].compute(p, commune, RQ1)
+    assert by_code(trained) == {"24373": 100.0, "24190": 0.0}
+    proficient = REGISTRY["training.cadres_proficient"].compute(p, commune, RQ1)
+    assert by_code(proficient) == {"24373": 50.0, "24190": 0.0}
+    equipment_save(actor=None, unit=cast.commune_b, data={"kind": "desktop", "quantity": 1,
+                                                          "state": "working"})  # fmt: skip
+    without = REGISTRY["equipment.units_without_computer"].compute(p, commune, RQ1)
+    assert by_code(without) == {"24373": 1.0, "24190": 0.0}
+    share = REGISTRY["equipment.units_with_computer"].compute(p, int(Level.PROVINCE), RQ1)
+    assert by_code(share) == {"66": 50.0}
+
+
+def test_a_target_on_an_activities_metric_shows_met_and_not_met(world: World) -> None:
+    from django.urls import reverse
+
+    from hoiso.targets.tests.factories import make_target
+
+    cast = world.cast
+    target = make_target(
+        cast.province, year=2026, metric="activities.meeting_attendance",
+        level=Level.COMMUNE, period_kind="year", threshold=60, required_share=50,
+    )  # fmt: skip
+    # In the first quarter commune A's branch meetings drew 50%: short of 60%.
+    result = compliance.compute(target, RQ1)
+    assert {r.unit.code: (r.value, r.met) for r in result.results} == {
+        "24373": (50.0, False), "24190": (None, False)
+    }  # fmt: skip
+    assert not result.ok
+    # Over 2026 (the page's period): 3 + 1 + 4 present of 4 + 4 + 4 on the list = 66,7%
+    # (written with a decimal comma in Vietnamese).
+    page = cast.client(cast.lan).get(
+        reverse("targets:detail", kwargs={"unit_code": cast.province.code, "pk": target.pk})
+    )
+    rows = {
+        line.split("</a>")[0].rsplit(">", 1)[-1]: line
+        for line in page.content.decode().split("<tr>")[1:]
+    }
+    assert ">66,7%<" in rows["Xã Ea Kar"] and "chip good" in rows["Xã Ea Kar"]
+    assert "%" not in rows["Xã Krông Pắc"] and "chip bad" in rows["Xã Krông Pắc"]
+
+
+def test_a_new_activity_changes_the_dashboard_value(cast: Cast) -> None:
+    from django.urls import reverse
+
+    from hoiso.activities.services import activity_record
+    from hoiso.targets.tests.factories import make_target
+
+    target = make_target(
+        cast.province, metric="activities.digital_skills_units_1", level=Level.COMMUNE,
+        period_kind="year", threshold=100, required_share=100,
+    )  # fmt: skip
+    period = compliance.current_period(target)
+    assert compliance.compute(target, period).n_met == 0
+    assert compliance.compute(target, period).n_met == 0  # now from the cache
+    board = reverse("targets:dashboard", args=[cast.commune_b.code])
+    assert "0 / 1" not in cast.client(cast.thu).get(board).content.decode()
+    activity_record(
+        actor=cast.thu, unit=cast.commune_b,
+        data={"kind": "digital_skills", "on": period.start, "participants": 30},
+    )  # fmt: skip
+    result = compliance.compute(target, period)
+    assert {r.unit.code: r.met for r in result.results} == {"24373": False, "24190": True}
+    page = cast.client(cast.thu).get(board).content.decode()
+    assert "<strong>100%</strong>" in page
+
+
+def test_cached_branch_values_change_with_dues_cards_and_the_day(cast: Cast) -> None:
+    from unittest import mock
+
+    from hoiso.activities.services import dues_record
+    from hoiso.members.services import member_update
+    from hoiso.targets.tests.factories import make_target
+
+    hanh = make_member(cast.branch_a1, "Nguyễn Thị Hạnh", card_number="")
+    dues = make_target(
+        cast.commune_a, metric="branch.dues_rate", level=Level.BRANCH,
+        period_kind="year", threshold=100, required_share=100,
+    )  # fmt: skip
+    cards = make_target(
+        cast.commune_a, metric="branch.carded_rate", level=Level.BRANCH,
+        period_kind="year", threshold=100, required_share=100,
+    )  # fmt: skip
+    period = compliance.current_period(dues)
+
+    def a1(target: object) -> float | None:
+        result = compliance.compute(target, period)  # type: ignore[arg-type]
+        return next(r.value for r in result.results if r.unit.pk == cast.branch_a1.pk)
+
+    assert a1(dues) == 0.0 and a1(cards) == 0.0
+    for quarter in metrics.quarters_due(period):
+        dues_record(actor=cast.mai, branch=cast.branch_a1, quarter=quarter, paid_ids={hanh.pk})
+    assert a1(dues) == 100.0  # the dues service retired the cached value
+    member_update(actor=cast.mai, member=hanh, data={"card_number": "DL0001"})
+    assert a1(cards) == 100.0  # so did the member service
+    assert a1(dues) == 100.0  # (recomputed too: a member's change may change what is owed)
+    # The next day is a new version: values that depend on the quarters begun are recomputed.
+    with mock.patch.object(metrics, "quarters_due", return_value=[]) as due:
+        assert a1(dues) == 100.0  # same day: still the cached value, not recomputed
+        due.assert_not_called()
+        tomorrow = compliance.timezone.localdate() + dt.timedelta(days=1)
+        with mock.patch("hoiso.targets.cache.timezone.localdate", return_value=tomorrow):
+            assert a1(dues) is None  # recomputed: no quarter owed, nothing to divide

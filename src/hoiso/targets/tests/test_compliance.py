@@ -192,8 +192,8 @@ def test_a_new_post_keeps_the_member_values_cached_and_unknown_metrics_are_never
         == computed
     )
     assert len(calls) == 1
-    assert metric_cache.cached("activities.count", "k", cast.province.pk, lambda: 7) == 7
-    assert metric_cache.cached("activities.count", "k", cast.province.pk, lambda: 8) == 8
+    assert metric_cache.cached("training.cadres_proficient", "k", cast.province.pk, lambda: 7) == 7
+    assert metric_cache.cached("training.cadres_proficient", "k", cast.province.pk, lambda: 8) == 8
 
 
 @pytest.mark.django_db(transaction=True)
