@@ -449,3 +449,48 @@ class ImportMemory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.key} → {self.value}"
+
+
+class MemberTally(models.Model):
+    """Members of one unit (province, commune, branch or group) for one month, counted where they
+    are placed now: present at the month's end (and of them with digital access), admitted and
+    removed during the month. Rebuilt per province in the background (see members.tally) for the
+    months from January of last year to December of this year; read by the member metrics only
+    while no member of the province has changed since (MemberTallyState)."""
+
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    level = models.PositiveSmallIntegerField()
+    month = models.DateField()  # its first day
+    present = models.PositiveIntegerField(default=0)
+    present_digital = models.PositiveIntegerField(default=0)
+    joined = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="member_tally_unit_month")
+        ]
+        indexes = [
+            models.Index(fields=["province", "level", "month"], name="member_tally_read"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}: {self.present}"
+
+
+class MemberTallyState(models.Model):
+    """Whether a province's MemberTally is current: every member write adds one to `changes` in
+    its own transaction; a rebuild records the `changes` it started from in `built_from`. The
+    tally is read only while the two are equal."""
+
+    province = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    changes = models.PositiveBigIntegerField(default=0)
+    built_from = models.BigIntegerField(default=-1)
+    first_month = models.DateField(null=True)
+    end_month = models.DateField(null=True)  # first month NOT kept
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.changes}/{self.built_from}"
