@@ -13,7 +13,9 @@ A second, smaller province size (--scale) shows the query count does not grow wi
     python benchmarks/targets.py                      # SQLite, in var/bench_targets/
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/wt5_bench python benchmarks/targets.py
 
-Options: --members N (1,000,000), --branches N (5,000), --posts N (200,000), --runs N (40), --rebuild.
+Options: --members N (1,000,000), --branches N (5,000), --posts N (200,000), --runs N (40), --rebuild,
+--without-tally (member metrics count the members table, as when members changed since the tally
+was last rebuilt).
 """
 
 from __future__ import annotations
@@ -201,6 +203,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--without-tally",
+        action="store_true",
+        help="mark the member tally out of date, so member metrics count the members table",
+    )
     args = parser.parse_args()
 
     _setup_environment()
@@ -217,6 +224,11 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
         build(args.members, args.branches, args.posts)
     refresh_ms = refresh_counts()
+    if args.without_tally:
+        from hoiso.members.tally import mark_changed
+        from hoiso.units.models import Unit
+
+        mark_changed(Unit.objects.get(code="66").pk)
     print(json.dumps({**measure(args.runs), **refresh_ms}, ensure_ascii=False, indent=2))
 
 
