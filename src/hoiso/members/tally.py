@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
@@ -164,6 +165,9 @@ def usable(root: Unit, level: int | str, period: Period) -> int | None:
         .values("province_id", "changes", "built_from", "first_month", "end_month")
         .first()
     )
+    # A new year began since the rebuild: ask for one that keeps this year's months.
+    if state is not None and state["end_month"] and state["end_month"] <= timezone.localdate():
+        _queue_rebuild(int(state["province_id"]))
     if (
         state is None
         or state["changes"] != state["built_from"]
@@ -174,6 +178,13 @@ def usable(root: Unit, level: int | str, period: Period) -> int | None:
     ):
         return None
     return int(state["province_id"])
+
+
+def _queue_rebuild(province_id: int) -> None:
+    from hoiso.members.stats import QUEUED_KEY, refresh_member_stats
+
+    if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
+        refresh_member_stats.enqueue(province_id)
 
 
 def at_end(province_id: int, level: int | str, period: Period) -> dict[int, tuple[int, int]]:

@@ -23,7 +23,16 @@ SEP = Period.containing("month", dt.date(2025, 9, 14))
 AUG, OCT = SEP.previous(), SEP.next()
 Q3 = Period.containing("quarter", SEP.start)
 Y2025 = Period.containing("year", SEP.start)
+QUEUE_REBUILD = tally._queue_rebuild  # the real one, before the stub below
 MEMBER_METRICS = [c for c in REGISTRY if c.startswith("members.")]
+
+
+@pytest.fixture(autouse=True)
+def queued(monkeypatch):
+    """Rebuilds asked for (the tests build theirs for a fixed date; the task would use today)."""
+    asked = []
+    monkeypatch.setattr(tally, "_queue_rebuild", asked.append)
+    return asked
 
 
 def values(code, root, level, period):
@@ -140,3 +149,29 @@ def test_reading_takes_a_fixed_number_of_queries(cast, members, django_assert_ma
     for code in MEMBER_METRICS:
         with django_assert_max_num_queries(4):
             assert len(values(code, cast.province, Level.BRANCH, SEP)) == 3
+
+
+def test_a_new_year_queues_a_rebuild_that_keeps_its_months(cast, members, queued):
+    # Built on 15 October 2025, the tally keeps 2024 and 2025; read in 2026, it asks for a rebuild.
+    tally.usable(cast.province, Level.COMMUNE, SEP)
+    assert queued == [cast.province.pk]
+    jan = Period.containing("month", dt.date(2026, 1, 1))
+    assert tally.usable(cast.province, Level.COMMUNE, jan) is None
+    tally.refresh_tally(cast.province, today=dt.date(2026, 1, 2))
+    assert tally.usable(cast.province, Level.COMMUNE, jan) is not None
+    assert values("members.total", cast.province, Level.COMMUNE, jan) == {
+        cast.commune_a.pk: 4,
+        cast.commune_b.pk: 1,
+    }
+
+
+def test_a_queued_rebuild_is_asked_for_once_while_it_waits(cast, monkeypatch):
+    from types import SimpleNamespace
+
+    asked = []
+    monkeypatch.setattr(
+        "hoiso.members.stats.refresh_member_stats", SimpleNamespace(enqueue=asked.append)
+    )
+    QUEUE_REBUILD(cast.province.pk)
+    QUEUE_REBUILD(cast.province.pk)
+    assert asked == [cast.province.pk]
