@@ -6,12 +6,16 @@ number of SQL queries of the province's dashboard and of a commune's, as full HT
 through Django's test client (logged in as the province's unit admin):
 - cold: the metric cache emptied before every request (every value computed from the tables);
 - warm: values reused from the cache (what every reader after the first sees until data changes).
+Before measuring it rebuilds the member counts and the per-month member tally once, as the
+background task does after members change, and prints how long that took.
 A second, smaller province size (--scale) shows the query count does not grow with the units.
 
     python benchmarks/targets.py                      # SQLite, in var/bench_targets/
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/wt5_bench python benchmarks/targets.py
 
-Options: --members N (1,000,000), --branches N (5,000), --posts N (200,000), --runs N (40), --rebuild.
+Options: --members N (1,000,000), --branches N (5,000), --posts N (200,000), --runs N (40), --rebuild,
+--without-tally (member metrics count the members table, as when members changed since the tally
+was last rebuilt).
 """
 
 from __future__ import annotations
@@ -199,6 +203,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--without-tally",
+        action="store_true",
+        help="mark the member tally out of date, so member metrics count the members table",
+    )
     args = parser.parse_args()
 
     _setup_environment()
@@ -214,7 +223,32 @@ def main() -> None:
     if args.rebuild or Member.objects.count() != args.members or Post.objects.count() != args.posts:
         call_command("flush", interactive=False, verbosity=0)
         build(args.members, args.branches, args.posts)
-    print(json.dumps(measure(args.runs), ensure_ascii=False, indent=2))
+    refresh_ms = refresh_counts()
+    if args.without_tally:
+        from hoiso.members.tally import mark_changed
+        from hoiso.units.models import Unit
+
+        mark_changed(Unit.objects.get(code="66").pk)
+    print(json.dumps({**measure(args.runs), **refresh_ms}, ensure_ascii=False, indent=2))
+
+
+def refresh_counts() -> dict[str, float]:
+    """Rebuild the province's member counts and per-month tally, as the background task does
+    after members change (a database built before the tally existed gets it here), timed."""
+    from hoiso.members.stats import refresh_province
+    from hoiso.members.tally import refresh_tally
+    from hoiso.units.models import Unit
+
+    province = Unit.objects.get(code="66")
+    start = time.perf_counter()
+    refresh_province(province)
+    whole = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    refresh_tally(province)
+    return {
+        "background_member_counts_refresh_ms": round(whole),
+        "of_which_member_tally_ms": round((time.perf_counter() - start) * 1000),
+    }
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Member metrics for targets: members at the period's end, admitted, removed, net change, and the
 share with digital access. One grouped query over the subtree's members per metric.
 
-Members are counted where they are now placed (a member transferred mid-period counts for her new
+While the province's member tally is current (members.tally), the counts come from it: one row per
+unit and month instead of a scan of the members. Members are counted where they are now placed (a member transferred mid-period counts for her new
 branch); status changes are dated, so removals and admissions fall in the period they happened.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.members import tally
 from hoiso.members.choices import Status
 from hoiso.members.models import SCOPE_COLUMN, Member, scope_q
 from hoiso.targets.metrics import (
@@ -52,6 +54,10 @@ def members_at_end(
     root: Unit, level: int, period: Period, units: list[UnitRef] | None = None
 ) -> dict[int, int]:
     units = units if units is not None else units_open(root, level, period)
+    province_id = tally.usable(root, level, period)
+    if province_id is not None:
+        kept = tally.at_end(province_id, level, period)
+        return {u.pk: kept[u.pk][0] if u.pk in kept else 0 for u in units}
     rows = _per_unit(
         root, level, units, _subtree(root).filter(_present_at_end(period)), n=Count("pk")
     )
@@ -67,6 +73,10 @@ def _moves(
     root: Unit, level: int, period: Period
 ) -> tuple[list[UnitRef], dict[int, dict[str, Any]]]:
     units = units_open(root, level, period)
+    province_id = tally.usable(root, level, period)
+    if province_id is not None:
+        kept = tally.moves(province_id, level, period)
+        return units, {pk: {"new": j, "removed": r} for pk, (j, r) in kept.items()}
     joined = Q(join_date__gte=period.start, join_date__lt=period.end)
     left = Q(
         status__in=[Status.REMOVED, Status.DECEASED],
@@ -109,6 +119,15 @@ def change(root: Unit, level: int, period: Period) -> dict[int, float | None]:
 def digital_share(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     """Members with a smartphone, Zalo or Facebook, as a percentage of members at the end."""
     units = units_open(root, level, period)
+    province_id = tally.usable(root, level, period)
+    if province_id is not None:
+        kept = tally.at_end(province_id, level, period)
+        return {
+            u.pk: round(100 * kept[u.pk][1] / kept[u.pk][0], 1)
+            if u.pk in kept and kept[u.pk][0]
+            else None
+            for u in units
+        }
     digital = Q(has_smartphone=True) | Q(uses_zalo=True) | Q(uses_facebook=True)
     rows = _per_unit(
         root,

@@ -153,6 +153,22 @@ class Member(models.Model):
             models.Index(fields=["citizen_id"], name="member_cid"),
             models.Index(fields=["province", "card_number"], name="member_card"),
             models.Index(fields=["province", "name_folded"], name="member_name"),
+            # The targets' member metrics, answered from the index alone (created first by
+            # targets/0002; declared here so that rebuilding the table on SQLite keeps it).
+            models.Index(
+                fields=[
+                    "province",
+                    "commune",
+                    "branch",
+                    "status",
+                    "join_date",
+                    "status_since",
+                    "has_smartphone",
+                    "uses_zalo",
+                    "uses_facebook",
+                ],
+                name="member_metrics",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -455,3 +471,52 @@ class ImportMemory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.key} → {self.value}"
+
+
+class MemberTally(models.Model):
+    """Members of one unit (province, commune, branch or group) for one month, counted where they
+    are placed now: present at the month's end (and of them with digital access), admitted and
+    removed during the month. Rebuilt per province in the background (see members.tally) for the
+    months from January of last year to December of this year; read by the member metrics only
+    while no member of the province has changed since (MemberTallyState)."""
+
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    level = models.PositiveSmallIntegerField()
+    month = models.DateField()  # its first day
+    present = models.PositiveIntegerField(default=0)
+    present_digital = models.PositiveIntegerField(default=0)
+    joined = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="member_tally_unit_month")
+        ]
+        indexes = [
+            # Covering: a metric reads a level's rows for a month from the index alone.
+            models.Index(
+                fields=["province", "level", "month", "unit", "present", "present_digital"],
+                name="member_tally_read",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}: {self.present}"
+
+
+class MemberTallyState(models.Model):
+    """Whether a province's MemberTally is current: every member write adds one to `changes` in
+    its own transaction; a rebuild records the `changes` it started from in `built_from`. The
+    tally is read only while the two are equal."""
+
+    province = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    changes = models.PositiveBigIntegerField(default=0)
+    built_from = models.BigIntegerField(default=-1)
+    first_month = models.DateField(null=True)
+    end_month = models.DateField(null=True)  # first month NOT kept
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.changes}/{self.built_from}"

@@ -15,6 +15,7 @@ from django_tasks import task
 
 from hoiso.members.choices import Status
 from hoiso.members.models import Member, MemberStat
+from hoiso.members.tally import mark_changed, refresh_tally
 from hoiso.targets.cache import bump
 from hoiso.units.models import Unit
 
@@ -40,6 +41,7 @@ def refresh_province(province: Unit) -> int:
     with transaction.atomic():
         MemberStat.objects.filter(unit__path__startswith=province.path).delete()
         MemberStat.objects.bulk_create(rows, batch_size=1000)
+    refresh_tally(province)
     return len(rows)
 
 
@@ -55,6 +57,8 @@ def schedule_refresh(province_id: int) -> None:
 
     # Metric values cached for targets are keyed on this version (see hoiso.targets.cache).
     bump("members", province_id)
+    # The per-month tally is read only while this count has not moved since it was rebuilt.
+    mark_changed(province_id)
 
     def enqueue() -> None:
         if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
