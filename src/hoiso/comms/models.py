@@ -85,6 +85,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["province", "kind", "published_on"], name="post_kind_date"),
             models.Index(fields=["unit_path", "published_on"], name="post_path_date"),
+            # All posts (or livestreams) of a province in a period, counted per unit from the
+            # index alone: the metrics that span every kind.
+            models.Index(
+                fields=["province", "published_on", "unit_path", "is_livestream"],
+                name="post_date",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
