@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hoiso.accounts.roles import CHANGE_MEMBERS
 from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.members.importing import jobs
+from hoiso.members.importing.headers import header_key
 from hoiso.members.importing.reader import UnreadableFile
 from hoiso.members.importing.template import template_response
 from hoiso.members.models import ImportStatus, MemberImport
@@ -135,19 +136,13 @@ def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
             for col, header in sorted(sheet["headers"].items(), key=lambda c: int(c[0])):
                 field = sheet["columns"].get(col, "")
                 columns.append({"sheet": sheet["name"], "header": header, "field": field,
-                                "key": _header_key(header), "label": labels.get(field, "")})  # fmt: skip
+                                "key": header_key(header), "label": labels.get(field, "")})  # fmt: skip
         context.update(
             preview=preview, page=page, show=show, columns=columns, field_choices=FIELD_CHOICES,
             sheet_count=len(preview.get("sheets", [])),
         )  # fmt: skip
     template = "members/import.html#status" if is_htmx(request) else "members/import.html"
     return render(request, template, context)
-
-
-def _header_key(header: str) -> str:
-    from hoiso.members.importing.headers import header_key
-
-    return header_key(header)
 
 
 @require_POST

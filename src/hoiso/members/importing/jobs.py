@@ -28,8 +28,6 @@ from hoiso.core.bulk import Writer, reserve_ids
 from hoiso.members.choices import NOT_RECORDED, EventKind, Religion, Status
 from hoiso.members.importing import errors_book
 from hoiso.members.importing.plan import (
-    DUPLICATE,
-    ERROR,
     NEW,
     UPDATABLE,
     UPDATE,
@@ -40,7 +38,7 @@ from hoiso.members.importing.plan import (
     analyse,
     name_keys,
 )
-from hoiso.members.importing.reader import UnreadableFile, read
+from hoiso.members.importing.reader import MAX_BYTES, UnreadableFile, read, readable_name
 from hoiso.members.models import (
     ImportMemory,
     ImportStatus,
@@ -113,30 +111,20 @@ def _memory(unit: Any) -> dict[str, dict[str, str]]:
     return memory
 
 
-def remembered_setup(unit: Any) -> Setup:
-    """What the unit's cadres have told earlier imports."""
+def remembered_setup(unit: Any, imp: MemberImport | None = None) -> Setup:
+    """What the unit's cadres have told earlier imports, then this import's own answers."""
     memory = _memory(unit)
+    if imp is not None:
+        memory["header"].update(imp.headers)
+        memory["branch"].update(imp.branch_choices)
+        memory["place"].update(imp.place_choices)
     return Setup(
         unit=unit,
         known_headers=memory["header"],
-        branch_choices={k: int(v) for k, v in memory["branch"].items() if v.isdigit()},
+        branch_choices={k: int(v) for k, v in memory["branch"].items() if str(v).isdigit()},
         place_choices={k: v for k, v in memory["place"].items() if v},
-    )
-
-
-def setup_for(imp: MemberImport) -> Setup:
-    """The unit's remembered answers, then this import's own."""
-    memory = _memory(imp.unit)
-    headers = {**memory["header"], **imp.headers}
-    branches = {k: int(v) for k, v in {**memory["branch"], **imp.branch_choices}.items() if v}
-    places = {k: v for k, v in {**memory["place"], **imp.place_choices}.items() if v}
-    return Setup(
-        unit=imp.unit,
-        known_headers=headers,
-        branch_choices=branches,
-        place_choices=places,
-        default_branch_id=imp.default_branch_id,
-        add_duplicates=set(imp.add_duplicates),
+        default_branch_id=imp.default_branch_id if imp else None,
+        add_duplicates=set(imp.add_duplicates) if imp else set(),
     )
 
 
@@ -161,7 +149,7 @@ def plan_for(imp: MemberImport, phase: str) -> Plan:
         report(imp.pk, phase, done, total)
         _check_cancel(imp.pk)
 
-    return analyse(sheets, setup_for(imp), progress=progress)
+    return analyse(sheets, remembered_setup(imp.unit, imp), progress=progress)
 
 
 def _finish(imp: MemberImport, status: str, **fields: Any) -> None:
@@ -389,9 +377,6 @@ def _update(
     return len(rows)
 
 
-__all__ = ["DUPLICATE", "ERROR", "analyse_import", "commit_import", "write"]
-
-
 # --- What the views and the command call -------------------------------------------------------
 
 
@@ -405,14 +390,7 @@ def import_start(
     language: str = "",
 ) -> MemberImport:
     """Keep the uploaded file and read it in the background."""
-    from hoiso.members.importing.reader import EXTENSIONS, MAX_BYTES
-
-    name = Path(filename).name[:200]
-    if Path(name).suffix.lower() not in EXTENSIONS:
-        raise UnreadableFile(
-            _("Hội Số reads .xlsx, .xls, .ods and .csv files; “%(name)s” is none of these.")
-            % {"name": name}
-        )
+    name = readable_name(filename)
     imp = MemberImport.objects.create(
         user=actor, unit=unit, filename=name, default_branch=default_branch, language=language
     )
@@ -437,14 +415,7 @@ def _store(imp: MemberImport, chunks: Any, limit: int) -> None:
 
 def import_replace_file(*, imp: MemberImport, filename: str, chunks: Any) -> None:
     """A corrected file for the same import: the cadre's decisions so far are kept."""
-    from hoiso.members.importing.reader import EXTENSIONS, MAX_BYTES
-
-    name = Path(filename).name[:200]
-    if Path(name).suffix.lower() not in EXTENSIONS:
-        raise UnreadableFile(
-            _("Hội Số reads .xlsx, .xls, .ods and .csv files; “%(name)s” is none of these.")
-            % {"name": name}
-        )
+    name = readable_name(filename)
     source_path(imp).unlink(missing_ok=True)
     imp.filename = name
     _store(imp, chunks, MAX_BYTES)

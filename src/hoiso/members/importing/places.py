@@ -46,14 +46,9 @@ def _split_type(part: str, types: tuple[str, ...]) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class OldWard:
-    ward: str  # "Xã Ea Đar"
-    district: str  # "Huyện Ea Kar"
     ward_key: str  # "xaeadar"
-    ward_short: str  # "eadar"
-    district_key: str
-    district_short: str
+    district_short: str  # "eakar"
     new_codes: tuple[str, ...]  # today's communes it became part of
-    default_code: str
 
 
 @dataclass
@@ -73,7 +68,6 @@ class PlaceMatch:
 
     text: str  # the place as the file named it, for the cadre: "xã Ea Đar, huyện Ea Kar"
     codes: tuple[str, ...]
-    default_code: str = ""
 
     @property
     def choice_key(self) -> str:
@@ -112,7 +106,6 @@ def province_index(province_code: str) -> PlaceIndex:
         converter = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
         old_provinces = converter["DICT_PROVINCE"].get(province_key, [province_key])
         becomes: dict[str, list[str]] = defaultdict(list)
-        defaults: dict[str, str] = {}
         for new_key, old_keys in converter["DICT_PROVINCE_WARD_NO_DIVIDED"][province_key].items():
             for old_key in old_keys:
                 becomes[old_key].append(new_code[new_key])
@@ -122,24 +115,19 @@ def province_index(province_code: str) -> PlaceIndex:
                 c = new_code[part["newWardKey"]]
                 if c not in becomes[old_key]:
                     becomes[old_key].append(c)
-                if part["isDefaultNewWard"]:
-                    defaults[old_key] = c
         marks = ",".join("?" * len(old_provinces))
         for row in db.execute(
             "SELECT provinceKey, provinceShortKey, districtKey, districtShortKey, wardKey, "
-            f"wardShortKey, district, ward FROM admin_units_legacy WHERE provinceKey IN ({marks})",
+            f"wardShortKey FROM admin_units_legacy WHERE provinceKey IN ({marks})",
             old_provinces,
         ):
-            p_key, p_short, d_key, d_short, w_key, w_short, district, ward = row
+            p_key, p_short, d_key, d_short, w_key, w_short = row
             index.province_shorts.add(p_short)
             index.district_shorts.add(d_short)
             codes = tuple(becomes.get(f"{p_key}_{d_key}_{w_key}", ()))
             if not codes:
                 continue
-            index.old_by_short[w_short].append(
-                OldWard(ward, district, w_key, w_short, d_key, d_short, codes,
-                        defaults.get(f"{p_key}_{d_key}_{w_key}", codes[0]))
-            )  # fmt: skip
+            index.old_by_short[w_short].append(OldWard(w_key, d_short, codes))
     finally:
         db.close()
     return index
@@ -204,15 +192,12 @@ def find_commune(
         return _match(text, olds)
     news = index.new_by_key.get(full, []) if full else index.new_by_short.get(short, [])
     if news:
-        return PlaceMatch(text, tuple(dict.fromkeys(news)), news[0] if len(news) == 1 else "")
+        return PlaceMatch(text, tuple(dict.fromkeys(news)))
     return _match(text, olds)
 
 
 def _match(text: str, olds: Iterable[OldWard]) -> PlaceMatch:
-    olds = list(olds)
-    codes = tuple(dict.fromkeys(c for o in olds for c in o.new_codes))
-    default = olds[0].default_code if len(olds) == 1 else (codes[0] if len(codes) == 1 else "")
-    return PlaceMatch(text, codes, default)
+    return PlaceMatch(text, tuple(dict.fromkeys(c for o in olds for c in o.new_codes)))
 
 
 # --- Branches ----------------------------------------------------------------------------------

@@ -30,14 +30,20 @@ class Sheet:
     rows: list[list[Any]]
 
 
-def read(path: Path, name: str | None = None) -> list[Sheet]:
-    """The sheets of the file at `path`; `name` (the uploaded file's name) gives its type."""
-    suffix = Path(name or path.name).suffix.lower()
-    if suffix not in EXTENSIONS:
+def readable_name(filename: str) -> str:
+    """A file's own name (no folders), refused if no reader here takes its kind."""
+    name = Path(filename).name[:200]
+    if Path(name).suffix.lower() not in EXTENSIONS:
         raise UnreadableFile(
             _("Hội Số reads .xlsx, .xls, .ods and .csv files; “%(name)s” is none of these.")
-            % {"name": name or path.name}
+            % {"name": name}
         )
+    return name
+
+
+def read(path: Path, name: str | None = None) -> list[Sheet]:
+    """The sheets of the file at `path`; `name` (the uploaded file's name) gives its type."""
+    suffix = Path(readable_name(name or path.name)).suffix.lower()
     if suffix == ".csv":
         return [Sheet(Path(name or path.name).stem, _read_csv(path.read_bytes()))]
     try:

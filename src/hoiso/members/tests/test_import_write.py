@@ -298,7 +298,7 @@ def test_the_commit_task_writes_the_members_and_remembers_the_cadres_answers(
     assert ImportMemory.objects.filter(unit=cast.commune_a, key="ten chi em",
                                        value="full_name").exists()  # fmt: skip
     later = MemberImport.objects.create(user=cast.hoa, unit=cast.commune_a, filename="x.xlsx")
-    assert jobs.setup_for(later).known_headers["ten chi em"] == "full_name"
+    assert jobs.remembered_setup(later.unit, later).known_headers["ten chi em"] == "full_name"
 
 
 def test_a_cancelled_import_writes_nothing(
