@@ -17,7 +17,7 @@ from hoiso.accounts.roles import MANAGE_ACTIVITIES, RECORD_ACTIVITIES, VIEW_ACTI
 from hoiso.activities import services
 from hoiso.activities.choices import RequestStatus
 from hoiso.activities.forms import DecisionForm, EquipmentForm, RequestForm
-from hoiso.activities.metrics import members_digital
+from hoiso.activities.metrics import members_digital, share
 from hoiso.activities.models import Equipment, EquipmentRequest
 from hoiso.core.access import Scope, gate
 from hoiso.core.forms import add_service_error
@@ -25,18 +25,16 @@ from hoiso.members.choices import DigitalSkill
 from hoiso.units.models import Level, Unit
 
 
-def _pct(part: int, whole: int) -> float | None:
-    return 100 * part / whole if whole else None
-
-
 def _shares(counts: dict[str, int]) -> dict[str, Any]:
     total = counts["total"]
     return {
         "total": total,
-        "smartphone": _pct(counts["smartphone"], total),
-        "zalo": _pct(counts["zalo"], total),
-        "facebook": _pct(counts["facebook"], total),
-        "skills": [(s.label, _pct(counts.get(f"skill_{s.value}", 0), total)) for s in DigitalSkill],
+        "smartphone": share(counts["smartphone"], total),
+        "zalo": share(counts["zalo"], total),
+        "facebook": share(counts["facebook"], total),
+        "skills": [
+            (s.label, share(counts.get(f"skill_{s.value}", 0), total)) for s in DigitalSkill
+        ],
     }
 
 

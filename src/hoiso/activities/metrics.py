@@ -29,7 +29,7 @@ from hoiso.activities.models import (
     ModelBranchRule,
     Trainee,
 )
-from hoiso.members.choices import Status
+from hoiso.members.choices import DigitalSkill, Status
 from hoiso.members.models import Member
 from hoiso.targets.metrics import register
 from hoiso.units.models import Level, Unit, today
@@ -98,7 +98,8 @@ def _grouped(qs: QuerySet[Any], path_field: str, units: list[Unit], **aggregates
     return out
 
 
-def _share(part: float, whole: float) -> float | None:
+def share(part: float, whole: float) -> float | None:
+    """Percent of `whole` that `part` is; None when there is nothing to count."""
     return 100.0 * part / whole if whole else None
 
 
@@ -173,7 +174,7 @@ def _inside(units: list[Unit], counted: Iterable[Unit]) -> dict[str, list[Unit]]
 def _share_of_counted(units: list[Unit], counted: list[Unit], ok: set[str]) -> Values:
     inside = _inside(units, counted)
     return {
-        u.pk: _share(sum(c.path in ok for c in inside[u.path]), len(inside[u.path])) for u in units
+        u.pk: share(sum(c.path in ok for c in inside[u.path]), len(inside[u.path])) for u in units
     }
 
 
@@ -216,7 +217,7 @@ def _cadre_share(root: Unit, level: str, period: PeriodLike, proficient: bool) -
         for w in widths:
             if path[:w] in users:
                 users[path[:w]].add(user)
-    return {u.pk: _share(len(users[u.path] & trained), len(users[u.path])) for u in units}
+    return {u.pk: share(len(users[u.path] & trained), len(users[u.path])) for u in units}
 
 
 def cadres_trained(root: Unit, level: str, period: PeriodLike) -> Values:
@@ -239,7 +240,7 @@ def _attendance(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, 
         meetings, "unit_path", units, present=Sum("participants"), total=Sum("attendance_taken")
     )
     return {
-        u.path: _share(rows.get(u.path, {}).get("present", 0), rows.get(u.path, {}).get("total", 0))
+        u.path: share(rows.get(u.path, {}).get("present", 0), rows.get(u.path, {}).get("total", 0))
         for u in units
     }
 
@@ -290,8 +291,8 @@ def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float 
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
         due = members[u.path]["n"] * len(quarters)
-        share = _share(paid[u.path]["n"], due)
-        out[u.path] = None if share is None else min(share, 100.0)
+        rate = share(paid[u.path]["n"], due)
+        out[u.path] = None if rate is None else min(rate, 100.0)
     return out
 
 
@@ -313,9 +314,7 @@ def _carded(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, floa
     )
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
-        out[u.path] = _share(
-            rows.get(u.path, {}).get("carded", 0), rows.get(u.path, {}).get("n", 0)
-        )
+        out[u.path] = share(rows.get(u.path, {}).get("carded", 0), rows.get(u.path, {}).get("n", 0))
     return out
 
 
@@ -427,7 +426,6 @@ def units_without_computer(root: Unit, level: str, period: PeriodLike) -> Values
 def members_digital(root: Unit, units: Iterable[Unit]) -> dict[int, dict[str, int]]:
     """Active members of each unit in root's subtree: in all, with a smartphone, using Zalo or
     Facebook, and at each digital skill level (two queries at most)."""
-    from hoiso.members.choices import DigitalSkill
 
     units = list(units)
     counts = {

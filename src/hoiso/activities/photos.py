@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoiso.core.images import NotAPicture, to_jpeg
+
 # The long side of a stored photo, and its JPEG quality: about 100–200 KB for a phone's photo.
 MAX_SIDE = 1280
 QUALITY = 72
@@ -23,26 +25,18 @@ def photo_dir() -> Path:
 
 def photo_save(data: bytes) -> str:
     """Resize, turn upright and re-encode a photo as JPEG without its metadata; its stored name."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     if len(data) > MAX_UPLOAD:
         raise ValidationError({"photo": _("The photo is larger than 15 MB; choose a smaller one.")})
     try:
-        with Image.open(io.BytesIO(data)) as original:
-            img: Image.Image = ImageOps.exif_transpose(original)
-            img.thumbnail((MAX_SIDE, MAX_SIDE))
-            if img.mode != "RGB":
-                img = img.convert("RGB")
-            out = io.BytesIO()
-            img.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+        jpeg = to_jpeg(io.BytesIO(data), MAX_SIDE, QUALITY)
+    except NotAPicture as e:
         raise ValidationError(
             {"photo": _("This file is not a photo we can read; send a JPEG or PNG picture.")}
         ) from e
     name = f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.jpg"
     path = photo_dir() / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(jpeg)
     return name
 
 

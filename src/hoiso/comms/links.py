@@ -141,8 +141,3 @@ def _date_in_path(segments: list[str]) -> dt.date | None:
             except ValueError:
                 return None
     return None
-
-
-def channel_key(url: str) -> str:
-    """The key a channel's own link reduces to."""
-    return recognise(url).key

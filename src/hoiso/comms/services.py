@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from typing import Any
 
@@ -14,11 +13,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic
 from hoiso.core import audit
+from hoiso.core.images import NotAPicture, to_jpeg
 from hoiso.core.text import clean
 from hoiso.targets.cache import bump
 from hoiso.units.models import Level, Unit
@@ -251,17 +250,12 @@ def sanitise(html: str) -> str:
 def resize_image(upload: UploadedFile) -> ContentFile:
     """A JPEG no larger than IMAGE_MAX on its longer side, turned upright, metadata dropped."""
     try:
-        image = Image.open(upload)
-        image.load()
-    except (UnidentifiedImageError, OSError):
+        jpeg = to_jpeg(upload, IMAGE_MAX)
+    except NotAPicture:
         raise ValidationError(
             {"image": _("This file is not a picture (use JPG or PNG).")}
         ) from None
-    upright = ImageOps.exif_transpose(image).convert("RGB")
-    upright.thumbnail((IMAGE_MAX, IMAGE_MAX))
-    out = io.BytesIO()
-    upright.save(out, "JPEG", quality=72, optimize=True, progressive=True)
-    return ContentFile(out.getvalue(), name="picture.jpg")
+    return ContentFile(jpeg, name="picture.jpg")
 
 
 def website_channel(unit: Unit) -> Channel:

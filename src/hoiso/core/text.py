@@ -87,6 +87,7 @@ def _letter_and_tone(ch: str) -> tuple[str, int]:
     return base, tone
 
 
+@functools.lru_cache(maxsize=65_536)
 def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Vietnamese dictionary order; numbers inside compare by value (`Thôn 2` before `Thôn 10`)."""
     primary: list[int] = []

@@ -28,7 +28,7 @@ from hoiso.units.models import Level, Unit
 
 
 def _per_unit(
-    root: Unit, level: int, units: list[UnitRef], rows: QuerySet[Any], **aggregates: Any
+    level: int, units: list[UnitRef], rows: QuerySet[Any], **aggregates: Any
 ) -> dict[int, dict[str, Any]]:
     """Aggregate members per unit of `level`: by the indexed placement column where there is one."""
     column = SCOPE_COLUMN.get(Level(level_value(level)))
@@ -58,9 +58,7 @@ def members_at_end(
     if province_id is not None:
         kept = tally.at_end(province_id, level, period)
         return {u.pk: kept[u.pk][0] if u.pk in kept else 0 for u in units}
-    rows = _per_unit(
-        root, level, units, _subtree(root).filter(_present_at_end(period)), n=Count("pk")
-    )
+    rows = _per_unit(level, units, _subtree(root).filter(_present_at_end(period)), n=Count("pk"))
     return {u.pk: rows[u.pk]["n"] if u.pk in rows else 0 for u in units}
 
 
@@ -84,7 +82,6 @@ def _moves(
         status_since__lt=period.end,
     )
     rows = _per_unit(
-        root,
         level,
         units,
         _subtree(root).filter(joined | left),
@@ -128,9 +125,8 @@ def digital_share(root: Unit, level: int, period: Period) -> dict[int, float | N
             else None
             for u in units
         }
-    digital = Q(has_smartphone=True) | Q(uses_zalo=True) | Q(uses_facebook=True)
+    digital = tally.DIGITAL
     rows = _per_unit(
-        root,
         level,
         units,
         _subtree(root).filter(_present_at_end(period)),

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from hoiso.members.choices import Status
 from hoiso.members.models import SCOPE_COLUMN, Member, MemberTally, MemberTallyState
-from hoiso.targets.metrics import Period, level_value
+from hoiso.targets.metrics import Period, add_months, level_value
 from hoiso.units.models import Level, Unit
 
 BEFORE = dt.date(1900, 1, 1)  # bucket of dates before the kept months (and of unknown dates)
@@ -136,7 +136,7 @@ def refresh_tally(province: Unit, today: dt.date | None = None) -> int:
                             province=province,
                             unit_id=unit_id,
                             level=levels.get(unit_id, 0),
-                            month=_add_months(first, m),
+                            month=add_months(first, m),
                             present=present,
                             present_digital=present_digital,
                             joined=joined,
@@ -151,17 +151,12 @@ def refresh_tally(province: Unit, today: dt.date | None = None) -> int:
     return len(rows)
 
 
-def _add_months(day: dt.date, n: int) -> dt.date:
-    months = day.year * 12 + day.month - 1 + n
-    return dt.date(months // 12, months % 12 + 1, 1)
-
-
 def usable(root: Unit, level: int | str, period: Period) -> int | None:
     """The province whose current tally can answer (root, level, period), or None: one query."""
     if SCOPE_COLUMN.get(Level(level_value(level))) is None:
         return None
     state = (
-        MemberTallyState.objects.filter(province__path__in=[*root.ancestor_paths, root.path])
+        MemberTallyState.objects.filter(province__path__in=root.ancestor_paths)
         .values("province_id", "changes", "built_from", "first_month", "end_month")
         .first()
     )

@@ -4,7 +4,6 @@ required. One metric computation (a few set-based queries) per target and period
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -87,11 +86,6 @@ class Store:
 UNIT_FIELDS = ("pk", "name", "code", "path", "level", "valid_from", "valid_to")
 
 
-@functools.lru_cache(maxsize=50_000)
-def _name_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    return sort_key(name)
-
-
 def compute(target: Target, period: Period, store: Store | None = None) -> Compliance:
     """Every unit's value and the share meeting the target, over the target's whole subtree.
 
@@ -123,7 +117,7 @@ def compute(target: Target, period: Period, store: Store | None = None) -> Compl
     result.n_units = len(result.results)
     result.n_met = sum(r.met for r in result.results)
     result.results.sort(
-        key=lambda r: (r.met, r.value if r.value is not None else -1, _name_key(r.unit.name))
+        key=lambda r: (r.met, r.value if r.value is not None else -1, sort_key(r.unit.name))
     )
     return result
 

@@ -36,10 +36,10 @@ class Period:
     def containing(cls, kind: str, day: dt.date) -> Period:
         if kind == "month":
             start = day.replace(day=1)
-            return cls(kind, start, _add_months(start, 1))
+            return cls(kind, start, add_months(start, 1))
         if kind == "quarter":
             start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-            return cls(kind, start, _add_months(start, 3))
+            return cls(kind, start, add_months(start, 3))
         if kind == "year":
             return cls(kind, dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1))
         raise ValueError(f"unknown period kind {kind!r}")
@@ -86,7 +86,7 @@ class Period:
         return Period(self.kind, self.start, max(self.start, min(end, self.end)))
 
 
-def _add_months(day: dt.date, n: int) -> dt.date:
+def add_months(day: dt.date, n: int) -> dt.date:
     months = day.year * 12 + day.month - 1 + n
     return dt.date(months // 12, months % 12 + 1, 1)
 
