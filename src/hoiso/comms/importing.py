@@ -7,19 +7,17 @@ when the post's link names it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Channel, Post, Topic
 from hoiso.core.text import clean, fold
+from hoiso.members.importing.reader import read_bytes
 from hoiso.units.models import Unit
 
 MAX_ROWS = 20_000
@@ -41,15 +39,8 @@ class ImportResult:
 
 
 def read_table(name: str, content: bytes) -> list[list[Any]]:
-    """The first sheet (or the CSV) as rows of cells."""
-    if name.lower().endswith(".csv"):
-        text = content.decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else "excel"
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    if name.lower().endswith((".xlsx", ".xls", ".ods")):
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    raise ValueError(_("Upload a .xlsx or .csv file."))
+    """The first sheet (or the CSV) as rows of cells, read as member lists are."""
+    return read_bytes(content, name)[0].rows
 
 
 def _date(value: Any) -> dt.date | None:

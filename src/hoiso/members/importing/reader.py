@@ -43,11 +43,16 @@ def readable_name(filename: str) -> str:
 
 def read(path: Path, name: str | None = None) -> list[Sheet]:
     """The sheets of the file at `path`; `name` (the uploaded file's name) gives its type."""
-    suffix = Path(readable_name(name or path.name)).suffix.lower()
+    return read_bytes(path.read_bytes(), name or path.name)
+
+
+def read_bytes(data: bytes, name: str) -> list[Sheet]:
+    """The sheets of a file's content; its name gives its type."""
+    suffix = Path(readable_name(name)).suffix.lower()
     if suffix == ".csv":
-        return [Sheet(Path(name or path.name).stem, _read_csv(path.read_bytes()))]
+        return [Sheet(Path(name).stem, _read_csv(data))]
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise UnreadableFile(
             _("The file is protected by a password; save a copy without one and upload that.")
