@@ -122,10 +122,12 @@ def compute(target: Target, period: Period, store: Store | None = None) -> Compl
     return result
 
 
-def trend(target: Target, today: dt.date | None = None) -> list[tuple[Period, Compliance]]:
+def trend(
+    target: Target, today: dt.date | None = None, store: Store | None = None
+) -> list[tuple[Period, Compliance]]:
     """Month by month through the target's year: the share meeting it in the period to date."""
     today = today or timezone.localdate()
-    store = Store()
+    store = store or Store()
     points = []
     for month in Period.containing("year", dt.date(target.year, 1, 1)).months():
         if month.start > today:

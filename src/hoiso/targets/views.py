@@ -72,8 +72,9 @@ def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
 @gate(VIEW_TARGETS)
 def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     target = target_in_scope(scope, pk)
-    row = board.row_for(scope.unit, target)
-    points = compliance.trend(target)
+    store = compliance.Store()  # the level's units, loaded once for the row and its trend
+    row = board.row_for(scope.unit, target, store=store)
+    points = compliance.trend(target, store=store)
     if row.whole:
         chart = bar_chart(
             [(p.start.strftime("%m"), c.share, c.ok) for p, c in points],
