@@ -362,14 +362,24 @@ class BranchLife:
         )
 
 
+def _rates(
+    root: Unit, units: list[Unit], period: PeriodLike
+) -> tuple[dict[str, float | None], ...]:
+    """Attendance, dues and card rates by unit path; units of several levels share the queries."""
+    return tuple(f(root, units, period) for f in (_attendance, _dues, _carded))
+
+
+def _lives(
+    branches: list[Unit], rates: tuple[dict[str, float | None], ...], rule: Any
+) -> list[BranchLife]:
+    att, dues, cards = rates
+    return [BranchLife(b, att[b.path], dues[b.path], cards[b.path], rule) for b in branches]
+
+
 def branch_life(root: Unit, period: PeriodLike) -> list[BranchLife]:
     """Attendance, dues, cards and model status of every branch in root's subtree."""
     branches = open_units(root, Level.BRANCH, period)
-    rule = rule_for(root)
-    att = _attendance(root, branches, period)
-    dues = _dues(root, branches, period)
-    cards = _carded(root, branches, period)
-    return [BranchLife(b, att[b.path], dues[b.path], cards[b.path], rule) for b in branches]
+    return _lives(branches, _rates(root, branches, period), rule_for(root))
 
 
 @dataclass(frozen=True)
@@ -382,15 +392,19 @@ class UnitLife:
 
 
 def life_by_unit(
-    root: Unit, level: str | int, period: PeriodLike, lives: list[BranchLife] | None = None
-) -> list[UnitLife]:
-    """Branch life summed up for every unit of `level` (communes of a province, say)."""
+    root: Unit, level: str | int, period: PeriodLike
+) -> tuple[list[BranchLife], list[UnitLife]]:
+    """Every branch's life, and summed up for every unit of `level` (communes of a province, say),
+    from one pass of the grouped queries."""
+    branches = open_units(root, Level.BRANCH, period)
     units = open_units(root, level, period)
-    lives = branch_life(root, period) if lives is None else lives
+    rates = _rates(root, [*branches, *units], period)
+    lives = _lives(branches, rates, rule_for(root))
     model = {life.branch.path for life in lives if life.is_model}
-    shares = _share_of_counted(units, [life.branch for life in lives], model)
-    att, dues, cards = (f(root, units, period) for f in (_attendance, _dues, _carded))
-    return [UnitLife(u, att[u.path], dues[u.path], cards[u.path], shares[u.pk]) for u in units]
+    shares = _share_of_counted(units, branches, model)
+    att, dues, cards = rates
+    summed = [UnitLife(u, att[u.path], dues[u.path], cards[u.path], shares[u.pk]) for u in units]
+    return lives, summed
 
 
 def model_branches(root: Unit, level: str, period: PeriodLike) -> Values:

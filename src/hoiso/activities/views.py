@@ -162,12 +162,15 @@ def attendance(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @gate(VIEW_ACTIVITIES)
 def branch_life(request: HttpRequest, scope: Scope) -> HttpResponse:
     span = year_span(request)
-    lives = metrics.branch_life(scope.unit, span)
-    model = sum(life.is_model for life in lives)
     # Above communes, one row per commune: a province's thousands of branches would not fit.
-    above = scope.unit.level < Level.COMMUNE
+    communes = None
+    if scope.unit.level < Level.COMMUNE:
+        lives, communes = metrics.life_by_unit(scope.unit, Level.COMMUNE, span)
+    else:
+        lives = metrics.branch_life(scope.unit, span)
+    model = sum(life.is_model for life in lives)
     context: dict[str, Any] = {
-        "communes": metrics.life_by_unit(scope.unit, Level.COMMUNE, span, lives) if above else None,
+        "communes": communes,
         "unit": scope.unit,
         "year": span.start.year,
         "lives": lives,
