@@ -11,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Channel, Post, Topic
+from hoiso.comms.services import _new_post
 from hoiso.core.text import clean, fold
 from hoiso.members.importing.reader import read_bytes
 from hoiso.units.models import Unit
@@ -174,7 +176,17 @@ def parse(unit: Unit, table: list[list[Any]]) -> ImportResult:
                 _("Row %(line)s: %(error)s.") % {"line": line, "error": e} for e in errors
             )
         elif channel is not None:
-            result.rows.append((line, channel, data))
+            # The rules a post logged one by one must meet (a date before 2000, a link of
+            # another channel): a row error here, not a failure when the rows are written.
+            try:
+                _new_post(channel, data, None)
+            except ValidationError as e:
+                result.errors.extend(
+                    _("Row %(line)s: %(error)s.") % {"line": line, "error": m.rstrip(".")}
+                    for m in e.messages
+                )
+            else:
+                result.rows.append((line, channel, data))
     _already_recorded(result)
     return result
 

@@ -121,6 +121,15 @@ def test_bulk_entry_writes_nothing_when_a_row_is_wrong(cast, page_a):
     assert "Dòng 3" in html and "Fanpage Krông Pắc" in html and "31/02/2025" in html
 
 
+def test_bulk_entry_reports_a_date_before_2000_as_a_row_error(cast, page_a):
+    upload = SimpleUploadedFile("bai.csv", "Kênh;Ngày đăng\nFanpage Ea Kar;01/09/1999\n".encode())
+    r = cast.client(cast.hoa).post(
+        reverse("comms:post_import", args=[cast.commune_a.code]), {"file": upload}
+    )
+    assert r.status_code == 200 and not Post.objects.exists()
+    assert "Dòng 2" in r.content.decode()
+
+
 def test_the_public_pages_need_no_login(cast, page_a):
     article = make_article(cast.commune_a, with_image=True)
     client = cast.client(None)
