@@ -228,6 +228,24 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
+# --- Limits on what users send ---------------------------------------------------------------
+# Uploads by kind, in MB: "sheet" for member lists and bulk posts, "picture" for activity photos
+# and article pictures (see core/uploads.py; later attachments add their kind here).
+UPLOAD_MAX_MB = {
+    "sheet": envint("UPLOAD_MAX_SHEET_MB", 50),
+    "picture": envint("UPLOAD_MAX_PICTURE_MB", 15),
+}
+# A spreadsheet's sheets are measured before they are read (core/sheets.py): far beyond what a
+# real member list holds, and low enough that one file cannot take a worker's memory.
+SHEET_MAX_ROWS = envint("SHEET_MAX_ROWS", 200_000)
+SHEET_MAX_COLUMNS = envint("SHEET_MAX_COLUMNS", 60)
+SHEET_MAX_MEMORY_MB = envint("SHEET_MAX_MEMORY_MB", 500)
+ARTICLE_MAX_CHARS = envint("ARTICLE_MAX_CHARS", 50_000)
+# Form fields (not files) held in memory: room for the longest article, in UTF-8, and its form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(ARTICLE_MAX_CHARS * 4 + 256 * 1024, 2_621_440)
+# Uploaded files past this go to a temporary file on disk instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoiso.activities.choices import ActivityKind, EquipmentKind, EquipmentState, Result
 from hoiso.activities.models import Course, Theme
+from hoiso.core.uploads import CappedImageField
 from hoiso.members.forms import DATE_FORMATS, DateInput
 from hoiso.units.models import Level, Unit
 
@@ -57,7 +58,7 @@ class ActivityForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    photo = forms.ImageField(
+    photo = CappedImageField(
         label=_("Photo"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),

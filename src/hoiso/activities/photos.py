@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoiso.core.images import NotAPicture, to_jpeg
+from hoiso.core.uploads import too_large_message, upload_limit
 
 # The long side of a stored photo, and its JPEG quality: about 100–200 KB for a phone's photo.
 MAX_SIDE = 1280
 QUALITY = 72
-MAX_UPLOAD = 15 * 1024 * 1024
 
 
 def photo_dir() -> Path:
@@ -25,8 +25,8 @@ def photo_dir() -> Path:
 
 def photo_save(data: bytes) -> str:
     """Resize, turn upright and re-encode a photo as JPEG without its metadata; its stored name."""
-    if len(data) > MAX_UPLOAD:
-        raise ValidationError({"photo": _("The photo is larger than 15 MB; choose a smaller one.")})
+    if len(data) > upload_limit("picture"):
+        raise ValidationError({"photo": too_large_message(len(data), upload_limit("picture"))})
     try:
         jpeg = to_jpeg(io.BytesIO(data), MAX_SIDE, QUALITY)
     except NotAPicture as e:

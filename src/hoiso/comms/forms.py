@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.comms.models import Channel, Topic
+from hoiso.core.uploads import CappedImageField, UploadSizeValidator
 from hoiso.members.forms import _date_field
 from hoiso.units.models import Unit
 
@@ -74,6 +75,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File (.xlsx or .csv)"),
         help_text=_("Columns: Kênh, Ngày đăng, Đường dẫn, Tiêu đề, Chủ đề, Livestream."),
+        validators=[UploadSizeValidator("sheet")],
     )
 
 
@@ -86,6 +88,6 @@ class ArticleForm(forms.Form):
             "Paragraphs, bold, italics, lists and links are kept; anything else is removed."
         ),
     )
-    image = forms.ImageField(
+    image = CappedImageField(
         label=_("Picture"), required=False, help_text=_("Made smaller for slow connections.")
     )

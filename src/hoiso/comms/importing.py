@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Channel, Post, Topic
 from hoiso.comms.services import _new_post
+from hoiso.core.sheets import read_bytes
 from hoiso.core.text import clean, fold
-from hoiso.members.importing.reader import read_bytes
 from hoiso.units.models import Unit
 
 MAX_ROWS = 20_000
@@ -41,7 +41,8 @@ class ImportResult:
 
 
 def read_table(name: str, content: bytes) -> list[list[Any]]:
-    """The first sheet (or the CSV) as rows of cells, read as member lists are."""
+    """The first sheet (or the CSV) as rows of cells, read as member lists are (core.sheets, with
+    its limits: a file past them raises UnreadableFile, whose message says what to fix)."""
     return read_bytes(content, name)[0].rows
 
 

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -19,6 +20,7 @@ from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic
 from hoiso.core import audit
 from hoiso.core.images import NotAPicture, to_jpeg
 from hoiso.core.text import clean
+from hoiso.core.uploads import too_large_message, upload_limit
 from hoiso.targets.cache import bump
 from hoiso.units.models import Level, Unit
 
@@ -249,6 +251,8 @@ def sanitise(html: str) -> str:
 
 def resize_image(upload: UploadedFile) -> ContentFile:
     """A JPEG no larger than IMAGE_MAX on its longer side, turned upright, metadata dropped."""
+    if upload.size is not None and upload.size > upload_limit("picture"):
+        raise ValidationError({"image": too_large_message(upload.size, upload_limit("picture"))})
     try:
         jpeg = to_jpeg(upload, IMAGE_MAX)
     except NotAPicture:
@@ -277,6 +281,11 @@ def article_publish(
 ) -> Article:
     """Publish an article on the unit's public news page; it counts as a post of its website."""
     title = clean(title)
+    if len(body) > settings.ARTICLE_MAX_CHARS:
+        raise ValidationError({"body": _(
+            "The text is %(n)s characters long; an article holds at most %(limit)s. Shorten it "
+            "or split it into two articles."
+        ) % {"n": f"{len(body):,}", "limit": f"{settings.ARTICLE_MAX_CHARS:,}"}})  # fmt: skip
     body = sanitise(text_to_html(body))
     errors = {}
     if not title:

@@ -22,6 +22,7 @@ from hoiso.comms.links import recognise
 from hoiso.comms.models import Channel, ChannelKind, Post
 from hoiso.core.access import Scope, gate
 from hoiso.core.forms import add_service_error
+from hoiso.core.sheets import UnreadableFile
 from hoiso.core.text import sort_key
 from hoiso.units.models import Level, Unit
 
@@ -209,6 +210,8 @@ def post_import(request: HttpRequest, scope: Scope) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             table = importing.read_table(upload.name, upload.read())
+        except UnreadableFile as e:
+            errors = [str(e)]
         except Exception:  # a broken or foreign file: say so rather than fail
             errors = [_("The file cannot be read: save it again as .xlsx or .csv (UTF-8).")]
         else:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from hoiso.accounts.roles import CHANGE_MEMBERS
 from hoiso.core.access import Scope, gate, is_htmx
+from hoiso.core.sheets import UnreadableFile
+from hoiso.core.uploads import UploadSizeValidator, check_upload_size, upload_limit
 from hoiso.members.importing import jobs
 from hoiso.members.importing.headers import header_key
-from hoiso.members.importing.reader import UnreadableFile
 from hoiso.members.importing.template import template_response
 from hoiso.members.models import ImportStatus, MemberImport
 from hoiso.units.models import Level, Unit
@@ -50,8 +52,8 @@ _FIELDS = {value for value, _label in FIELD_CHOICES}
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Member list"),
-        help_text=gettext_lazy("Excel (.xlsx, .xls), LibreOffice (.ods) or .csv, up to 50 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.xlsm,.ods,.csv"}),
+        validators=[UploadSizeValidator("sheet")],
     )
     default_branch = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
@@ -62,6 +64,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Excel (.xlsx, .xls), LibreOffice (.ods) or .csv, up to %(mb)s MB."
+        ) % {"mb": upload_limit("sheet") // (1024 * 1024)}
         if unit.level in (Level.BRANCH, Level.GROUP):
             del self.fields["default_branch"]
         else:
@@ -194,7 +199,11 @@ def import_replace(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRe
         messages.error(request, _("Choose the corrected file to upload."))
     else:
         try:
+            # Checked before the file it replaces is let go.
+            check_upload_size(upload, "sheet")
             jobs.import_replace_file(imp=imp, filename=upload.name or "", chunks=upload.chunks())
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
         except UnreadableFile as e:
             messages.error(request, str(e))
     return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)

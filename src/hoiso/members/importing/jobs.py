@@ -25,6 +25,8 @@ from django_tasks import task
 
 from hoiso.core import audit
 from hoiso.core.bulk import Writer, reserve_ids
+from hoiso.core.sheets import UnreadableFile, read, readable_name
+from hoiso.core.uploads import too_large_message, upload_limit
 from hoiso.members.choices import NOT_RECORDED, EventKind, Religion, Status
 from hoiso.members.importing import errors_book
 from hoiso.members.importing.plan import (
@@ -38,7 +40,6 @@ from hoiso.members.importing.plan import (
     analyse,
     name_keys,
 )
-from hoiso.members.importing.reader import MAX_BYTES, UnreadableFile, read, readable_name
 from hoiso.members.models import (
     ImportMemory,
     ImportStatus,
@@ -394,7 +395,7 @@ def import_start(
     imp = MemberImport.objects.create(
         user=actor, unit=unit, filename=name, default_branch=default_branch, language=language
     )
-    _store(imp, chunks, MAX_BYTES)
+    _store(imp, chunks, upload_limit("sheet"))
     audit.log(actor, "members.import_started", imp, data={"file": name})
     transaction.on_commit(lambda: analyse_import.enqueue(str(imp.pk)))
     return imp
@@ -406,10 +407,7 @@ def _store(imp: MemberImport, chunks: Any, limit: int) -> None:
         for chunk in chunks:
             size += len(chunk)
             if size > limit:
-                raise UnreadableFile(
-                    _("The file is larger than %(mb)d MB; split it into several files.")
-                    % {"mb": limit // (1024 * 1024)}
-                )
+                raise UnreadableFile(too_large_message(None, limit))
             out.write(chunk)
 
 
@@ -418,7 +416,7 @@ def import_replace_file(*, imp: MemberImport, filename: str, chunks: Any) -> Non
     name = readable_name(filename)
     source_path(imp).unlink(missing_ok=True)
     imp.filename = name
-    _store(imp, chunks, MAX_BYTES)
+    _store(imp, chunks, upload_limit("sheet"))
     import_reanalyse(imp=imp)
 
 

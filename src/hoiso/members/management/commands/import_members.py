@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from hoiso.core import audit
+from hoiso.core.sheets import UnreadableFile, read
 from hoiso.members.importing import errors_book
 from hoiso.members.importing.jobs import remembered_setup, write
 from hoiso.members.importing.plan import analyse
-from hoiso.members.importing.reader import UnreadableFile, read
 from hoiso.units.models import Level, Unit
 
 
