@@ -1,5 +1,13 @@
-"""Serve the app with gunicorn and run the task worker beside it, until Ctrl-C."""
+"""Serve the app with gunicorn and run the task worker beside it, until Ctrl-C or SIGTERM.
 
+A child that dies (the task worker, or gunicorn's master; gunicorn restarts its own web workers)
+is started again, after a pause that doubles while it keeps dying young, so that a crash loop
+does not spin; one child's death never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
 import os
 import signal
 import subprocess
@@ -14,6 +22,7 @@ from hoiso.demo.management.commands.seed_demo import login_help
 from hoiso.demo.services import demo_is_loaded
 
 DAILY_SECONDS = 24 * 3600
+log = logging.getLogger(__name__)
 
 
 class Daily:
@@ -39,6 +48,93 @@ class Daily:
             self.next = self.clock() + self.every
 
 
+class Child:
+    """One supervised process: started again when it dies, later each time it dies young."""
+
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        *,
+        first_pause: float = 1.0,
+        longest_pause: float = 60.0,
+        settled: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.name, self.argv, self.clock = name, argv, clock
+        self.first_pause, self.longest_pause, self.settled = first_pause, longest_pause, settled
+        self.pause = first_pause
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.started_at = 0.0
+        self.restart_at: float | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        # A session of its own: Ctrl-C reaches the supervisor only, which then stops each child.
+        self.proc = subprocess.Popen(self.argv, start_new_session=True)
+        self.started_at, self.restart_at = self.clock(), None
+        self.starts += 1
+
+    def poll(self) -> None:
+        """Start the child again if it has died and its pause is over."""
+        if self.proc is None:
+            self.start()
+            return
+        if self.restart_at is None:
+            code = self.proc.poll()
+            if code is None:
+                return
+            lived = self.clock() - self.started_at
+            # A child that ran a good while had a one-off failure: start it again soon.
+            self.pause = self.first_pause if lived >= self.settled else self.pause
+            self.restart_at = self.clock() + self.pause
+            log.error(
+                "%s stopped (exit %s); starting it again in %.0f s", self.name, code, self.pause
+            )
+            self.pause = min(self.pause * 2, self.longest_pause)
+        if self.clock() >= self.restart_at:
+            self.start()
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Supervisor:
+    """The serve loop: keeps every child running until `stop` is asked for."""
+
+    def __init__(self, children: list[Child], daily: list[Daily] | None = None) -> None:
+        self.children, self.daily = children, daily or []
+        self.stopping = False
+
+    def poll(self) -> None:
+        for child in self.children:
+            child.poll()
+        for job in self.daily:
+            job.poll()
+
+    def run(self, interval: float = 0.5) -> None:
+        """Poll until asked to stop (SIGTERM through `stop`, or Ctrl-C), then stop every child."""
+        try:
+            while not self.stopping:
+                self.poll()
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in self.children:
+                child.stop()
+
+    def stop(self, *_: Any) -> None:
+        self.stopping = True
+
+
 class Command(BaseCommand):
     help = "Run gunicorn (the web server) and the task worker together."
 
@@ -52,29 +148,15 @@ class Command(BaseCommand):
         if os.environ.get("ACCESS_LOG"):
             web += ["--access-logfile", "-"]
         worker = [sys.executable, "-m", "hoiso", "db_worker", "--interval", "1"]
-        procs = [subprocess.Popen(web), subprocess.Popen(worker)]
+        supervisor = Supervisor(
+            [Child("the web server", web), Child("the task worker", worker)],
+            [Daily([sys.executable, "-m", "hoiso", "target_reminders"])],
+        )
+        signal.signal(signal.SIGTERM, supervisor.stop)
+        for child in supervisor.children:
+            child.start()
         time.sleep(1.5)  # let gunicorn's start-up lines pass, so that these stay in view
         self.stdout.write(f"\nHội Số đang chạy tại http://{bind}/ (Ctrl-C để dừng / to stop)")
         if demo_is_loaded():
             self.stdout.write(login_help())
-
-        def stop(*_: Any) -> None:
-            for p in procs:
-                if p.poll() is None:
-                    p.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
-        reminders = Daily([sys.executable, "-m", "hoiso", "target_reminders"])
-        try:
-            while all(p.poll() is None for p in procs):
-                reminders.poll()
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop()
-            for p in procs:
-                p.wait(timeout=15)
-        codes = [p.returncode for p in procs]
-        if any(c not in (0, -signal.SIGTERM, -signal.SIGINT) for c in codes):
-            raise SystemExit(1)
+        supervisor.run()
