@@ -265,3 +265,20 @@ def test_pages_cost_the_same_queries_for_few_or_many_rows(
             actor=cast.mai, unit=branch, kind="desktop", quantity=1, reason="Nhập liệu"
         )
     assert load() == few
+
+
+def test_a_photo_past_the_limit_is_refused_naming_it(cast: Cast, settings: Any) -> None:
+    import os
+
+    from PIL import Image
+
+    settings.UPLOAD_MAX_MB = {**settings.UPLOAD_MAX_MB, "picture": 1}
+    out = io.BytesIO()
+    Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3)).save(out, "PNG")
+    photo = SimpleUploadedFile("anh.png", out.getvalue(), "image/png")
+    url = reverse("activities:new", args=[cast.branch_a1.code])
+    response = cast.client(cast.mai).post(
+        url, {"kind": "legal", "on": timezone.localdate().isoformat(), "photo": photo}
+    )
+    assert response.status_code == 200 and "tối đa 1 MB" in response.content.decode()
+    assert not Activity.objects.exists()
