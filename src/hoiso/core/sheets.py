@@ -235,19 +235,25 @@ def _member(book: zipfile.ZipFile, name: str, limits: Limits) -> Iterator[bytes]
 _ATTRS = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)"
 
 
-def _tags(chunks: Iterable[bytes], pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
-    """The matches of `pattern` (which starts at "<") over a stream cut into chunks anywhere."""
+def _segments(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """A stream cut into chunks anywhere, given back in pieces that end before a tag begins."""
     rest = b""
     for chunk in chunks:
         buffer = rest + chunk
         cut = buffer.rfind(b"<")
         if cut < 0:
             cut = len(buffer)
-        yield from pattern.finditer(buffer, 0, cut)
+        yield buffer[:cut]
         rest = buffer[cut:]
         if len(rest) > 8 * MB:  # no tag is this long in a spreadsheet
             raise UnreadableFile(_cannot_open())
-    yield from pattern.finditer(rest)
+    yield rest
+
+
+def _tags(chunks: Iterable[bytes], pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
+    """The matches of `pattern` (which starts at "<") over a stream cut into chunks anywhere."""
+    for segment in _segments(chunks):
+        yield from pattern.finditer(segment)
 
 
 _ATTR_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
@@ -311,10 +317,53 @@ def _xlsx_parts(book: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
+# Excel, LibreOffice and xlsxwriter write every cell as <c r="B7" …>: such a piece of a sheet is
+# measured by a few scans in C. A piece with any other cell (no r, r not first, a prefix, a row
+# number with a leading zero), or with a ">" that is no tag's end (in a value or an attribute), is
+# walked tag by tag instead, keeping the position of cells that do not say where they are.
+_FILLED_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"[^>]*(?<!/)>')
+_FILLED_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})[1-9][0-9]{0,6}"[^>]*(?<!/)>')
+_BLANK_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"[^>]*/>')
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
+
+
+def _cell_tags(segment: bytes) -> int:
+    return sum(segment.count(b"<c" + end) for end in (b" ", b"\t", b"\n", b"\r", b">", b"/"))
+
+
 def _xlsx_sheet(chunks: Iterable[bytes]) -> Extent:
     extent = Extent()
-    row, column = -1, -1
-    for tag in _tags(chunks, _XLSX_TAG):
+    at = (-1, -1)  # the row and column of the last tag seen, for cells that give none
+    for segment in _segments(chunks):
+        if segment.count(b"<") == segment.count(b">") and not _PREFIXED_CELL.search(segment):
+            rows = _FILLED_ROWS.findall(segment)
+            columns = _FILLED_COLUMNS.findall(segment)
+            blank = len(_BLANK_CELL.findall(segment))
+            if len(rows) == len(columns) and len(rows) + blank == _cell_tags(segment):
+                if rows:
+                    at = _xlsx_plain(rows, columns, extent)
+                last = segment.rfind(b"<c r=")
+                segment = segment[last + 1 :] if last >= 0 else segment  # row tags may follow
+        at = _xlsx_walk(segment, extent, at)
+    return extent
+
+
+def _xlsx_plain(rows: list[bytes], columns: list[bytes], extent: Extent) -> tuple[int, int]:
+    """Add filled cells that all say where they are; the position of the last one."""
+    last_row = max(map(int, set(rows)))
+    last_column = max(set(columns), key=lambda name: (len(name), name))
+    low = rows.index(str(last_row).encode())
+    right = columns.index(last_column)
+    for i in (low, right):
+        row, column = int(rows[i]) - 1, _column_number(columns[i])
+        extent.add(row, column, row, column, 0)
+    extent.cells += len(rows)
+    return int(rows[-1]) - 1, _column_number(columns[-1])
+
+
+def _xlsx_walk(segment: bytes, extent: Extent, at: tuple[int, int]) -> tuple[int, int]:
+    row, column = at
+    for tag in _XLSX_TAG.finditer(segment):
         kind, attrs, closed = tag.groups()
         ref = _attr(attrs, b"r")
         if kind == b"row":
@@ -331,7 +380,7 @@ def _xlsx_sheet(chunks: Iterable[bytes]) -> Extent:
             column += 1
         if not closed:  # "<c r=… s=…/>" is formatting only: calamine skips it, and so does this
             extent.add(row, column, row, column, 1)
-    return extent
+    return row, column
 
 
 def _column_number(letters: bytes) -> int:

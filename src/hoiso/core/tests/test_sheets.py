@@ -357,3 +357,40 @@ def test_utf16_detection_does_not_mistake_vietnamese_utf8():
     text = "Họ và tên,Ngày sinh\r\nNguyễn Thị Ánh,05/03/1985\r\n"
     assert read_bytes(text.encode(), "ds.csv", SMALL)[0].rows[1][0] == "Nguyễn Thị Ánh"
     assert codecs.BOM_UTF8 not in text.encode()
+
+
+def _with_row(cells_xml: str) -> bytes:
+    """A real .xlsx with one more row written by hand, as another program might write it."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(LIST)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", cells_xml.encode() + b"</sheetData>")
+            z.writestr(info.filename, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<row r="100"><c foo=">" r="Z100" t="n"><v>1</v></c></row>',
+        '<row r="100"><c\nr="Z100" t="n"><v>1</v></c></row>',
+        '<row r="100">' + '<c t="n"><v>1</v></c>' * 26 + "</row>",
+        '<row r="100"><c r="A0100" t="n"><v>1</v></c></row>',
+        '<row r="100"><c r="z100" t="n"><v>1</v></c></row>',
+    ],
+    ids=["quoted-bracket", "newline", "no-reference", "leading-zero", "lower-case"],
+)
+def test_a_far_cell_written_unusually_is_still_measured(row):
+    with pytest.raises(UnreadableFile, match="100"):
+        read_bytes(_with_row(row), "ds.xlsx", SMALL)
+
+
+def test_cells_without_references_are_placed_as_calamine_places_them():
+    data = _with_row('<row r="5"><c t="n"><v>7</v></c><c t="n"><v>8</v></c></row>')
+    (sheet,) = read_bytes(data, "ds.xlsx", SMALL)
+    expected = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert sheet.rows == [list(r) for r in expected.get_sheet_by_index(0).to_python(False)]
+    assert sheet.rows[4][:2] == [7.0, 8.0]
