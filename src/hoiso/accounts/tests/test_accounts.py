@@ -463,6 +463,57 @@ def test_it_refuses_to_revoke_a_role_in_another_commune(cast):
         assignment_revoke(actor=cast.hoa, assignment=thus)
 
 
+def _peer_admin_of_commune_a(cast):  # type: ignore[no-untyped-def]
+    """Hoa creates a second admin of her commune, as the issue had it."""
+    return account_create(
+        actor=cast.hoa, unit=cast.commune_a, role=Role.UNIT_ADMIN, username="nga",
+        password=NEW_PASSWORD, full_name="Đỗ Thị Nga",
+    ).user  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_ADMIN, Role.CADRE])
+def test_a_peer_admin_cannot_remove_the_roles_of_the_admin_who_made_her(cast, role):
+    nga = _peer_admin_of_commune_a(cast)
+    hoas = Assignment.objects.get(user=cast.hoa, role=role)
+    with pytest.raises(ValidationError, match="unit above"):
+        assignment_revoke(actor=nga, assignment=hoas)
+    assert Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_an_admin_of_a_unit_above_may_remove_a_communes_admin(cast):
+    _peer_admin_of_commune_a(cast)
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.UNIT_ADMIN)
+    assignment_revoke(actor=cast.lan, assignment=hoas)
+    assert not Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_a_superuser_may_remove_an_admin(cast):
+    _peer_admin_of_commune_a(cast)
+    root = make_user("root", "Quản trị", "0912000099", (cast.commune_a, Role.UNIT_ADMIN))
+    User.objects.filter(pk=root.pk).update(is_superuser=True)
+    root.refresh_from_db()
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.CADRE)
+    assignment_revoke(actor=root, assignment=hoas)
+    assert not Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_the_last_admin_of_a_unit_cannot_be_removed(cast):
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.UNIT_ADMIN)
+    with pytest.raises(ValidationError, match="last admin"):
+        assignment_revoke(actor=cast.lan, assignment=hoas)
+    assert Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_a_peer_admin_cannot_lock_out_her_creator_from_the_people_page(cast):
+    nga = _peer_admin_of_commune_a(cast)
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.UNIT_ADMIN)
+    response = cast.client(nga).post(
+        f"/u/{cast.commune_a.code}/people/{hoas.pk}/revoke/", follow=True
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert Assignment.objects.filter(pk=hoas.pk).exists()
+
+
 # --- the people pages -------------------------------------------------------------------------
 
 
