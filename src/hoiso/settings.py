@@ -227,6 +227,9 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Exports, import previews, error workbooks and uploaded lists hold personal data: the daily
+# job (`purge_files`, run by `serve`) deletes them this many days after they were last used.
+GENERATED_FILES_RETENTION_DAYS = envint("GENERATED_FILES_RETENTION_DAYS", 7)
 
 LOGGING = {
     "version": 1,

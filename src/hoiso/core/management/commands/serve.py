@@ -65,9 +65,11 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         reminders = Daily([sys.executable, "-m", "hoiso", "target_reminders"])
+        purge = Daily([sys.executable, "-m", "hoiso", "purge_files"])
         try:
             while all(p.poll() is None for p in procs):
                 reminders.poll()
+                purge.poll()
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
