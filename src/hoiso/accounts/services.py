@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import MANAGE_ACCOUNTS, PERMISSIONS, Role, permissions_of
+from hoiso.accounts.tokens import tokens_revoke_all
 from hoiso.core import audit
 from hoiso.core.text import clean, normalise_phone
 from hoiso.units.models import Unit
@@ -141,10 +142,12 @@ def _admin_strictly_above(user: User, unit: Unit) -> bool:
 
 
 def password_changed(*, user: User) -> None:
+    """After a password change: the first-login flag goes, and so do the API tokens."""
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
     audit.log(user, "account.password_changed", user)
+    tokens_revoke_all(user=user)
 
 
 def grantable_roles(actor_perms: frozenset[str]) -> list[tuple[str, Any]]:

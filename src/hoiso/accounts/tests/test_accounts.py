@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from hoiso.accounts import roles
-from hoiso.accounts.models import Assignment, User
+from hoiso.accounts.models import ApiToken, Assignment, User
 from hoiso.accounts.roles import Role
 from hoiso.accounts.services import (
     account_create,
@@ -18,6 +18,7 @@ from hoiso.accounts.services import (
     grantable_roles,
     perms_at,
 )
+from hoiso.accounts.tokens import token_create
 from hoiso.conftest import PASSWORD, make_user
 from hoiso.core.models import AuditEvent
 
@@ -224,6 +225,39 @@ def test_it_changes_a_password_and_audits_it(cast):
     assert event.actor == cast.hoa
     assert event.ip == "127.0.0.1"
     assert _log_in("hoa", NEW_PASSWORD).status_code == 302
+
+
+def _api_status(token: str, cast) -> int:  # type: ignore[no-untyped-def]
+    return (
+        Client()
+        .get("/api/v1/members", {"unit": cast.commune_a.code}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        .status_code
+    )
+
+
+def test_a_password_change_revokes_her_api_tokens(cast):
+    token, plain = token_create(user=cast.hoa, name="phone")
+    assert _api_status(plain, cast) == 200
+    cast.client(cast.hoa).post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert _api_status(plain, cast) == 401
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert AuditEvent.objects.filter(action="account.token_revoked").count() == 1
+
+
+def test_a_password_reset_by_any_other_way_revokes_her_api_tokens(cast):
+    plain = token_create(user=cast.hoa, name="phone")[1]
+    other = token_create(user=cast.thu, name="phone")[1]
+    # The command line (`changepassword`) sets the password without the page's service.
+    cast.hoa.set_password(NEW_PASSWORD)
+    cast.hoa.save()
+    assert _api_status(plain, cast) == 401
+    assert not cast.hoa.api_tokens.exists()
+    # Nobody else's token is touched.
+    assert Client().get("/api/v1/members", {"unit": cast.commune_b.code},
+                        HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 200  # fmt: skip
 
 
 @pytest.mark.parametrize(
