@@ -20,7 +20,6 @@ from hoiso.core.text import fold
 from hoiso.members.choices import EventKind
 from hoiso.members.erasure import eraser
 from hoiso.members.export import EXPORT_DIR
-from hoiso.members.importing import jobs
 from hoiso.members.models import ImportStatus, Member, MemberEvent, MemberExport, MemberImport
 from hoiso.units.models import Unit
 
@@ -47,11 +46,10 @@ def _drop_export(export: MemberExport, reason: str) -> None:
 def _drop_import(imp: MemberImport, reason: str) -> None:
     """Delete an import's files; one still open is cancelled, saying why."""
     shutil.rmtree(_import_root() / str(imp.pk), ignore_errors=True)
+    # One being written has read its file already and goes on; the others cannot without it.
     if imp.status in OPEN_IMPORTS:
         imp.status, imp.error, imp.finished_at = ImportStatus.CANCELLED, reason, timezone.now()
         imp.save(update_fields=["status", "error", "finished_at", "updated_at"])
-    elif imp.status == ImportStatus.WRITING:
-        jobs.request_cancel(imp)
 
 
 # --- the daily job ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ generated files are deleted after the retention period (issue 10, item 7)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 from pathlib import Path
@@ -106,6 +107,9 @@ def test_an_erasure_deletes_the_files_that_may_name_her(
     assert len(_files(unrelated)) == 3
     unrelated.refresh_from_db()
     assert unrelated.status == ImportStatus.PREVIEW
+    # Her import's page says why it stopped.
+    page = cast.client(cast.lan).get(f"/u/{cast.commune_a.code}/members/imports/{own_import.pk}/")
+    assert html.escape(own_import.error) in page.text
     # The download now says the file is gone, rather than serving it.
     url = f"/u/{cast.province.code}/members/exports/{province_export.pk}/file/"
     assert cast.client(cast.lan).get(url).status_code == 404
