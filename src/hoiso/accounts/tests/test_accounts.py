@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils.translation import override
 
 from hoiso.accounts import roles
 from hoiso.accounts.models import ApiToken, Assignment, User
@@ -509,7 +510,7 @@ def _peer_admin_of_commune_a(cast):  # type: ignore[no-untyped-def]
 def test_a_peer_admin_cannot_remove_the_roles_of_the_admin_who_made_her(cast, role):
     nga = _peer_admin_of_commune_a(cast)
     hoas = Assignment.objects.get(user=cast.hoa, role=role)
-    with pytest.raises(ValidationError, match="unit above"):
+    with override("en"), pytest.raises(ValidationError, match="unit above"):
         assignment_revoke(actor=nga, assignment=hoas)
     assert Assignment.objects.filter(pk=hoas.pk).exists()
 
@@ -533,7 +534,7 @@ def test_a_superuser_may_remove_an_admin(cast):
 
 def test_the_last_admin_of_a_unit_cannot_be_removed(cast):
     hoas = Assignment.objects.get(user=cast.hoa, role=Role.UNIT_ADMIN)
-    with pytest.raises(ValidationError, match="last admin"):
+    with override("en"), pytest.raises(ValidationError, match="last admin"):
         assignment_revoke(actor=cast.lan, assignment=hoas)
     assert Assignment.objects.filter(pk=hoas.pk).exists()
 
