@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",
     "template_partials",
     "django_tasks",
@@ -98,7 +100,26 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "hoiso.core.audit.AuditContextMiddleware",
     "hoiso.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "hoiso.core.headers.NoStoreWhenSignedInMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# The pages load only their own scripts and styles, and run no inline script (behaviours are
+# in static/hoiso/site.js). Style attributes stay allowed (bar and meter widths are data), not
+# <style> elements; pictures may be data: URLs (the charts' icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "hoiso.urls"
 WSGI_APPLICATION = "hoiso.wsgi.application"
@@ -227,6 +248,9 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Exports, import previews, error workbooks and uploaded lists hold personal data: the daily
+# job (`purge_files`, run by `serve`) deletes them this many days after they were last used.
+GENERATED_FILES_RETENTION_DAYS = envint("GENERATED_FILES_RETENTION_DAYS", 7)
 
 # --- Limits on what users send ---------------------------------------------------------------
 # Uploads by kind, in MB: "sheet" for member lists and bulk posts, "picture" for activity photos

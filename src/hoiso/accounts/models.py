@@ -71,6 +71,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
+    # A fingerprint of the user's password hash when the token was made: once the password is
+    # changed or reset (by any way, the command line included) the token no longer works.
+    password_stamp = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

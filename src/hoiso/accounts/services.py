@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import MANAGE_ACCOUNTS, PERMISSIONS, Role, permissions_of
+from hoiso.accounts.tokens import tokens_revoke_all
 from hoiso.core import audit
 from hoiso.core.text import clean, normalise_phone
 from hoiso.units.models import Unit
@@ -88,10 +89,36 @@ def assignment_create(*, actor: User, user: User, unit: Unit, role: str) -> Assi
 
 
 def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
-    """Take a role away; one cannot take away one's own, nor a role one could not grant."""
+    """Take a role away; one cannot take away one's own, nor a role one could not grant.
+
+    An admin's roles are hers to lose only by a decision from above: an admin she created (a
+    peer at her unit) cannot lock her out. And a unit never loses its last admin.
+    """
     if assignment.user_id == actor.pk:
         raise ValidationError(_("You cannot remove your own role; ask the unit above."))
-    _check_can_grant(actor, assignment.unit, assignment.role)
+    if not actor.is_superuser:
+        _check_can_grant(actor, assignment.unit, assignment.role)
+    unit = assignment.unit
+    if is_admin_at(assignment.user, unit) and not (
+        actor.is_superuser or _admin_strictly_above(actor, unit)
+    ):
+        raise ValidationError(
+            _(
+                "%(user)s is an admin of %(unit)s: only an admin of a unit above can remove her roles."
+            )
+            % {"user": assignment.user, "unit": unit.name}
+        )
+    if assignment.role == Role.UNIT_ADMIN and not (
+        Assignment.objects.filter(unit=unit, role=Role.UNIT_ADMIN)
+        .exclude(pk=assignment.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "%(user)s is the last admin of %(unit)s: give another person the admin role there first."
+            )
+            % {"user": assignment.user, "unit": unit.name}
+        )
     with transaction.atomic():
         audit.log(
             actor,
@@ -102,11 +129,25 @@ def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
         assignment.delete()
 
 
+def is_admin_at(user: User, unit: Unit) -> bool:
+    """Whether the user is an admin of this unit or of a unit above it."""
+    return Assignment.objects.filter(
+        user=user, role=Role.UNIT_ADMIN, unit__path__in=unit.ancestor_paths
+    ).exists()
+
+
+def _admin_strictly_above(user: User, unit: Unit) -> bool:
+    above = [p for p in unit.ancestor_paths if p != unit.path]
+    return Assignment.objects.filter(user=user, role=Role.UNIT_ADMIN, unit__path__in=above).exists()
+
+
 def password_changed(*, user: User) -> None:
+    """After a password change: the first-login flag goes, and so do the API tokens."""
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
     audit.log(user, "account.password_changed", user)
+    tokens_revoke_all(user=user)
 
 
 def grantable_roles(actor_perms: frozenset[str]) -> list[tuple[str, Any]]:

@@ -7,5 +7,6 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Activity, branch-life, training and equipment metrics for targets
-        # (hoiso.targets.metrics registry).
-        from hoiso.activities import metrics  # noqa: F401
+        # (hoiso.targets.metrics registry); the services register how an erasure reaches
+        # a member's training records (hoiso.members.erasure).
+        from hoiso.activities import metrics, services  # noqa: F401

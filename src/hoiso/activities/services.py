@@ -34,6 +34,7 @@ from hoiso.activities.photos import photo_save
 from hoiso.core import audit
 from hoiso.core.text import clean
 from hoiso.members.choices import Status
+from hoiso.members.erasure import eraser
 from hoiso.members.models import Member
 from hoiso.targets.cache import bump
 from hoiso.units.models import Level, Unit
@@ -281,6 +282,15 @@ def trainee_assess(
             data={"attended": attended, "completed": completed, "result": int(result)},
         )
     return trainee
+
+
+@eraser
+def trainee_records_erase(member: Member) -> None:
+    """An erased member's training records stay, for the courses' counts, without her name."""
+    trainees = Trainee.objects.filter(member=member)
+    ids = list(trainees.values_list("pk", flat=True))
+    trainees.update(full_name=_("(erased)"))
+    audit.erase_mentions("activities.trainee", ids, _("(erased)"))
 
 
 # --- equipment --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ services record it without taking the request as an argument; commands and tasks
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -67,3 +67,11 @@ def log(
         ip=_client_ip.get(),
         data=data or {},
     )
+
+
+def erase_mentions(object_type: str, object_ids: Iterable[Any], placeholder: str) -> int:
+    """Redact the records about these objects of one type (`"members.member"`), after an erasure."""
+    ids = [str(i) for i in object_ids]
+    if not ids:
+        return 0
+    return AuditEvent.objects.filter(object_type=object_type, object_id__in=ids).redact(placeholder)

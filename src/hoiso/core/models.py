@@ -59,6 +59,12 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
 
+    def redact(self, placeholder: str) -> int:
+        """Blank what these records say about a person erased at her request (her name as the
+        object, the data); who did what, when and from where stays. The one change an audit
+        record ever takes (Law 91/2025 on personal data: erasure reaches every copy)."""
+        return models.QuerySet.update(self, object_repr=placeholder[:200], data={})
+
     def within(self, unit: Any) -> AuditEventQuerySet:
         return self.filter(unit_path__startswith=unit.path)
 

@@ -7,4 +7,6 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         # Member metrics for targets (hoiso.targets.metrics registry).
-        from hoiso.members import metrics  # noqa: F401
+        # Retention registers the deletion of the generated files that may name an erased
+        # member (hoiso.members.erasure).
+        from hoiso.members import metrics, retention  # noqa: F401

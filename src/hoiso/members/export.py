@@ -7,14 +7,12 @@ roles that may see them.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -24,20 +22,13 @@ from django.utils.translation import override as language
 from django_tasks import task
 
 from hoiso.core import audit
+from hoiso.core.workbook import Workbook
+from hoiso.core.workbook import write_csv as core_write_csv
 from hoiso.members import selectors
 from hoiso.members.models import Member, MemberExport
 from hoiso.units.models import Unit
 
 EXPORT_DIR = "exports"
-# A spreadsheet treats a cell starting with these as a formula; a name or note typed as
-# "=HYPERLINK(…)" must stay text when the file is opened (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -85,49 +76,37 @@ def rows(unit: Unit, filters: selectors.Filters, cols: list[Column]) -> Iterator
     """The list's rows, numbered, read in chunks so a province does not sit in memory."""
     qs = selectors.member_list(unit, filters).select_related("branch")
     for n, member in enumerate(qs.iterator(chunk_size=2000), start=1):
-        yield [n, *(neutralise(c.get(member)) for c in cols)]
+        yield [n, *(c.get(member) for c in cols)]
 
 
 def write_xlsx(out: Any, unit: Unit, cols: list[Column], data: Iterator[list[Any]]) -> int:
     """The union's layout: two title lines, the date, a header, then numbered rows."""
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(_("Members"))
+    book = Workbook(out, large=True)
+    sheet = book.add_sheet(_("Members"))
     bold = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
     header = book.add_format({"bold": True, "border": 1, "bg_color": "#F3D9E4", "text_wrap": True,
                               "align": "center", "valign": "vcenter"})  # fmt: skip
     cell = book.add_format({"border": 1})
     last = len(cols)
-    sheet.merge_range(0, 0, 0, last, _("VIETNAM WOMEN'S UNION") + " — " + unit.name.upper(), bold)
-    sheet.merge_range(1, 0, 1, last, _("LIST OF MEMBERS"), title)
-    sheet.merge_range(
-        2, 0, 2, last, _("Exported on %(date)s") % {"date": _date(timezone.localdate())}
-    )
+    sheet.title(0, 0, last, _("VIETNAM WOMEN'S UNION") + " — " + unit.name.upper(), bold)
+    sheet.title(1, 0, last, _("LIST OF MEMBERS"), title)
+    sheet.title(2, 0, last, _("Exported on %(date)s") % {"date": _date(timezone.localdate())})
     sheet.write_row(4, 0, [_("No."), *(str(c.label) for c in cols)], header)
     sheet.set_column(0, 0, 6)
     for i, c in enumerate(cols, start=1):
         sheet.set_column(i, i, c.width)
     n = 0
     for n, row in enumerate(data, start=1):
-        for j, value in enumerate(row):
-            if isinstance(value, str):
-                sheet.write_string(4 + n, j, value, cell)
-            else:
-                sheet.write(4 + n, j, value, cell)
+        sheet.write_row(4 + n, 0, row, cell)
     sheet.freeze_panes(5, 2)
     book.close()
     return n
 
 
-def write_csv(out: io.TextIOBase, cols: list[Column], data: Iterator[list[Any]]) -> int:
-    out.write("\ufeff")  # Excel reads UTF-8 (Vietnamese) only with a byte-order mark
-    writer = csv.writer(out)
-    writer.writerow([_("No."), *(str(c.label) for c in cols)])
-    count = 0
-    for row in data:
-        writer.writerow(row)
-        count += 1
-    return count
+def write_csv(out: Any, cols: list[Column], data: Iterator[list[Any]]) -> int:
+    header = [_("No."), *(str(c.label) for c in cols)]
+    return core_write_csv(out, itertools.chain([header], data)) - 1
 
 
 def export_create(

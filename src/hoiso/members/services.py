@@ -24,6 +24,7 @@ from hoiso.members.choices import (
     Status,
     TransferStatus,
 )
+from hoiso.members.erasure import erase_copies
 from hoiso.members.models import DeletionRequest, Member, MemberEvent, NameToken, Transfer
 from hoiso.members.stats import schedule_refresh
 from hoiso.targets.cache import bump
@@ -476,6 +477,9 @@ def member_erase(*, actor: Any, member: Member) -> Member:
     """Erase a member's personal data, keeping an anonymous record so counts stay right."""
     with transaction.atomic():
         _cancel_pending(member, actor)
+        # Her copies elsewhere first, while they can still be found by her name and numbers.
+        erase_copies(member)
+        member.transfers.update(note="", decision_note="")
         member.full_name = _("(erased)")
         for field in ("citizen_id", "phone", "address", "village", "occupation", "card_number"):
             setattr(member, field, "")
@@ -500,7 +504,10 @@ def member_erase(*, actor: Any, member: Member) -> Member:
             user.username = f"erased-{user.pk}"
             user.set_unusable_password()
             user.save(update_fields=["is_active", "phone", "full_name", "username", "password"])
+            audit.erase_mentions("accounts.user", [user.pk], member.full_name)
         NameToken.objects.filter(member=member).delete()
+        # The audit log keeps who did what to her record, and when, but no longer her name.
+        audit.erase_mentions("members.member", [member.pk], member.full_name)
         audit.log(actor, "member.erased", member)
         schedule_refresh(member.province_id)
     return member

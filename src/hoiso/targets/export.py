@@ -3,38 +3,28 @@ viewer may see, its value, met or not, and the lagging units' cadres with their 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoiso.members.export import neutralise
+from hoiso.core.workbook import Workbook
 from hoiso.targets.dashboard import Row, contacts
 from hoiso.units.models import Unit
 
-_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_name(i: int, title: str) -> str:
-    return f"{i}. {_NOT_IN_SHEET_NAMES.sub(' ', title)}"[:31]
-
 
 def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = Workbook(out)
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
     good = book.add_format({"font_color": "#1B5E20"})
     bad = book.add_format({"font_color": "#A4262C"})
-    summary = book.add_worksheet(_("Summary")[:31])
+    summary = book.add_sheet(_("Summary"))
     summary.write(
         0,
         0,
-        neutralise(
-            _("Targets of %(unit)s, as of %(t)s")
-            % {"unit": unit.name, "t": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
-        ),
+        _("Targets of %(unit)s, as of %(t)s")
+        % {"unit": unit.name, "t": timezone.localtime().strftime("%H:%M %d/%m/%Y")},
         bold,
     )
     header = [
@@ -55,7 +45,7 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
             i,
             0,
             [
-                neutralise(row.target.title),
+                row.target.title,
                 row.metric_label,
                 r.period.label(),
                 float(row.target.threshold),
@@ -71,8 +61,8 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
     lagging_units = [x.unit for row in rows for x in row.visible if not x.met]
     people = contacts(lagging_units[:5000])
     for n, row in enumerate(rows, start=1):
-        sheet = book.add_worksheet(_sheet_name(n, row.target.title))
-        sheet.write(0, 0, neutralise(row.target.title), bold)
+        sheet = book.add_sheet(f"{n}. {row.target.title}")
+        sheet.write(0, 0, row.target.title, bold)
         sheet.write_row(
             2,
             0,
@@ -88,11 +78,11 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
                 if not x.met
                 else ""
             )
-            sheet.write(i, 0, neutralise(x.unit.name))
+            sheet.write(i, 0, x.unit.name)
             sheet.write(i, 1, x.value if x.value is not None else _("no figure"))
             sheet.write(i, 2, _("yes") if x.met else _("no"), good if x.met else bad)
             sheet.write(i, 3, x.missing if not x.met and x.missing is not None else "")
-            sheet.write(i, 4, neutralise(who))
+            sheet.write(i, 4, who)
         sheet.set_column(0, 0, 36)
         sheet.set_column(1, 3, 12)
         sheet.set_column(4, 4, 50)

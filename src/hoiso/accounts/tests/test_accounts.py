@@ -7,9 +7,10 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils.translation import override
 
 from hoiso.accounts import roles
-from hoiso.accounts.models import Assignment, User
+from hoiso.accounts.models import ApiToken, Assignment, User
 from hoiso.accounts.roles import Role
 from hoiso.accounts.services import (
     account_create,
@@ -18,6 +19,7 @@ from hoiso.accounts.services import (
     grantable_roles,
     perms_at,
 )
+from hoiso.accounts.tokens import token_create
 from hoiso.conftest import PASSWORD, make_user
 from hoiso.core.models import AuditEvent
 
@@ -224,6 +226,39 @@ def test_it_changes_a_password_and_audits_it(cast):
     assert event.actor == cast.hoa
     assert event.ip == "127.0.0.1"
     assert _log_in("hoa", NEW_PASSWORD).status_code == 302
+
+
+def _api_status(token: str, cast) -> int:  # type: ignore[no-untyped-def]
+    return (
+        Client()
+        .get("/api/v1/members", {"unit": cast.commune_a.code}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        .status_code
+    )
+
+
+def test_a_password_change_revokes_her_api_tokens(cast):
+    token, plain = token_create(user=cast.hoa, name="phone")
+    assert _api_status(plain, cast) == 200
+    cast.client(cast.hoa).post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert _api_status(plain, cast) == 401
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert AuditEvent.objects.filter(action="account.token_revoked").count() == 1
+
+
+def test_a_password_reset_by_any_other_way_revokes_her_api_tokens(cast):
+    plain = token_create(user=cast.hoa, name="phone")[1]
+    other = token_create(user=cast.thu, name="phone")[1]
+    # The command line (`changepassword`) sets the password without the page's service.
+    cast.hoa.set_password(NEW_PASSWORD)
+    cast.hoa.save()
+    assert _api_status(plain, cast) == 401
+    assert not cast.hoa.api_tokens.exists()
+    # Nobody else's token is touched.
+    assert Client().get("/api/v1/members", {"unit": cast.commune_b.code},
+                        HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 200  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -461,6 +496,57 @@ def test_it_refuses_to_revoke_a_role_in_another_commune(cast):
     thus = Assignment.objects.filter(user=cast.thu)[0]
     with pytest.raises(PermissionDenied):
         assignment_revoke(actor=cast.hoa, assignment=thus)
+
+
+def _peer_admin_of_commune_a(cast):  # type: ignore[no-untyped-def]
+    """Hoa creates a second admin of her commune, as the issue had it."""
+    return account_create(
+        actor=cast.hoa, unit=cast.commune_a, role=Role.UNIT_ADMIN, username="nga",
+        password=NEW_PASSWORD, full_name="Đỗ Thị Nga",
+    ).user  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_ADMIN, Role.CADRE])
+def test_a_peer_admin_cannot_remove_the_roles_of_the_admin_who_made_her(cast, role):
+    nga = _peer_admin_of_commune_a(cast)
+    hoas = Assignment.objects.get(user=cast.hoa, role=role)
+    with override("en"), pytest.raises(ValidationError, match="unit above"):
+        assignment_revoke(actor=nga, assignment=hoas)
+    assert Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_an_admin_of_a_unit_above_may_remove_a_communes_admin(cast):
+    _peer_admin_of_commune_a(cast)
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.UNIT_ADMIN)
+    assignment_revoke(actor=cast.lan, assignment=hoas)
+    assert not Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_a_superuser_may_remove_an_admin(cast):
+    _peer_admin_of_commune_a(cast)
+    root = make_user("root", "Quản trị", "0912000099", (cast.commune_a, Role.UNIT_ADMIN))
+    User.objects.filter(pk=root.pk).update(is_superuser=True)
+    root.refresh_from_db()
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.CADRE)
+    assignment_revoke(actor=root, assignment=hoas)
+    assert not Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_the_last_admin_of_a_unit_cannot_be_removed(cast):
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.UNIT_ADMIN)
+    with override("en"), pytest.raises(ValidationError, match="last admin"):
+        assignment_revoke(actor=cast.lan, assignment=hoas)
+    assert Assignment.objects.filter(pk=hoas.pk).exists()
+
+
+def test_a_peer_admin_cannot_lock_out_her_creator_from_the_people_page(cast):
+    nga = _peer_admin_of_commune_a(cast)
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.UNIT_ADMIN)
+    response = cast.client(nga).post(
+        f"/u/{cast.commune_a.code}/people/{hoas.pk}/revoke/", follow=True
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert Assignment.objects.filter(pk=hoas.pk).exists()
 
 
 # --- the people pages -------------------------------------------------------------------------

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from hoiso.core.workbook import Workbook
 from hoiso.units.models import Level, Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,41 +42,41 @@ def _columns() -> list[tuple[str, bool, str, str]]:
 
 def build(unit: Unit) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer)
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
     title = book.add_format({"bold": True, "font_size": 14})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     text = book.add_format({"num_format": "@"})
     columns = _columns()
-    sheet = book.add_worksheet(_("Members"))
-    sheet.write_string(0, 0, _("MEMBER LIST OF %(unit)s") % {"unit": unit.name.upper()}, title)
+    sheet = book.add_sheet(_("Members"))
+    sheet.write(0, 0, _("MEMBER LIST OF %(unit)s") % {"unit": unit.name.upper()}, title)
     for col, (header, required, _help, example) in enumerate(columns):
-        sheet.write_string(2, col, header + (" *" if required else ""), bold)
+        sheet.write(2, col, header + (" *" if required else ""), bold)
         sheet.set_column(col, col, 24 if col == 1 else 15, text if header == "Số CCCD" else None)
         if example:
-            sheet.write_string(3, col, example)
+            sheet.write(3, col, example)
     sheet.freeze_panes(3, 2)
-    help_sheet = book.add_worksheet(_("How to fill in"))
+    help_sheet = book.add_sheet(_("How to fill in"))
     help_sheet.set_column(0, 0, 22)
     help_sheet.set_column(1, 1, 12)
     help_sheet.set_column(2, 2, 90)
-    help_sheet.write_string(0, 0, _("How to fill in the member list"), title)
-    help_sheet.write_string(1, 0, _(
+    help_sheet.write(0, 0, _("How to fill in the member list"), title)
+    help_sheet.write(1, 0, _(
         "One member per row under the header. Rows of totals and signatures at the end are "
         "skipped. You may keep your own titles above the header, several sheets (one per "
         "branch), and other spellings of the headers: Hội Số recognises the usual ones, and you "
         "can correct what it did not recognise before anything is written."
     ), wrap)  # fmt: skip
     for col, head in enumerate((_("Column"), _("Required"), _("What to write"))):
-        help_sheet.write_string(3, col, head, bold)
+        help_sheet.write(3, col, head, bold)
     for row, (header, required, help_text, _example) in enumerate(columns, start=4):
-        help_sheet.write_string(row, 0, header)
-        help_sheet.write_string(row, 1, _("yes") if required else "")
-        help_sheet.write_string(row, 2, help_text, wrap)
-    branches = book.add_worksheet(_("Branches"))
+        help_sheet.write(row, 0, header)
+        help_sheet.write(row, 1, _("yes") if required else "")
+        help_sheet.write(row, 2, help_text, wrap)
+    branches = book.add_sheet(_("Branches"))
     branches.set_column(0, 1, 36)
-    branches.write_string(0, 0, _("Branch"), bold)
-    branches.write_string(0, 1, _("Commune"), bold)
+    branches.write(0, 0, _("Branch"), bold)
+    branches.write(0, 1, _("Commune"), bold)
     found = (
         Unit.objects.within(unit)
         .active()
@@ -85,8 +85,8 @@ def build(unit: Unit) -> bytes:
         .order_by("parent__name", "name")
     )
     for row, branch in enumerate(found, start=1):
-        branches.write_string(row, 0, branch.name)
-        branches.write_string(row, 1, branch.parent.name if branch.parent else "")
+        branches.write(row, 0, branch.name)
+        branches.write(row, 1, branch.parent.name if branch.parent else "")
     book.close()
     return buffer.getvalue()
 

@@ -150,7 +150,10 @@ class Command(BaseCommand):
         worker = [sys.executable, "-m", "hoiso", "db_worker", "--interval", "1"]
         supervisor = Supervisor(
             [Child("the web server", web), Child("the task worker", worker)],
-            [Daily([sys.executable, "-m", "hoiso", "target_reminders"])],
+            [
+                Daily([sys.executable, "-m", "hoiso", "target_reminders"]),
+                Daily([sys.executable, "-m", "hoiso", "purge_files"]),
+            ],
         )
         signal.signal(signal.SIGTERM, supervisor.stop)
         for child in supervisor.children:
