@@ -14,14 +14,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoiso.accounts.roles import CHANGE_MEMBERS
+from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_SENSITIVE
 from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.uploads import UploadSizeValidator, check_upload_size, upload_limit
+from hoiso.members import services
 from hoiso.members.importing import jobs
 from hoiso.members.importing.headers import header_key
 from hoiso.members.importing.template import template_response
-from hoiso.members.models import ImportStatus, MemberImport
+from hoiso.members.models import ImportStatus, Member, MemberImport
+from hoiso.members.services import SENSITIVE_FIELDS
 from hoiso.units.models import Level, Unit
 
 # What a column may hold, for the cadre correcting the mapping.
@@ -135,6 +137,7 @@ def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
         page = Paginator([r for r in rows if r["status"] in wanted], 50).get_page(
             request.GET.get("page")
         )
+        _sensitive_shown(scope, page.object_list)
         columns = []
         labels = dict(FIELD_CHOICES)
         for sheet in preview.get("sheets", []):
@@ -148,6 +151,21 @@ def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
         )  # fmt: skip
     template = "members/import.html#status" if is_htmx(request) else "members/import.html"
     return render(request, template, context)
+
+
+def _sensitive_shown(scope: Scope, rows: Any) -> None:
+    """Rows whose changes show a member's old ethnicity, religion or ID number: a logged read, as
+    on her page, for a role that may see them; for one that may not (any more), not shown."""
+    shown = [r for r in rows if r.get("sensitive")]
+    if not shown:
+        return
+    if not scope.can(VIEW_SENSITIVE):
+        for r in shown:
+            r["changes"] = [c for c in r["changes"] if c[0] not in SENSITIVE_FIELDS]
+        return
+    ids = {r["member"] for r in shown if r.get("member")}
+    for member in Member.objects.within(scope.unit).filter(pk__in=ids).order_by("pk"):
+        services.sensitive_viewed(actor=scope.user, member=member)
 
 
 @require_POST

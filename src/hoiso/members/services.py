@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +22,7 @@ from hoiso.members.choices import (
     Status,
     TransferStatus,
 )
+from hoiso.members.duplicates import find_duplicates
 from hoiso.members.erasure import erase_copies
 from hoiso.members.models import DeletionRequest, Member, MemberEvent, NameToken, Transfer
 from hoiso.members.stats import schedule_refresh
@@ -110,40 +109,6 @@ def _event(member: Member, kind: str, actor: Any, on: dt.date | None = None, **d
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         data=data,
     )
-
-
-def _similar(a: str, b: str) -> bool:
-    a_words, b_words = fold(a).split(), fold(b).split()
-    if a_words and b_words and a_words[-1] == b_words[-1]:
-        return True  # the same given name
-    return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio() >= 0.8
-
-
-def find_duplicates(member: Member, *, exclude_pk: int | None = None) -> list[Member]:
-    """Members of the province who may be this person: same ID; same name and birth; same phone
-    and a similar name."""
-    q = Q()
-    if member.citizen_id:
-        q |= Q(citizen_id=member.citizen_id)
-    if member.birth_date:
-        q |= Q(name_folded=member.name_folded, birth_date=member.birth_date)
-    elif member.birth_year:
-        q |= Q(name_folded=member.name_folded, birth_year=member.birth_year)
-    if member.phone:
-        q |= Q(phone=member.phone)
-    if not q:
-        return []
-    found = Member.objects.filter(q, province_id=member.province_id)
-    if exclude_pk is not None:
-        found = found.exclude(pk=exclude_pk)
-    found = found.select_related("branch", "commune")[:20]
-    return [
-        m
-        for m in found
-        if (member.citizen_id and m.citizen_id == member.citizen_id)
-        or m.name_folded == member.name_folded
-        or (member.phone and m.phone == member.phone and _similar(m.full_name, member.full_name))
-    ]
 
 
 def _validate(member: Member) -> None:

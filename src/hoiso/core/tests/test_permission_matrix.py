@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hoiso.accounts.models import Assignment
-from hoiso.accounts.roles import Role
+from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_SENSITIVE, Role, permissions_of
 from hoiso.accounts.tokens import token_create
 from hoiso.activities.models import Course
 from hoiso.activities.services import (
@@ -30,8 +30,12 @@ from hoiso.activities.services import (
 from hoiso.activities.tests.images import PNG
 from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_unit, make_user
-from hoiso.members.models import MemberExport, MemberImport
+from hoiso.members.choices import Religion
+from hoiso.members.forms import MemberForm
+from hoiso.members.importing import jobs
+from hoiso.members.models import ImportStatus, Member, MemberExport, MemberImport
 from hoiso.members.services import deletion_request_create, transfer_request
+from hoiso.members.tests.test_import_files import xlsx
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level, Unit
 
@@ -379,3 +383,43 @@ def test_it_answers_404_for_another_communes_member_under_ones_own_url(cast: Cas
     for name in ("members:detail", "members:edit", "members:sensitive", "members:transfer"):
         url = reverse(name, kwargs={"unit_code": cast.commune_a.code, "pk": theirs.pk})
         assert cast.client(cast.hoa).get(url).status_code == 404, name
+
+
+# --- The member import's field permissions ------------------------------------------------------
+# What each role may write through the import into a member's record: exactly what the member
+# form lets that role edit. The viewer may not import at all.
+_IMPORTED = {"full_name", "phone", "citizen_id", "ethnicity", "religion", "occupation"}
+IMPORT_FIELDS: dict[str, set[str]] = {
+    "admin": _IMPORTED,
+    "cadre": _IMPORTED,
+    "branch_head": _IMPORTED - {"citizen_id", "ethnicity", "religion"},
+    "viewer": set(),
+}
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "anonymous"])
+def test_the_import_writes_the_fields_the_member_form_lets_the_role_edit(
+    cast: Cast, actor: str
+) -> None:
+    user = _actor(cast, actor)
+    member = make_member(cast.branch_a1, "Đỗ Thị Mơ", citizen_id="066185000123", ethnicity=12,
+                         religion=Religion.PROTESTANTISM, phone="0987654321", card_number="DL0001")  # fmt: skip
+    before = {f: getattr(member, f) for f in _IMPORTED}
+    header = ["Họ và tên", "Ngày sinh", "Số thẻ", "Số CCCD", "SĐT", "Dân tộc", "Tôn giáo",
+              "Nghề nghiệp"]  # fmt: skip
+    row = ["Đỗ Thị Mơ Mai", dt.date(1985, 3, 5), "DL0001", "066185000999", "0912000999", "Kinh",
+           "Phật giáo", "Làm ruộng"]  # fmt: skip
+    imp = MemberImport.objects.create(user=user, unit=cast.branch_a1, filename="ds.xlsx")
+    xlsx(jobs.source_path(imp), {"DS": [header, row]})
+    jobs.analyse_import.call(str(imp.pk))
+    jobs.commit_import.call(str(imp.pk))
+    imp.refresh_from_db()
+    member = Member.objects.get(pk=member.pk)
+    changed = {f for f in _IMPORTED if getattr(member, f) != before[f]}
+    assert changed == IMPORT_FIELDS[actor], actor
+    assert (imp.status == ImportStatus.DONE) == bool(IMPORT_FIELDS[actor])
+    # The member form, as the pages build it for this role, offers the same fields.
+    perms = permissions_of({a.role for a in user.assignments.all()})
+    form = MemberForm(unit=cast.branch_a1, sensitive=VIEW_SENSITIVE in perms, placing=False)
+    offered = set(form.fields) & _IMPORTED if CHANGE_MEMBERS in perms else set()
+    assert offered == IMPORT_FIELDS[actor]

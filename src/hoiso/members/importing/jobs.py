@@ -34,6 +34,7 @@ from hoiso.members.importing.plan import (
     UPDATABLE,
     UPDATE,
     Cancelled,
+    NotAllowed,
     Places,
     Plan,
     Setup,
@@ -48,6 +49,8 @@ from hoiso.members.models import (
     MemberImport,
     NameToken,
 )
+from hoiso.members.permissions import MemberAccess
+from hoiso.members.services import SENSITIVE_FIELDS
 from hoiso.members.stats import schedule_refresh
 
 log = logging.getLogger(__name__)
@@ -113,7 +116,8 @@ def _memory(unit: Any) -> dict[str, dict[str, str]]:
 
 
 def remembered_setup(unit: Any, imp: MemberImport | None = None) -> Setup:
-    """What the unit's cadres have told earlier imports, then this import's own answers."""
+    """What the unit's cadres have told earlier imports, then this import's own answers, and
+    what the import's author may see and change there today (without an import: the operator)."""
     memory = _memory(unit)
     if imp is not None:
         memory["header"].update(imp.headers)
@@ -126,6 +130,7 @@ def remembered_setup(unit: Any, imp: MemberImport | None = None) -> Setup:
         place_choices={k: v for k, v in memory["place"].items() if v},
         default_branch_id=imp.default_branch_id if imp else None,
         add_duplicates=set(imp.add_duplicates) if imp else set(),
+        actor=MemberAccess.at(imp.user, unit) if imp else MemberAccess.operator(),
     )
 
 
@@ -174,7 +179,7 @@ def analyse_import(import_id: str) -> None:
         except Cancelled:
             _finish(imp, ImportStatus.CANCELLED)
             return
-        except UnreadableFile as e:
+        except (UnreadableFile, NotAllowed) as e:
             _finish(imp, ImportStatus.FAILED, error=str(e))
             return
         except Exception:
@@ -200,6 +205,9 @@ def save_preview(imp: MemberImport, plan: Plan) -> None:
             "name": r.name, "problems": r.problems, "match": r.match,
             "branch": plan.places.branch_names.get(r.branch_id or 0, "") if plan.places else "",
             "changes": [[k, _show(a), _show(b)] for k, (a, b) in r.changes.items()],
+            # Showing this row shows her old ethnicity, religion or ID number: a logged read.
+            "member": r.member_id if r.status == UPDATE else None,
+            "sensitive": not SENSITIVE_FIELDS.isdisjoint(r.changes),
         })  # fmt: skip
     data = {
         "rows": shown,
@@ -209,6 +217,7 @@ def save_preview(imp: MemberImport, plan: Plan) -> None:
             for name, layout in plan.sheets
         ],
         "skipped_sheets": plan.skipped_sheets,
+        "set_aside": plan.set_aside,
         "unknown_branches": plan.unknown_branches,
         "ambiguous_places": plan.ambiguous_places,
     }  # fmt: skip

@@ -8,6 +8,7 @@ only in batches (members already known by ID, card, name and birth, or phone).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -17,12 +18,13 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from hoiso.core.text import clean, db_sort_key, fold, words
 from hoiso.members import rules
 from hoiso.members.choices import Kind, Sex, Status
+from hoiso.members.duplicates import Person, Reason, same_person
 from hoiso.members.importing import values as v
 from hoiso.members.importing.headers import Layout, data_rows, find_layout
 from hoiso.members.importing.places import (
@@ -34,6 +36,7 @@ from hoiso.members.importing.places import (
 )
 from hoiso.members.importing.reader import Sheet
 from hoiso.members.models import Member
+from hoiso.members.permissions import MemberAccess
 from hoiso.members.services import name_words
 from hoiso.units.models import Level, Unit
 
@@ -79,6 +82,7 @@ PARSERS: dict[str, Parser] = {
     "party_member": _repeating(v.parse_yes_no),
 }
 DATES = ("birth_date", "join_date")
+PARSERS_AND_DATES = frozenset({*PARSERS, *DATES})
 PLACE_FIELDS = ("branch", "commune", "district")
 # What an update may change on an existing member: what the file says, where it says something.
 UPDATABLE = ("full_name", "birth_date", "birth_year", "citizen_id", "phone", "ethnicity",
@@ -88,6 +92,10 @@ UPDATABLE = ("full_name", "birth_date", "birth_year", "citizen_id", "phone", "et
 
 class Cancelled(Exception):
     """The cadre cancelled the import while it ran."""
+
+
+class NotAllowed(Exception):
+    """The import's author may not change members of its unit (any more)."""
 
 
 @dataclass
@@ -129,6 +137,9 @@ class Setup:
     place_choices: dict[str, str] = field(default_factory=dict)  # place choice key → commune code
     default_branch_id: int | None = None
     add_duplicates: set[str] = field(default_factory=set)  # row refs the cadre adds anyway
+    # What the author may see and change, as the member form has it; the command line's operator
+    # may do everything. A column she may not change is not read at all (set aside).
+    actor: MemberAccess = field(default_factory=MemberAccess.operator)
 
 
 @dataclass
@@ -140,6 +151,8 @@ class Plan:
     unknown_branches: dict[str, tuple[str, list[tuple[int, str]]]] = field(default_factory=dict)
     ambiguous_places: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
     places: Places | None = None
+    # Columns set aside because the author's role may not change what they hold, in words.
+    set_aside: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -233,6 +246,8 @@ def analyse(
 ) -> Plan:
     """The plan for every member row of every sheet that holds a member list."""
     today = today or timezone.localdate()
+    if "full_name" not in setup.actor.change:
+        raise NotAllowed(_("Your role may not add or change members here."))
     places = Places(setup.unit)
     plan = Plan(places=places)
     work: list[tuple[Sheet, Layout, int, list[Any]]] = []
@@ -241,7 +256,8 @@ def analyse(
             plan.skipped_sheets.append(sheet.name)
             continue
         plan.sheets.append((sheet.name, layout))
-        work.extend((sheet, layout, n, list(cells)) for n, cells in data_rows(sheet.rows, layout))
+        readable = _set_aside(layout, setup.actor, plan)
+        work.extend((sheet, readable, n, list(cells)) for n, cells in data_rows(sheet.rows, layout))
     total = len(work)
     language = get_language() or ""
     # Dates repeat too (a join day for a whole branch, birthdays): parsed once per analysis.
@@ -255,6 +271,28 @@ def analyse(
             progress(i, total * 2)
     _match(plan.rows, places.province, setup, progress=progress, total=total)
     return plan
+
+
+def _set_aside(layout: Layout, actor: MemberAccess, plan: Plan) -> Layout:
+    """The layout the rows are read with: without the columns whose field the author may not
+    change (the member form does not show them to her), each one noted for the preview."""
+    refused = {c: f for c, f in layout.columns.items() if f in PARSERS_AND_DATES
+               and f not in actor.change}  # fmt: skip
+    if not refused:
+        return layout
+    for col, name in sorted(refused.items()):
+        note = _("Column “%(header)s” is not imported: your role may not change the %(field)s.") % {
+            "header": _header(layout, col), "field": _label(name),
+        }  # fmt: skip
+        if note not in plan.set_aside:
+            plan.set_aside.append(note)
+    columns = {c: f for c, f in layout.columns.items() if c not in refused}
+    return dataclasses.replace(layout, columns=columns, _by_field={}, _built_for=-1)
+
+
+def _label(name: str) -> str:
+    field = Member._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def _header(layout: Layout, col: int) -> str:
@@ -550,33 +588,13 @@ def _match(
     for m in _existing(province, "phone", {r.values.get("phone", "") for r in live}):
         by_phone[m["phone"]].append(m)
     scope = setup.unit.path
+    naming = _Names(setup.actor)
     for r in live:
         cid, card = r.values.get("citizen_id"), r.values.get("card_number")
         member = (by_cid.get(cid) if cid else None) or (by_card.get(card) if card else None)
         if member is not None:
             if not member["branch_path"].startswith(scope) or member["status"] != Status.ACTIVE:
-                if member["status"] == Status.ACTIVE and cid and member["citizen_id"] == cid:
-                    r.problem(
-                        _("Citizen ID"),
-                        _("This citizen ID number belongs to an active member of another unit: "
-                          "ask that unit to transfer her, or check the number."),
-                    )  # fmt: skip
-                    continue
-                if member["card_number"] == card and card and member["citizen_id"] != cid:
-                    r.problem(
-                        _("Card number"),
-                        _("Card number %(n)s is already used in the province.") % {"n": card},
-                    )
-                    continue
-                r.status = DUPLICATE
-                r.member_id = member["pk"]
-                r.match = _("A former member with the same number: %(name)s.") % {
-                    "name": member["full_name"]
-                }
-                if r.ref in setup.add_duplicates:
-                    r.problem(
-                        _("Citizen ID"), _("Restore her from her page instead of adding her again.")
-                    )
+                _elsewhere(r, member, setup, naming)
                 continue
             other = by_card.get(card) if card else None
             if other is not None and other["pk"] != member["pk"]:
@@ -592,35 +610,85 @@ def _match(
         if r.ref in setup.add_duplicates:
             continue
         folded = name_keys(r.name)[0]
-        born = r.values.get("birth_date"), r.values.get("birth_year")
-        for m in by_name.get(folded, []):
-            if _same_birth(m, *born):
-                r.status, r.member_id = DUPLICATE, m["pk"]
-                r.match = _("Same name and birth as %(name)s, already a member.") % {
-                    "name": m["full_name"]
-                }
-                break
-        else:
-            phone = r.values.get("phone")
-            for m in by_phone.get(phone, []) if phone else []:
-                if _similar(m["name_folded"], folded):
-                    r.status, r.member_id = DUPLICATE, m["pk"]
-                    r.match = _("Same phone as %(name)s, already a member.") % {
-                        "name": m["full_name"]
-                    }
-                    break
+        phone = r.values.get("phone")
+        candidates = [*by_name.get(folded, []), *(by_phone.get(phone, []) if phone else [])]
+        _possible_duplicate(r, folded, candidates, naming)
 
 
-def _same_birth(member: dict[str, Any], date: dt.date | None, year: int | None) -> bool:
-    """Two full dates must agree; where either side knows only the year, the years must."""
-    if date and member["birth_date"]:
-        return bool(member["birth_date"] == date)
-    return bool(year) and member["birth_year"] == year
+class _Names:
+    """What the preview may say of a member a row may be: her name where the author serves her,
+    elsewhere only what the admission form says (the unit, not the woman)."""
+
+    def __init__(self, actor: MemberAccess) -> None:
+        self.actor = actor
+        self.communes: dict[int, str] = {}
+
+    def visible(self, member: dict[str, Any]) -> bool:
+        return self.actor.names(member["branch_path"])
+
+    def say(self, message: str, member: dict[str, Any]) -> str:
+        if self.visible(member):
+            return message % {"name": member["full_name"]}
+        commune_id = member["commune_id"]
+        if commune_id not in self.communes:
+            found = Unit.objects.filter(pk=commune_id).values_list("name", flat=True).first()
+            self.communes[commune_id] = found or ""
+        return (_("This person may already be a member:") + " "
+                + _("a member of another unit (%(commune)s); ask the province if unsure")
+                % {"commune": self.communes[commune_id]})  # fmt: skip
 
 
-def _similar(a: str, b: str) -> bool:
-    a_words, b_words = a.split(), b.split()
-    return bool(a_words and b_words and a_words[-1] == b_words[-1])
+def _elsewhere(r: Row, member: dict[str, Any], setup: Setup, names: _Names) -> None:
+    """The row's citizen ID or card belongs to a member outside the unit, or no longer active."""
+    cid, card = r.values.get("citizen_id"), r.values.get("card_number")
+    if member["status"] == Status.ACTIVE and cid and member["citizen_id"] == cid:
+        r.problem(
+            _("Citizen ID"),
+            _("This citizen ID number belongs to an active member of another unit: "
+              "ask that unit to transfer her, or check the number."),
+        )  # fmt: skip
+        return
+    if member["card_number"] == card and card and member["citizen_id"] != cid:
+        r.problem(
+            _("Card number"),
+            _("Card number %(n)s is already used in the province.") % {"n": card},
+        )
+        return
+    added = r.ref in setup.add_duplicates
+    if added and not names.visible(member):
+        return  # as on the admission form: the cadre has checked, and adds her
+    r.status = DUPLICATE
+    r.member_id = member["pk"]
+    r.match = names.say(_("A former member with the same number: %(name)s."), member)
+    if added:
+        r.problem(_("Citizen ID"), _("Restore her from her page instead of adding her again."))
+
+
+_SAID = {
+    Reason.CITIZEN_ID: gettext_noop("A former member with the same number: %(name)s."),
+    Reason.NAME_BIRTH: gettext_noop("Same name and birth as %(name)s, already a member."),
+    Reason.PHONE_NAME: gettext_noop("Same phone as %(name)s, already a member."),
+}
+
+
+def _possible_duplicate(
+    r: Row, folded: str, candidates: list[dict[str, Any]], names: _Names
+) -> None:
+    """The first member the row may be, by the one duplicate rule."""
+    person = Person(
+        name=folded, birth_date=r.values.get("birth_date"), birth_year=r.values.get("birth_year"),
+        phone=r.values.get("phone") or "", citizen_id=r.values.get("citizen_id") or "",
+    )  # fmt: skip
+    for m in candidates:
+        found = Person(
+            name=m["name_folded"], birth_date=m["birth_date"], birth_year=m["birth_year"],
+            phone=m["phone"] or "", citizen_id=m["citizen_id"] or "",
+        )  # fmt: skip
+        reason = same_person(person, found)
+        if reason is not None:
+            r.status, r.member_id = DUPLICATE, m["pk"]
+            r.match = names.say(_(_SAID[reason]), m)
+            return
 
 
 def _changes(member: dict[str, Any], values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
