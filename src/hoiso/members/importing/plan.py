@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hoiso.core.limits import control_error, length_error, max_length
 from hoiso.core.text import clean, db_sort_key, fold, words
 from hoiso.members import rules
 from hoiso.members.choices import Kind, Sex, Status
@@ -71,12 +72,17 @@ PARSERS: dict[str, Parser] = {
     "phone": _each(v.parse_phone),
     "ethnicity": _repeating(v.parse_ethnicity),
     "religion": _repeating(v.parse_religion),
-    "address": _repeating(lambda c: v.parse_text(c, 200)),
-    "village": _repeating(lambda c: v.parse_text(c, 100)),
-    "card_number": _each(lambda c: v.parse_text(c, 20)),
+    "address": _repeating(v.parse_text),
+    "village": _repeating(v.parse_text),
+    "card_number": _each(v.parse_text),
     "education": _repeating(v.parse_education),
-    "occupation": _repeating(lambda c: v.parse_text(c, 100)),
+    "occupation": _repeating(v.parse_text),
     "party_member": _repeating(v.parse_yes_no),
+}
+# The longest text each column of the member table holds, read from the model: a longer value is
+# a row error here, not a failed write (PostgreSQL) or a value stored whole (SQLite).
+LIMITS: dict[str, int] = {
+    name: limit for name in PARSERS if (limit := max_length(Member, name)) is not None
 }
 DATES = ("birth_date", "join_date")
 PLACE_FIELDS = ("branch", "commune", "district")
@@ -289,6 +295,9 @@ def _read(row: Row, layout: Layout, today: dt.date, language: str, parse_date: P
         cell = cells[col]
         if cell is None or cell == "":
             continue
+        if isinstance(cell, str) and (bad := control_error(cell)):
+            row.problem(_where(layout, col, row.number), bad)
+            continue
         if name in DATES:
             parsed = parse_date(cell, language)
         elif name in PARSERS:
@@ -299,6 +308,9 @@ def _read(row: Row, layout: Layout, today: dt.date, language: str, parse_date: P
             row.problem(_where(layout, col, row.number), parsed.error)
             continue
         if parsed.value is None:
+            continue
+        if isinstance(parsed.value, str) and (long := length_error(parsed.value, LIMITS.get(name))):
+            row.problem(_where(layout, col, row.number), long)
             continue
         if name == "birth_date":
             if layout.male_birth_column == col:
