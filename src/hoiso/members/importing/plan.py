@@ -27,6 +27,7 @@ from hoiso.members.choices import Kind, Sex, Status
 from hoiso.members.importing import values as v
 from hoiso.members.importing.headers import Layout, data_rows, find_layout
 from hoiso.members.importing.places import (
+    BranchFound,
     BranchIndex,
     PlaceMatch,
     branch_key,
@@ -144,6 +145,9 @@ class Plan:
     skipped_sheets: list[str] = field(default_factory=list)
     # Names the file uses that need the cadre: {key: (text, [(id or code, label)])}.
     unknown_branches: dict[str, tuple[str, list[tuple[int, str]]]] = field(default_factory=dict)
+    # Of those, the ones near a branch's name: the branch proposed, pre-selected for the cadre.
+    branch_proposals: dict[str, int] = field(default_factory=dict)
+    branch_rows: dict[str, int] = field(default_factory=dict)  # rows waiting on each name
     ambiguous_places: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
     places: Places | None = None
 
@@ -184,7 +188,7 @@ class Places:
         self.indexes = {c: BranchIndex(pks) for c, pks in by_commune.items()}
         self.index = province_index(self.province.code)
         self._communes_seen: dict[tuple[str, str, str], PlaceMatch | None] = {}
-        self._branches_seen: dict[tuple[int, str], int | None] = {}
+        self._branches_seen: dict[tuple[int, str], BranchFound | None] = {}
         # Every commune of the province by code, to name the one a row's address points at.
         self.commune_names = dict(
             Unit.objects.filter(parent=self.province, level=Level.COMMUNE).values_list(
@@ -201,7 +205,7 @@ class Places:
             )
         return self._communes_seen[key]
 
-    def find_branch(self, commune_id: int, name: str) -> int | None:
+    def find_branch(self, commune_id: int, name: str) -> BranchFound | None:
         key = (commune_id, name)
         if key not in self._branches_seen:
             index = self.indexes.get(commune_id)
@@ -417,26 +421,20 @@ def _place(
         if not source or index is None:
             continue
         found = places.find_branch(commune.pk, source)
-        if found:
-            row.branch_id = found
+        if found and found.exact:
+            row.branch_id = found.pk
             return
         chosen = setup.branch_choices.get(f"{commune.pk}:{branch_key(source)}")
         if chosen:
             row.branch_id = chosen
             return
-        if source == _cell_text(row, layout, "branch"):
-            key = f"{commune.pk}:{branch_key(source)}"
-            plan.unknown_branches.setdefault(
-                key, (f"{source} ({commune.name})", places.branches_of(commune.pk))
-            )
-            row.problem(
-                _("Branch"),
-                _("%(commune)s has no branch called “%(name)s”: choose which branch it is above.")
-                % {"commune": commune.name, "name": source},
-            )
+        # A near spelling is only proposed: her rows wait for the cadre, like an unknown name.
+        if found or source == _cell_text(row, layout, "branch"):
+            _ask_branch(row, plan, places, commune, source, found)
             return
-    if index is not None and (found := places.find_branch(commune.pk, sheet.name)):
-        row.branch_id = found
+    found = places.find_branch(commune.pk, sheet.name) if index is not None else None
+    if found and found.exact:
+        row.branch_id = found.pk
         return
     default = setup.default_branch_id
     if default and places.branch_commune.get(default) == commune.pk:
@@ -446,6 +444,31 @@ def _place(
         _("Branch"),
         _("Which branch? Add a “Chi hội” column, or choose a branch for rows without one."),
     )
+
+
+def _ask_branch(
+    row: Row, plan: Plan, places: Places, commune: Unit, name: str, near: BranchFound | None
+) -> None:
+    """The row waits for the cadre to say which branch `name` is (with the one proposed)."""
+    key = f"{commune.pk}:{branch_key(name)}"
+    plan.unknown_branches.setdefault(
+        key, (f"{name} ({commune.name})", places.branches_of(commune.pk))
+    )
+    plan.branch_rows[key] = plan.branch_rows.get(key, 0) + 1
+    if near is None:
+        row.problem(
+            _("Branch"),
+            _("%(commune)s has no branch called “%(name)s”: choose which branch it is above.")
+            % {"commune": commune.name, "name": name},
+        )
+        return
+    plan.branch_proposals[key] = near.pk
+    row.problem(
+        _("Branch"),
+        _("“%(name)s” is not exactly the name of a branch of %(commune)s: confirm above whether "
+          "it is “%(branch)s”.")
+        % {"name": name, "commune": commune.name, "branch": places.branch_names[near.pk]},
+    )  # fmt: skip
 
 
 def _commune_label(places: Places, codes: Iterable[str]) -> str:
