@@ -184,12 +184,30 @@ def parse(unit: Unit, table: list[list[Any]]) -> ImportResult:
             except ValidationError as e:
                 result.errors.extend(
                     _("Row %(line)s: %(error)s.") % {"line": line, "error": m.rstrip(".")}
-                    for m in e.messages
+                    for m in _in_columns(e)
                 )
             else:
                 result.rows.append((line, channel, data))
     _already_recorded(result)
     return result
+
+
+# The file's column for each field of a post, to say where a post's own rule was broken.
+COLUMN_OF = {"url": "Đường dẫn", "title": "Tiêu đề", "published_on": "Ngày đăng", "topic": "Chủ đề",
+             "channel": "Kênh"}  # fmt: skip
+
+
+def _in_columns(error: ValidationError) -> list[str]:
+    """A post's errors, each after the column of the file it comes from."""
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    return [
+        _("column %(column)s: %(error)s") % {"column": COLUMN_OF[name], "error": m}
+        if name in COLUMN_OF
+        else m
+        for name, messages in error.message_dict.items()
+        for m in messages
+    ]
 
 
 def _already_recorded(result: ImportResult) -> None:

@@ -13,12 +13,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic
 from hoiso.core import audit
 from hoiso.core.images import NotAPicture, to_jpeg
+from hoiso.core.limits import control_error, length_error, max_length
 from hoiso.core.text import clean
 from hoiso.core.uploads import too_large_message, upload_limit
 from hoiso.targets.cache import bump
@@ -135,7 +137,9 @@ def channel_for_link(unit: Unit, url: str) -> Channel | None:
 
 def _new_post(channel: Channel, data: dict[str, Any], actor: Any) -> Post:
     """A post checked but not saved; errors name the field to fix."""
-    url = web_link(clean(data.get("url") or ""))
+    typed = {"url": clean(data.get("url") or ""), "title": clean(data.get("title") or "")}
+    _check_text(typed)
+    url = web_link(typed["url"])
     if url is None:
         raise ValidationError({"url": _("Paste a web address starting with https://.")})
     published_on = data.get("published_on")
@@ -163,6 +167,8 @@ def _new_post(channel: Channel, data: dict[str, Any], actor: Any) -> Post:
     topic = data.get("topic") or ""
     if topic and topic not in Topic.values:
         raise ValidationError({"topic": _("Choose a topic from the list.")})
+    _check_text({"url": url}, lengths=True)  # https:// may have been added to what was typed
+    _check_text({"title": typed["title"]}, lengths=True)
     return Post(
         channel=channel,
         unit_id=channel.unit_id,
@@ -171,11 +177,19 @@ def _new_post(channel: Channel, data: dict[str, Any], actor: Any) -> Post:
         kind=channel.kind,
         published_on=published_on,
         url=url,
-        title=clean(data.get("title") or "")[:300],
+        title=typed["title"],
         topic=topic,
         is_livestream=bool(data.get("is_livestream")),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+
+
+def _check_text(values: dict[str, str], *, lengths: bool = False) -> None:
+    """Control characters, or (`lengths`) values longer than the post table holds."""
+    for name, value in values.items():
+        bad = length_error(value, max_length(Post, name)) if lengths else control_error(value)
+        if bad:
+            raise ValidationError({name: capfirst(bad)})
 
 
 def post_log(*, actor: Any, channel: Channel, data: dict[str, Any]) -> Post:

@@ -147,7 +147,7 @@ def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
                                 "key": header_key(header), "label": labels.get(field, "")})  # fmt: skip
         context.update(
             preview=preview, page=page, show=show, columns=columns, field_choices=FIELD_CHOICES,
-            sheet_count=len(preview.get("sheets", [])),
+            sheet_count=len(preview.get("sheets", [])), branch_questions=_branch_questions(preview),
         )  # fmt: skip
     template = "members/import.html#status" if is_htmx(request) else "members/import.html"
     return render(request, template, context)
@@ -166,6 +166,19 @@ def _sensitive_shown(scope: Scope, rows: Any) -> None:
     ids = {r["member"] for r in shown if r.get("member")}
     for member in Member.objects.within(scope.unit).filter(pk__in=ids).order_by("pk"):
         services.sensitive_viewed(actor=scope.user, member=member)
+
+
+def _branch_questions(preview: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each branch name to answer for: the branch proposed (a near spelling) first, pre-selected,
+    and how many rows wait on the answer."""
+    proposals = preview.get("branch_proposals", {})
+    counts = preview.get("branch_rows", {})
+    questions = [
+        {"key": key, "text": text, "options": options, "proposed": proposals.get(key),
+         "rows": counts.get(key, 0)}
+        for key, (text, options) in preview.get("unknown_branches", {}).items()
+    ]  # fmt: skip
+    return sorted(questions, key=lambda q: q["proposed"] is None)
 
 
 @require_POST

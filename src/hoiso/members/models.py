@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.core.limits import control_error
 from hoiso.core.text import normalise_phone
 from hoiso.members.choices import (
     ETHNICITY_CHOICES,
@@ -203,6 +205,11 @@ class Member(models.Model):
             join_date=self.join_date, citizen_id=self.citizen_id, today=today,
         ):  # fmt: skip
             add(field, message)
+        for f in self._meta.concrete_fields:
+            # Lengths are checked by the fields themselves; control characters are not.
+            value = getattr(self, f.attname)
+            if isinstance(f, models.CharField) and value and (bad := control_error(value)):
+                add(f.name, capfirst(bad))
         if self.phone:
             try:
                 normalise_phone(self.phone)

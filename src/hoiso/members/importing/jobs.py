@@ -219,6 +219,8 @@ def save_preview(imp: MemberImport, plan: Plan) -> None:
         "skipped_sheets": plan.skipped_sheets,
         "set_aside": plan.set_aside,
         "unknown_branches": plan.unknown_branches,
+        "branch_proposals": plan.branch_proposals,
+        "branch_rows": plan.branch_rows,
         "ambiguous_places": plan.ambiguous_places,
     }  # fmt: skip
     preview_path(imp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

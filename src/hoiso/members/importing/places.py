@@ -15,6 +15,7 @@ import importlib.util
 import json
 import re
 import sqlite3
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -217,32 +218,125 @@ def branch_key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text)
 
 
+# Words that make another place when added, dropped or swapped: never a typo.
+_QUALIFIERS = frozenset({"dong", "tay", "nam", "bac", "thuong", "ha", "trung", "moi", "cu", "ngoai",
+                         "trong", "tren", "duoi", "giua", "lon", "nho"})  # fmt: skip
+# What kind of place a branch is named after: "Mỹ Thạnh" and "Thôn Mỹ Thạnh" may be one place.
+_KINDS = (("to", "dan", "pho"), ("khu", "pho"), ("khu", "dan", "cu"), ("thon",), ("buon",),
+          ("bon",), ("ap",), ("ban",), ("lang",), ("xom",), ("to",), ("khoi",), ("khu",), ("soc",),
+          ("plei",), ("doi",), ("cum",))  # fmt: skip
+_TONE_MARKS = {
+    "\u0300": "huyen",
+    "\u0301": "sac",
+    "\u0303": "nga",
+    "\u0309": "hoi",
+    "\u0323": "nang",
+}
+# A near spelling is at least this similar (difflib's ratio) once the kind of place is set aside.
+NEAR = 0.88
+
+
+@dataclass(frozen=True)
+class BranchFound:
+    """A branch for a name: `exact` once normalised, or only proposed to the cadre."""
+
+    pk: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A branch name as compared: its key, its words, and its spelling with marks."""
+
+    key: str
+    words: tuple[str, ...]  # folded, the prefix, the kind of place and leading zeros set aside
+    spelling: tuple[str, tuple[str, ...]]  # letters with their shapes (â, ơ…), and the tones
+    marked: bool  # written with diacritics at all
+
+    @classmethod
+    def of(cls, name: str) -> _Name:
+        written = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", name).lower())
+        folded = [fold(w) for w in written]
+        for prefix in _BRANCH_PREFIX_WORDS:
+            if tuple(folded[: len(prefix)]) == prefix:
+                written, folded = written[len(prefix) :], folded[len(prefix) :]
+                break
+        keep = [i for i, w in enumerate(folded)
+                if not (w == "so" and i + 1 < len(folded) and folded[i + 1].isdigit())]  # fmt: skip
+        written, folded = [_unpad(written[i]) for i in keep], [_unpad(folded[i]) for i in keep]
+        kind = next((k for k in _KINDS if tuple(folded[: len(k)]) == k), ())
+        return cls(
+            key=branch_key(name),
+            words=tuple(folded[len(kind) :]),
+            spelling=_spelling(written),
+            marked=not "".join(written).isascii(),
+        )
+
+
+_BRANCH_PREFIX_WORDS = tuple(tuple(p.replace(".", "").split()) for p in _BRANCH_PREFIXES)
+
+
+def _unpad(word: str) -> str:
+    return re.sub(r"^0+(\d)", r"\1", word)
+
+
+def _spelling(words: list[str]) -> tuple[str, tuple[str, ...]]:
+    """The letters with their shapes (â, ơ, đ…) and the words' tones apart, wherever a tone mark
+    sits and however the words are spaced: "Hoà" and "Hòa" are one spelling, "Thanh" and
+    "Thạnh" two."""
+    letters, tones = [], []
+    for word in words:
+        for ch in unicodedata.normalize("NFD", word):
+            if ch in _TONE_MARKS:
+                tones.append(_TONE_MARKS[ch])
+            else:
+                letters.append(ch)
+    return unicodedata.normalize("NFC", "".join(letters)), tuple(tones)
+
+
+def _never_a_typo(a: str, b: str) -> bool:
+    """Two words that name different places however alike they look."""
+    return bool(
+        a in _QUALIFIERS or b in _QUALIFIERS or len(a) == 1 or len(b) == 1
+        or re.search(r"\d", a + b)
+    )  # fmt: skip
+
+
+def _near(a: _Name, b: _Name) -> bool:
+    """The same place spelled differently: the same words but for their marks or the kind of place,
+    or as many words with the differing ones alike and none of them a qualifier or a number."""
+    if a.words == b.words:
+        return bool(a.words)
+    if len(a.words) != len(b.words):
+        return False
+    differing = [(x, y) for x, y in zip(a.words, b.words, strict=True) if x != y]
+    if any(_never_a_typo(x, y) for x, y in differing):
+        return False
+    ratio = difflib.SequenceMatcher(None, "".join(a.words), "".join(b.words)).ratio()
+    return ratio >= NEAR
+
+
 class BranchIndex:
     """The open branches of one commune, by name as field lists write them."""
 
     def __init__(self, branches: Iterable[tuple[int, str]]) -> None:
-        self.by_key: dict[str, list[int]] = defaultdict(list)
-        for pk, name in branches:
-            self.by_key[branch_key(name)].append(pk)
-        self.keys = list(self.by_key)
+        self.names = [(pk, _Name.of(name)) for pk, name in branches]
+        self.by_key: dict[str, list[tuple[int, _Name]]] = defaultdict(list)
+        for pk, name in self.names:
+            self.by_key[name.key].append((pk, name))
 
-    def find(self, name: str) -> int | None:
-        k = branch_key(name)
-        if not k:
+    def find(self, text: str) -> BranchFound | None:
+        """The branch `text` names exactly; else the one branch it is a near spelling of, only
+        proposed; else None. Exact: the same key ("Chi hội" prefix, leading zeros, case, spaces
+        and punctuation aside) and the same spelling, or a name typed without any marks."""
+        name = _Name.of(text)
+        if not name.key:
             return None
-        found = self.by_key.get(k)
-        if found and len(found) == 1:
-            return found[0]
-        if found:
+        same_key = self.by_key.get(name.key, [])
+        exact = [pk for pk, b in same_key if not name.marked or b.spelling == name.spelling]
+        if len(exact) == 1:
+            return BranchFound(exact[0], exact=True)
+        if len(exact) > 1:
             return None
-        # A near spelling ("Buôn Ea Kma" for "Buôn Ea Kmar"), never another number ("Thôn 1"
-        # is not "Thôn 10").
-        digits = re.findall(r"\d+", k)
-        close = [
-            c
-            for c in difflib.get_close_matches(k, self.keys, n=3, cutoff=0.88)
-            if re.findall(r"\d+", c) == digits
-        ]
-        if len(close) == 1 and len(self.by_key[close[0]]) == 1:
-            return self.by_key[close[0]][0]
-        return None
+        near = [pk for pk, b in self.names if _near(name, b)]
+        return BranchFound(near[0], exact=False) if len(near) == 1 else None

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from hoiso.core.limits import control_error, length_error, max_length
 from hoiso.core.text import clean, db_sort_key, fold, words
 from hoiso.members import rules
 from hoiso.members.choices import Kind, Sex, Status
@@ -28,6 +29,7 @@ from hoiso.members.duplicates import Person, Reason, same_person
 from hoiso.members.importing import values as v
 from hoiso.members.importing.headers import Layout, data_rows, find_layout
 from hoiso.members.importing.places import (
+    BranchFound,
     BranchIndex,
     PlaceMatch,
     branch_key,
@@ -74,12 +76,17 @@ PARSERS: dict[str, Parser] = {
     "phone": _each(v.parse_phone),
     "ethnicity": _repeating(v.parse_ethnicity),
     "religion": _repeating(v.parse_religion),
-    "address": _repeating(lambda c: v.parse_text(c, 200)),
-    "village": _repeating(lambda c: v.parse_text(c, 100)),
-    "card_number": _each(lambda c: v.parse_text(c, 20)),
+    "address": _repeating(v.parse_text),
+    "village": _repeating(v.parse_text),
+    "card_number": _each(v.parse_text),
     "education": _repeating(v.parse_education),
-    "occupation": _repeating(lambda c: v.parse_text(c, 100)),
+    "occupation": _repeating(v.parse_text),
     "party_member": _repeating(v.parse_yes_no),
+}
+# The longest text each column of the member table holds, read from the model: a longer value is
+# a row error here, not a failed write (PostgreSQL) or a value stored whole (SQLite).
+LIMITS: dict[str, int] = {
+    name: limit for name in PARSERS if (limit := max_length(Member, name)) is not None
 }
 DATES = ("birth_date", "join_date")
 PARSERS_AND_DATES = frozenset({*PARSERS, *DATES})
@@ -149,6 +156,9 @@ class Plan:
     skipped_sheets: list[str] = field(default_factory=list)
     # Names the file uses that need the cadre: {key: (text, [(id or code, label)])}.
     unknown_branches: dict[str, tuple[str, list[tuple[int, str]]]] = field(default_factory=dict)
+    # Of those, the ones near a branch's name: the branch proposed, pre-selected for the cadre.
+    branch_proposals: dict[str, int] = field(default_factory=dict)
+    branch_rows: dict[str, int] = field(default_factory=dict)  # rows waiting on each name
     ambiguous_places: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
     places: Places | None = None
     # Columns set aside because the author's role may not change what they hold, in words.
@@ -191,7 +201,7 @@ class Places:
         self.indexes = {c: BranchIndex(pks) for c, pks in by_commune.items()}
         self.index = province_index(self.province.code)
         self._communes_seen: dict[tuple[str, str, str], PlaceMatch | None] = {}
-        self._branches_seen: dict[tuple[int, str], int | None] = {}
+        self._branches_seen: dict[tuple[int, str], BranchFound | None] = {}
         # Every commune of the province by code, to name the one a row's address points at.
         self.commune_names = dict(
             Unit.objects.filter(parent=self.province, level=Level.COMMUNE).values_list(
@@ -208,7 +218,7 @@ class Places:
             )
         return self._communes_seen[key]
 
-    def find_branch(self, commune_id: int, name: str) -> int | None:
+    def find_branch(self, commune_id: int, name: str) -> BranchFound | None:
         key = (commune_id, name)
         if key not in self._branches_seen:
             index = self.indexes.get(commune_id)
@@ -327,6 +337,9 @@ def _read(row: Row, layout: Layout, today: dt.date, language: str, parse_date: P
         cell = cells[col]
         if cell is None or cell == "":
             continue
+        if isinstance(cell, str) and (bad := control_error(cell)):
+            row.problem(_where(layout, col, row.number), bad)
+            continue
         if name in DATES:
             parsed = parse_date(cell, language)
         elif name in PARSERS:
@@ -337,6 +350,9 @@ def _read(row: Row, layout: Layout, today: dt.date, language: str, parse_date: P
             row.problem(_where(layout, col, row.number), parsed.error)
             continue
         if parsed.value is None:
+            continue
+        if isinstance(parsed.value, str) and (long := length_error(parsed.value, LIMITS.get(name))):
+            row.problem(_where(layout, col, row.number), long)
             continue
         if name == "birth_date":
             if layout.male_birth_column == col:
@@ -443,26 +459,20 @@ def _place(
         if not source or index is None:
             continue
         found = places.find_branch(commune.pk, source)
-        if found:
-            row.branch_id = found
+        if found and found.exact:
+            row.branch_id = found.pk
             return
         chosen = setup.branch_choices.get(f"{commune.pk}:{branch_key(source)}")
         if chosen:
             row.branch_id = chosen
             return
-        if source == _cell_text(row, layout, "branch"):
-            key = f"{commune.pk}:{branch_key(source)}"
-            plan.unknown_branches.setdefault(
-                key, (f"{source} ({commune.name})", places.branches_of(commune.pk))
-            )
-            row.problem(
-                _("Branch"),
-                _("%(commune)s has no branch called “%(name)s”: choose which branch it is above.")
-                % {"commune": commune.name, "name": source},
-            )
+        # A near spelling is only proposed: her rows wait for the cadre, like an unknown name.
+        if found or source == _cell_text(row, layout, "branch"):
+            _ask_branch(row, plan, places, commune, source, found)
             return
-    if index is not None and (found := places.find_branch(commune.pk, sheet.name)):
-        row.branch_id = found
+    found = places.find_branch(commune.pk, sheet.name) if index is not None else None
+    if found and found.exact:
+        row.branch_id = found.pk
         return
     default = setup.default_branch_id
     if default and places.branch_commune.get(default) == commune.pk:
@@ -472,6 +482,31 @@ def _place(
         _("Branch"),
         _("Which branch? Add a “Chi hội” column, or choose a branch for rows without one."),
     )
+
+
+def _ask_branch(
+    row: Row, plan: Plan, places: Places, commune: Unit, name: str, near: BranchFound | None
+) -> None:
+    """The row waits for the cadre to say which branch `name` is (with the one proposed)."""
+    key = f"{commune.pk}:{branch_key(name)}"
+    plan.unknown_branches.setdefault(
+        key, (f"{name} ({commune.name})", places.branches_of(commune.pk))
+    )
+    plan.branch_rows[key] = plan.branch_rows.get(key, 0) + 1
+    if near is None:
+        row.problem(
+            _("Branch"),
+            _("%(commune)s has no branch called “%(name)s”: choose which branch it is above.")
+            % {"commune": commune.name, "name": name},
+        )
+        return
+    plan.branch_proposals[key] = near.pk
+    row.problem(
+        _("Branch"),
+        _("“%(name)s” is not exactly the name of a branch of %(commune)s: confirm above whether "
+          "it is “%(branch)s”.")
+        % {"name": name, "commune": commune.name, "branch": places.branch_names[near.pk]},
+    )  # fmt: skip
 
 
 def _commune_label(places: Places, codes: Iterable[str]) -> str:

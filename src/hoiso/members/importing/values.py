@@ -204,14 +204,10 @@ def parse_religion(cell: Any) -> Parsed:
     return Parsed(value=int(found))
 
 
-def parse_text(cell: Any, limit: int) -> Parsed:
-    text = _text(cell)
-    if len(text) > limit:
-        return Parsed(
-            error=_("“%(v)s…” is too long: at most %(n)d characters.")
-            % {"v": text[:20], "n": limit}
-        )
-    return Parsed(value=text)
+def parse_text(cell: Any) -> Parsed:
+    """Free text (an address, a card number): cleaned; its length is checked against the column
+    it goes to (`plan.LIMITS`)."""
+    return Parsed(value=_text(cell))
 
 
 _FEMALE = {"nu", "n", "f", "female", "ba", "phu nu", "x"}
