@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck pytest serve setup demo messages clean
+.PHONY: run test test-deps lint typecheck pytest serve setup demo messages clean
 
 # The virtual env is rebuilt only when the dependency list changes, so a second `make run` is quick.
 $(VENV)/.installed: pyproject.toml
@@ -25,7 +25,11 @@ setup: $(VENV)/.installed
 run: setup
 	$(PY) -m hoiso serve
 
-test: $(VENV)/.dev-installed
+# Chromium, Pango and DejaVu from Debian: installed here as root, else the command that does it.
+test-deps:
+	sh scripts/test-deps
+
+test: test-deps $(VENV)/.dev-installed
 	$(PY) -m ruff check src benchmarks
 	$(PY) -m ruff format --check src benchmarks
 	$(PY) -m mypy

@@ -27,6 +27,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+# The tiny run that `make test` does (src/hoiso/core/tests/test_benchmarks.py), in a temporary
+# HOISO_VAR on SQLite, and the top-level keys its JSON must hold.
+SMOKE_ARGS = ["--members", "300", "--branches", "20", "--runs", "4"]
+SMOKE_KEYS = [
+    "database",
+    "members",
+    "search_commune_ms",
+    "search_province_ms",
+    "list_province_first_page_ms",
+    "member_page_ms",
+]
+
 
 def _setup_environment() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")

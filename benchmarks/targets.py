@@ -34,6 +34,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
+# The tiny run that `make test` does (src/hoiso/core/tests/test_benchmarks.py), in a temporary
+# HOISO_VAR on SQLite, and the top-level keys its JSON must hold.
+SMOKE_ARGS = ["--members", "300", "--branches", "160", "--posts", "400", "--runs", "2"]
+SMOKE_KEYS = [
+    "database",
+    "province_dashboard_cold_ms",
+    "commune_dashboard_cold_ms",
+    "branch_target_drill_down_5000_units_cold_ms",
+    "background_member_counts_refresh_ms",
+]
+
 from members import _create_postgres_database, percentiles  # noqa: E402
 
 COMMUNES = 150

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.comms.models import Channel, Topic
+from hoiso.comms.models import Channel, Topic, Visibility
 from hoiso.core.uploads import CappedImageField, UploadSizeValidator
 from hoiso.members.forms import _date_field
 from hoiso.units.models import Unit
@@ -16,11 +16,34 @@ class ChannelForm(forms.ModelForm):
 
     class Meta:
         model = Channel
-        fields = ["kind", "name", "url", "audience", "audience_on", "run_by", "closed"]
+        fields = [
+            "kind",
+            "name",
+            "url",
+            "audience",
+            "audience_on",
+            "run_by",
+            "visibility",
+            "closed",
+        ]
         help_texts = {
             "url": _("The page's own address, e.g. https://facebook.com/hoiphunuxaeakar"),
             "run_by": _("Name and phone of the person who posts"),
+            "visibility": _(
+                "Public channels are listed on the unit's public page with their link. A Zalo "
+                "group or a cadres' group is a closed group: keep it for members only."
+            ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new channel takes its kind's default unless the cadre chooses.
+            field = self.fields["visibility"]
+            field.required = False
+            by_kind = _("As its kind: members only for a Zalo or cadres' group, public otherwise")
+            field.choices = [("", by_kind), *Visibility.choices]  # type: ignore[attr-defined]
+            self.initial["visibility"] = ""
 
 
 class UnitChoiceField(forms.ModelChoiceField):

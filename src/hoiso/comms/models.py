@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from hoiso.core.text import fold
 from hoiso.units.models import Unit
 
 
@@ -18,6 +22,25 @@ class ChannelKind(models.TextChoices):
     TIKTOK = "tiktok", _("TikTok")
     YOUTUBE = "youtube", _("YouTube")
     WEBSITE = "website", _("Website")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", pgettext_lazy("channel visibility", "Public")
+    MEMBERS = "members", pgettext_lazy("channel visibility", "Members only")
+
+
+def default_visibility(kind: str, name: str) -> Visibility:
+    """Zalo groups and cadres' groups are closed groups: their invite links are not published
+    unless a cadre says so. Every other channel is meant to be found."""
+    if kind == ChannelKind.ZALO_GROUP or re.search(r"\bcan bo\b", fold(name)):
+        return Visibility.MEMBERS
+    return Visibility.PUBLIC
+
+
+class ChannelQuerySet(models.QuerySet["Channel"]):
+    def published(self) -> ChannelQuerySet:
+        """What a unit's public pages list: open, public channels with a link."""
+        return self.filter(visibility=Visibility.PUBLIC, closed=False).exclude(url="")
 
 
 class Topic(models.TextChoices):
@@ -45,8 +68,15 @@ class Channel(models.Model):
     audience_on = models.DateField(_("counted on"), null=True, blank=True)
     run_by = models.CharField(_("run by"), max_length=200, blank=True)
     closed = models.BooleanField(_("no longer used"), default=False)
+    # Members only unless chosen otherwise: a channel written without a choice (a bulk load, a
+    # forgotten field) never puts a closed group's invite link on a public page.
+    visibility = models.CharField(
+        _("who may see it"), max_length=10, choices=Visibility, default=Visibility.MEMBERS
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChannelQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit_path", "kind", "name"]

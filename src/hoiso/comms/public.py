@@ -2,6 +2,8 @@
 
 They are small on purpose (no script, one stylesheet, pictures already shrunk) and cached by
 browsers and proxies for a few minutes, so that they load fast on a phone on a weak signal.
+They list public channels only: a members-only channel (a closed Zalo group's invite link) is
+never shown to a visitor.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def news(request: HttpRequest, unit_code: str) -> HttpResponse:
         "pk", "title", "published_on", "image", "unit_id"
     )
     page = Paginator(articles, 10).get_page(request.GET.get("page"))
-    channels = Channel.objects.filter(unit=unit, closed=False).exclude(url="")
+    channels = Channel.objects.filter(unit=unit).published()
     return render(
         request, "comms/public_news.html", {"unit": unit, "page": page, "channels": channels}
     )
@@ -47,7 +49,7 @@ def article(request: HttpRequest, unit_code: str, pk: int) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def channels(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = _public_unit(unit_code)
-    items = Channel.objects.filter(unit_path__startswith=unit.path, closed=False).exclude(url="")
+    items = Channel.objects.filter(unit_path__startswith=unit.path).published()
     items = items.select_related("unit").order_by("unit_path", "kind")[:500]
     return render(request, "comms/public_channels.html", {"unit": unit, "channels": items})
 

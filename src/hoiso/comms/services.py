@@ -17,7 +17,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from hoiso.comms.links import recognise, web_link
-from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic
+from hoiso.comms.models import (
+    Article,
+    Channel,
+    ChannelKind,
+    Post,
+    Topic,
+    Visibility,
+    default_visibility,
+)
 from hoiso.core import audit
 from hoiso.core.images import NotAPicture, to_jpeg
 from hoiso.core.limits import control_error, length_error, max_length
@@ -26,7 +34,9 @@ from hoiso.core.uploads import too_large_message, upload_limit
 from hoiso.targets.cache import bump
 from hoiso.units.models import Level, Unit
 
-CHANNEL_FIELDS = ["kind", "name", "url", "audience", "audience_on", "run_by", "closed"]
+CHANNEL_FIELDS = [
+    "kind", "name", "url", "audience", "audience_on", "run_by", "closed", "visibility",
+]  # fmt: skip
 
 
 def province_of(unit: Unit) -> Unit:
@@ -47,6 +57,10 @@ def _check_channel(channel: Channel) -> None:
         raise ValidationError({"name": _("Give the channel's name, as people see it.")})
     if channel.kind not in ChannelKind.values:
         raise ValidationError({"kind": _("Choose the kind of channel.")})
+    if channel.visibility not in Visibility.values:
+        raise ValidationError(
+            {"visibility": _("Choose who may see the channel: everyone, or members only.")}
+        )
     if channel.url:
         link = web_link(channel.url)
         if link is None:
@@ -101,10 +115,19 @@ def channel_create(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Channel:
     for name in CHANNEL_FIELDS:
         if name in data:
             setattr(channel, name, data[name])
+    # Without a choice, the kind's default: Zalo groups and cadres' groups stay members-only.
+    if not data.get("visibility"):
+        channel.visibility = default_visibility(channel.kind, clean(channel.name))
     _check_channel(channel)
     with transaction.atomic():
         channel.save()
-        audit.log(actor, "channel.created", channel, unit=unit, data={"kind": channel.kind})
+        audit.log(
+            actor,
+            "channel.created",
+            channel,
+            unit=unit,
+            data={"kind": channel.kind, "visibility": channel.visibility},
+        )
     return channel
 
 
@@ -286,6 +309,7 @@ def website_channel(unit: Unit) -> Channel:
             unit_path=unit.path,
             kind=ChannelKind.WEBSITE,
             name=_("News on Hội Số"),
+            visibility=Visibility.PUBLIC,
         )
     return channel
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hoiso.accounts.models import User
 from hoiso.comms.links import recognise
-from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic
+from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic, default_visibility
 from hoiso.core.text import fold
 from hoiso.members.models import MemberStat
 from hoiso.targets.models import PopulationFigure, Target
@@ -44,6 +44,7 @@ def _channel(
         url_key=recognise(url).key, audience=audience,
         audience_on=timezone.localdate() - dt.timedelta(days=rng.randint(0, 60)),
         run_by=f"Cán bộ phụ trách truyền thông, {unit.name}",
+        visibility=default_visibility(kind, name),
     )  # fmt: skip
 
 
