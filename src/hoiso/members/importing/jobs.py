@@ -47,7 +47,7 @@ from hoiso.members.models import (
     MemberImport,
     NameToken,
 )
-from hoiso.members.stats import schedule_refresh
+from hoiso.members.stats import members_changed
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "member-import-progress:{}"
@@ -327,7 +327,7 @@ def write(
     updated = _update(plan, actor_id, source, on_batch)
     if imp:
         report(imp.pk, "writing", total, total)
-    schedule_refresh(places.province.pk)
+    members_changed(places.province.pk)
     return {"added": written, "updated": updated}
 
 
