@@ -31,7 +31,7 @@ from hoiso.activities.models import (
 )
 from hoiso.members.choices import DigitalSkill, Status
 from hoiso.members.models import Member
-from hoiso.targets.metrics import register
+from hoiso.targets.metrics import LOWER, register
 from hoiso.units.models import Level, Unit, today
 
 Values = dict[int, float | None]
@@ -521,9 +521,11 @@ register(
     _("Share of grassroots cadres proficient in the member software"),
     "percent",
 )(cadres_proficient)
-register("equipment.units_without_computer", _("Communes without a working computer (number)"))(
-    units_without_computer
-)
+register(
+    "equipment.units_without_computer",
+    _("Communes without a working computer (number)"),
+    better=LOWER,
+)(units_without_computer)
 register(
     "equipment.units_with_computer", _("Share of communes with a working computer"), "percent"
 )(units_with_computer)
