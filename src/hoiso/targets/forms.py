@@ -58,10 +58,12 @@ class TargetForm(forms.ModelForm):
         for name in ("threshold", "required_share"):
             self.fields[name].widget.attrs["inputmode"] = "decimal"
         if redraw_url:
-            for name in ("metric", "year"):
+            # Only the field that depends on the one changed is redrawn, so that what the cadre
+            # types meanwhile in the other fields stays as it is.
+            for name, depends in (("metric", "comparison"), ("year", "level")):
                 self.fields[name].widget.attrs.update({
                     "hx-get": redraw_url, "hx-trigger": "change", "hx-include": "closest form",
-                    "hx-target": "closest form", "hx-select": "#target-form",
+                    "hx-target": f"#field-{depends}", "hx-select": f"#field-{depends}",
                     "hx-swap": "outerHTML",
                 })  # fmt: skip
 
