@@ -31,6 +31,11 @@ class AccountForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"))
+    full_time = forms.BooleanField(
+        label=_("Full-time cadre of the union (paid staff, not a volunteer)"),
+        required=False,
+        help_text=_("Tick for the commune's full-time cadres: the training targets count them."),
+    )
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -45,6 +50,11 @@ class AccountForm(forms.Form):
 class AssignForm(forms.Form):
     who = forms.CharField(label=_("Username or phone number of an existing account"))
     role = forms.ChoiceField(label=_("Role"))
+    full_time = forms.BooleanField(
+        label=_("Full-time cadre of the union (paid staff, not a volunteer)"),
+        required=False,
+        help_text=_("Tick for the commune's full-time cadres: the training targets count them."),
+    )
 
     def __init__(self, *args: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -44,6 +44,9 @@ class Assignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # A paid, full-time cadre of the union at a commune ("cán bộ chuyên trách cơ sở"), as against
+    # volunteers such as branch heads: the training targets count these.
+    full_time = models.BooleanField(_("full-time cadre"), default=False)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -54,6 +54,7 @@ def account_create(
     password: str,
     full_name: str = "",
     phone: str = "",
+    full_time: bool = False,
 ) -> Assignment:
     """Create an account and assign it to `unit` with `role`."""
     _check_can_grant(actor, unit, role)
@@ -71,19 +72,25 @@ def account_create(
     user.full_clean(exclude=["password"])
     with transaction.atomic():
         user.save()
-        assignment = Assignment.objects.create(user=user, unit=unit, role=role, created_by=actor)
+        assignment = Assignment.objects.create(
+            user=user, unit=unit, role=role, full_time=full_time, created_by=actor
+        )
         audit.log(actor, "account.created", user, unit=unit, data={"username": user.username})
         audit.log(actor, "assignment.created", assignment, data={"role": role})
     return assignment
 
 
-def assignment_create(*, actor: User, user: User, unit: Unit, role: str) -> Assignment:
+def assignment_create(
+    *, actor: User, user: User, unit: Unit, role: str, full_time: bool = False
+) -> Assignment:
     """Give an existing account a role at a unit."""
     _check_can_grant(actor, unit, role)
     if Assignment.objects.filter(user=user, unit=unit, role=role).exists():
         raise ValidationError(_("%(user)s already has this role here.") % {"user": user})
     with transaction.atomic():
-        assignment = Assignment.objects.create(user=user, unit=unit, role=role, created_by=actor)
+        assignment = Assignment.objects.create(
+            user=user, unit=unit, role=role, full_time=full_time, created_by=actor
+        )
         audit.log(actor, "assignment.created", assignment, data={"role": role})
     return assignment
 

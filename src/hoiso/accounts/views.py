@@ -123,7 +123,11 @@ def person_assign(request: HttpRequest, scope: Scope) -> HttpResponse:
         else:
             try:
                 services.assignment_create(
-                    actor=scope.user, user=user, unit=scope.unit, role=form.cleaned_data["role"]
+                    actor=scope.user,
+                    user=user,
+                    unit=scope.unit,
+                    role=form.cleaned_data["role"],
+                    full_time=form.cleaned_data["full_time"],
                 )
             except ValidationError as e:
                 form.add_error(None, e)

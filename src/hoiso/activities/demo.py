@@ -208,7 +208,7 @@ def _commune_cadres(rng: random.Random, communes: list[Unit]) -> list[User]:
                     phone=f"09{rng.randrange(10**8):08d}")  # fmt: skip
         user.set_unusable_password()
         user.save()
-        Assignment.objects.create(user=user, unit=commune, role=Role.CADRE)
+        Assignment.objects.create(user=user, unit=commune, role=Role.CADRE, full_time=True)
         users.append(user)
     # They have served for years: the trend of the year counts them from January.
     since = timezone.now() - dt.timedelta(days=730)

@@ -31,7 +31,7 @@ from hoiso.activities.models import (
 )
 from hoiso.members.choices import DigitalSkill, Status
 from hoiso.members.models import Member
-from hoiso.targets.metrics import register
+from hoiso.targets.metrics import LOWER, register
 from hoiso.units.models import Level, Unit, today
 
 Values = dict[int, float | None]
@@ -185,12 +185,13 @@ digital_skills_communes = digital_skills_held(1)
 
 
 def _cadres(root: Unit, period: PeriodLike) -> list[tuple[int, str]]:
-    """(user, unit path) of every grassroots cadre's assignment in the subtree by the period end."""
+    """(user, unit path) of every full-time cadre's assignment at a commune or below in the
+    subtree by the period end ("cán bộ chuyên trách cơ sở": branch heads are volunteers)."""
     return list(
         Assignment.objects.filter(
             unit__path__startswith=root.path,
             unit__level__gte=Level.COMMUNE,
-            role__in=CADRE_ROLES,
+            full_time=True,
             created_at__lt=_local_midnight(period.end),
             user__is_active=True,
         )
@@ -221,12 +222,14 @@ def _cadre_share(root: Unit, level: str, period: PeriodLike, proficient: bool) -
 
 
 def cadres_trained(root: Unit, level: str, period: PeriodLike) -> Values:
-    """Share of grassroots cadres who completed a member-software course by the period's end."""
+    """Share of full-time grassroots cadres who completed a member-software course by the
+    period's end."""
     return _cadre_share(root, level, period, proficient=False)
 
 
 def cadres_proficient(root: Unit, level: str, period: PeriodLike) -> Values:
-    """Share of grassroots cadres assessed proficient in the member software by the period's end."""
+    """Share of full-time grassroots cadres assessed proficient in the member software by the
+    period's end."""
     return _cadre_share(root, level, period, proficient=True)
 
 
@@ -513,17 +516,19 @@ register("branch.carded_rate", _("Members with a member card"), "percent")(carde
 register("branch.model_share", _("Share of model branches"), "percent")(model_branches)
 register(
     "training.cadres_trained",
-    _("Share of grassroots cadres trained in the member software"),
+    _("Share of full-time grassroots cadres trained in the member software"),
     "percent",
 )(cadres_trained)
 register(
     "training.cadres_proficient",
-    _("Share of grassroots cadres proficient in the member software"),
+    _("Share of full-time grassroots cadres proficient in the member software"),
     "percent",
 )(cadres_proficient)
-register("equipment.units_without_computer", _("Communes without a working computer (number)"))(
-    units_without_computer
-)
+register(
+    "equipment.units_without_computer",
+    _("Communes without a working computer (number)"),
+    better=LOWER,
+)(units_without_computer)
 register(
     "equipment.units_with_computer", _("Share of communes with a working computer"), "percent"
 )(units_with_computer)

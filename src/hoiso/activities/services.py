@@ -377,20 +377,21 @@ def equipment_request_forward(
 
 def _decide(
     actor: User | None, request: EquipmentRequest, status: str, step: str, note: str
-) -> EquipmentRequest:
-    with transaction.atomic():
-        request.status = status
-        request.save(update_fields=["status"])
-        _step(request, step, request.at_unit, actor, note)
-        audit.log(actor, f"equipment_request.{step}", request, data={"note": note})
-    return request
+) -> None:
+    """The request's new status and its step in the history (inside the caller's transaction)."""
+    request.status = status
+    request.save(update_fields=["status"])
+    _step(request, step, request.at_unit, actor, note)
 
 
 def equipment_request_approve(
     *, actor: User | None, request: EquipmentRequest, note: str = ""
 ) -> EquipmentRequest:
     _require(request, RequestStatus.PENDING)
-    return _decide(actor, request, RequestStatus.APPROVED, RequestStep.APPROVED, note)
+    with transaction.atomic():
+        _decide(actor, request, RequestStatus.APPROVED, RequestStep.APPROVED, note)
+        audit.log(actor, "equipment_request.approved", request, data={"note": note})
+    return request
 
 
 def equipment_request_refuse(
@@ -399,7 +400,10 @@ def equipment_request_refuse(
     _require(request, RequestStatus.PENDING)
     if not clean(note):
         raise ValidationError({"note": _("Give the reason for refusing, for the unit that asked.")})
-    return _decide(actor, request, RequestStatus.REFUSED, RequestStep.REFUSED, note)
+    with transaction.atomic():
+        _decide(actor, request, RequestStatus.REFUSED, RequestStep.REFUSED, note)
+        audit.log(actor, "equipment_request.refused", request, data={"note": note})
+    return request
 
 
 def equipment_request_deliver(
@@ -409,6 +413,7 @@ def equipment_request_deliver(
     _require(request, RequestStatus.APPROVED)
     with transaction.atomic():
         _decide(actor, request, RequestStatus.DELIVERED, RequestStep.DELIVERED, note)
+        audit.log(actor, "equipment_request.delivered", request, data={"note": note})
         Equipment.objects.create(
             unit=request.unit,
             unit_path=request.unit_path,

@@ -201,9 +201,10 @@ def cadre_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     if not scope.can_from_above(VIEW_ACTIVITIES):
         # Her superiors see a cadre's record: not those serving beside her at this unit.
         qs = qs.exclude(unit=scope.unit)
-    assignments = list(qs.only("pk", "user_id"))
+    assignments = list(qs.only("pk", "user_id", "full_time"))
     seen: dict[int, Assignment] = {}
-    for a in sorted(assignments, key=lambda a: (a.user_id, a.pk)):
+    # One line per cadre: her full-time role where she has one (the one the targets count).
+    for a in sorted(assignments, key=lambda a: (a.user_id, not a.full_time, a.pk)):
         seen.setdefault(a.user_id, a)
     chosen = list(
         Assignment.objects.filter(pk__in=[a.pk for a in seen.values()])

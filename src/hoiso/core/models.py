@@ -7,45 +7,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
-# What each action means, in words a cadre reads in the log; apps add theirs here.
-ACTION_LABELS: dict[str, StrOrPromise] = {
-    "account.created": _("Created an account"),
-    "account.logged_in": _("Logged in"),
-    "account.logged_out": _("Logged out"),
-    "account.password_changed": _("Changed the password"),
-    "assignment.created": _("Gave a role"),
-    "assignment.revoked": _("Removed a role"),
-    "demo.loaded": _("Loaded the demo data"),
-    "account.token_created": _("Created an API token"),
-    "account.token_revoked": _("Revoked an API token"),
-    "member.account_enabled": _("Let a member log in"),
-    "member.admitted": _("Admitted a member"),
-    "member.deletion_answered": _("Answered an erasure request"),
-    "member.deletion_requested": _("Asked for her data to be erased"),
-    "member.erased": _("Erased a member's personal data"),
-    "member.moved": _("Moved a member to another branch"),
-    "member.removed": _("Removed a member"),
-    "member.restored": _("Restored a member"),
-    "member.self_updated": _("Corrected her contact details"),
-    "member.sensitive_viewed": _("Viewed sensitive data"),
-    "member.transfer_cancelled": _("Cancelled a transfer"),
-    "member.transfer_refused": _("Refused a transfer"),
-    "member.transfer_requested": _("Asked for a transfer"),
-    "member.transferred": _("Accepted a transfer"),
-    "member.updated": _("Corrected a member's record"),
-    "members.exported": _("Exported a member list"),
-    "members.filtered_sensitive": _("Filtered members by sensitive data"),
-    "members.import_started": _("Uploaded a member list"),
-    "members.imported": _("Imported members"),
-    "members.searched_citizen_id": _("Searched by citizen ID"),
-    "unit.closed": _("Closed a unit"),
-    "unit.created": _("Added a unit"),
-    "unit.renamed": _("Renamed a unit"),
-    "unit.updated": _("Changed a unit"),
-    "units.loaded": _("Loaded official units"),
-}
+from hoiso.core import audit_actions
 
 
 class AppendOnlyError(Exception):
@@ -113,4 +76,4 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return audit_actions.label(self.action)

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from hoiso.accounts.roles import VIEW_AUDIT
+from hoiso.core import audit_actions
 from hoiso.core.access import Scope, gate, my_units
-from hoiso.core.models import ACTION_LABELS, AuditEvent
+from hoiso.core.models import AuditEvent
 
 
 @login_required
@@ -43,7 +44,7 @@ def audit_log(request: HttpRequest, scope: Scope) -> HttpResponse:
             "page": page,
             "action": action,
             "who": who,
-            "actions": sorted((a, ACTION_LABELS.get(a, a)) for a in actions),
+            "actions": sorted((a, audit_actions.label(a)) for a in actions),
         },
     )
 

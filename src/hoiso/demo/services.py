@@ -212,7 +212,9 @@ def _create_accounts(province: Unit) -> None:
         user.save()
         roles = [acc.role, Role.CADRE] if acc.role == Role.UNIT_ADMIN else [acc.role]
         for role in roles:
-            Assignment.objects.create(user=user, unit=unit, role=role)
+            # A commune's cadres are its full-time staff; the branch head is a volunteer.
+            full_time = role == Role.CADRE and unit.level == Level.COMMUNE
+            Assignment.objects.create(user=user, unit=unit, role=role, full_time=full_time)
 
 
 def demo_is_loaded() -> bool:

@@ -17,6 +17,7 @@ from hoiso.members import tally
 from hoiso.members.choices import Status
 from hoiso.members.models import SCOPE_COLUMN, Member, scope_q
 from hoiso.targets.metrics import (
+    LOWER,
     Period,
     UnitRef,
     by_ancestor,
@@ -97,7 +98,7 @@ def new(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     return {u.pk: float(rows[u.pk]["new"]) if u.pk in rows else 0.0 for u in units}
 
 
-@register("members.removed", _("Members who left (removed or deceased)"))
+@register("members.removed", _("Members who left (removed or deceased)"), better=LOWER)
 def removed(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     units, rows = _moves(root, level, period)
     return {u.pk: float(rows[u.pk]["removed"]) if u.pk in rows else 0.0 for u in units}

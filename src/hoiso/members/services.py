@@ -25,8 +25,7 @@ from hoiso.members.choices import (
 from hoiso.members.duplicates import find_duplicates
 from hoiso.members.erasure import erase_copies
 from hoiso.members.models import DeletionRequest, Member, MemberEvent, NameToken, Transfer
-from hoiso.members.stats import schedule_refresh
-from hoiso.targets.cache import bump
+from hoiso.members.stats import members_changed
 from hoiso.units.models import Level, Unit
 
 # The fields a cadre fills in; placement (branch, group) and status go through their own services.
@@ -160,7 +159,7 @@ def member_admit(
         _reindex(member)
         _event(member, EventKind.ADMITTED, actor, member.join_date)
         audit.log(actor, "member.admitted", member, data={"branch": branch.code})
-        schedule_refresh(member.province_id)
+        members_changed(member.province_id)
     return member
 
 
@@ -181,8 +180,7 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
             _reindex(member)
         _event(member, EventKind.UPDATED, actor, fields=changed)
         audit.log(actor, "member.updated", member, data={"fields": changed})
-        # Cached metric values read these fields (digital access, cards, join date).
-        bump("members", member.province_id)
+        members_changed(member.province_id)
     return member
 
 
@@ -197,7 +195,7 @@ def member_move(*, actor: Any, member: Member, branch: Unit, group: Unit | None 
         _reindex(member)
         _event(member, EventKind.MOVED, actor, from_branch=old.code, to_branch=branch.code)
         audit.log(actor, "member.moved", member, data={"from": old.code, "to": branch.code})
-        schedule_refresh(member.province_id)
+        members_changed(member.province_id)
         _cancel_pending(member, actor)
     return member
 
@@ -257,7 +255,7 @@ def transfer_accept(
         )
         # The sending side sees it in its own log too.
         audit.log(actor, "member.transferred", member, unit=old, data={"to": to_branch.code})
-        schedule_refresh(member.province_id)
+        members_changed(member.province_id)
     return member
 
 
@@ -307,7 +305,7 @@ def member_remove(
         _cancel_pending(member, actor)
         _event(member, EventKind.REMOVED, actor, on, reason=reason, note=clean(note))
         audit.log(actor, "member.removed", member, data={"reason": reason})
-        schedule_refresh(member.province_id)
+        members_changed(member.province_id)
     return member
 
 
@@ -350,7 +348,7 @@ def member_restore(
         NameToken.objects.filter(member=member).update(active=True)
         _event(member, EventKind.RESTORED, actor, on, note=clean(note))
         audit.log(actor, "member.restored", member)
-        schedule_refresh(member.province_id)
+        members_changed(member.province_id)
     return member
 
 
@@ -390,6 +388,7 @@ def member_account_enable(*, actor: Any, member: Member) -> tuple[User, str | No
         member.user = existing
         member.save(update_fields=["user", "updated_at"])
         audit.log(actor, "member.account_enabled", member)
+        members_changed(member.province_id)
     return existing, password
 
 
@@ -424,6 +423,7 @@ def member_self_update(*, member: Member, phone: str, address: str, village: str
             member.user.save(update_fields=["phone"])
         _event(member, EventKind.SELF_UPDATED, member.user)
         audit.log(member.user, "member.self_updated", member)
+        members_changed(member.province_id)
     return member
 
 
@@ -474,7 +474,7 @@ def member_erase(*, actor: Any, member: Member) -> Member:
         # The audit log keeps who did what to her record, and when, but no longer her name.
         audit.erase_mentions("members.member", [member.pk], member.full_name)
         audit.log(actor, "member.erased", member)
-        schedule_refresh(member.province_id)
+        members_changed(member.province_id)
     return member
 
 

@@ -52,14 +52,19 @@ def refresh_member_stats(province_id: int) -> int:
     return refresh_province(province)
 
 
-def schedule_refresh(province_id: int) -> None:
-    """Ask for a recount once the current transaction commits; several changes share one."""
+def members_changed(province_id: int) -> None:
+    """Everything a write of the province's members requires; call it inside the write's transaction.
 
+    Every service that writes members (admit, update, move, transfer, remove, restore, erase, the
+    import, a member's own correction, her login) calls this and nothing else: the three ways
+    members are counted each learn of the change here, so none can be forgotten.
+    """
     # Metric values cached for targets are keyed on this version (see hoiso.targets.cache).
     bump("members", province_id)
     # The per-month tally is read only while this count has not moved since it was rebuilt.
     mark_changed(province_id)
 
+    # The recount (MemberStat and the tally) once the transaction commits; several changes share one.
     def enqueue() -> None:
         if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
             refresh_member_stats.enqueue(province_id)

@@ -1,4 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hoiso.core import audit_actions
+
+# The actions this app writes to the audit log, in the words the audit page shows.
+AUDIT_ACTIONS = {
+    "target.created": _("Set a target"),
+    "target.updated": _("Changed a target"),
+    "target.deleted": _("Deleted a target"),
+    "targets.exported": _("Exported the targets"),
+    "population.entered": _("Entered population figures"),
+}
 
 
 class TargetsConfig(AppConfig):
@@ -6,5 +18,6 @@ class TargetsConfig(AppConfig):
     label = "targets"
 
     def ready(self) -> None:
+        audit_actions.declare(AUDIT_ACTIONS)
         # The metrics this app owns; other apps register theirs from their own ready().
         from hoiso.targets import metrics  # noqa: F401

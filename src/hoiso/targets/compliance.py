@@ -13,7 +13,7 @@ from django.utils import timezone
 from hoiso.core.text import sort_key
 from hoiso.targets.cache import cached
 from hoiso.targets.metrics import REGISTRY, Period
-from hoiso.targets.models import Target
+from hoiso.targets.models import Comparison, Target
 from hoiso.units.models import Unit
 
 
@@ -22,7 +22,7 @@ class UnitResult:
     unit: Unit
     value: float | None
     met: bool
-    missing: float | None  # how much is still lacking to reach the threshold
+    missing: float | None  # how far the value is from the threshold (too low, or too high)
 
 
 @dataclass
@@ -32,6 +32,11 @@ class Compliance:
     results: list[UnitResult] = field(default_factory=list)
     n_units: int = 0
     n_met: int = 0
+
+    @property
+    def empty(self) -> bool:
+        """No unit of the target's level was open in the period: neither reached nor not."""
+        return self.n_units == 0
 
     @property
     def share(self) -> float:
@@ -54,7 +59,22 @@ class Compliance:
 
 
 def is_met(target: Target, value: float | None) -> bool:
-    return value is not None and Decimal(str(value)) >= target.threshold
+    """The value is on the right side of the threshold ("at least", or "at most" where lower is
+    better); no figure never meets a target."""
+    if value is None:
+        return False
+    if target.comparison == Comparison.AT_MOST:
+        return Decimal(str(value)) <= target.threshold
+    return Decimal(str(value)) >= target.threshold
+
+
+def unit_result(target: Target, unit: Unit, value: float | None) -> UnitResult:
+    """One unit's line: its value, met or not, and how far it is from the threshold."""
+    if value is None:
+        return UnitResult(unit, value, False, None)
+    gap = value - float(target.threshold)
+    missing = max(0.0, gap if target.comparison == Comparison.AT_MOST else -gap)
+    return UnitResult(unit, value, is_met(target, value), missing)
 
 
 def current_period(target: Target, today: dt.date | None = None) -> Period:
@@ -111,13 +131,16 @@ def compute(target: Target, period: Period, store: Store | None = None) -> Compl
         level_units = Unit.objects.within(target.unit).filter(level=target.level).only(*UNIT_FIELDS)
         units.update((u.pk, u) for u in level_units)
     for pk, value in values.items():
-        met = is_met(target, value)
-        missing = None if value is None else max(0.0, float(target.threshold) - value)
-        result.results.append(UnitResult(units[pk], value, met, missing))
+        result.results.append(unit_result(target, units[pk], value))
     result.n_units = len(result.results)
     result.n_met = sum(r.met for r in result.results)
+    # The lagging first, the furthest behind (or without a figure) first among them.
     result.results.sort(
-        key=lambda r: (r.met, r.value if r.value is not None else -1, sort_key(r.unit.name))
+        key=lambda r: (
+            r.met,
+            -r.missing if r.missing is not None else -float("inf"),
+            sort_key(r.unit.name),
+        )
     )
     return result
 

@@ -93,11 +93,11 @@ def todo(unit: Unit, today: dt.date | None = None) -> list[Row]:
         metric = REGISTRY.get(target.metric)
         if metric is None:
             continue
-        value = metric.compute(unit, unit.level, period).get(unit.pk)
-        met = compliance.is_met(target, value)
-        if not met:
-            missing = None if value is None else max(0.0, float(target.threshold) - value)
-            r = compliance.UnitResult(unit, value, met, missing)
+        values = metric.compute(unit, unit.level, period)
+        if unit.pk not in values:
+            continue  # the unit was not open in the period: nothing to do
+        r = compliance.unit_result(target, unit, values[unit.pk])
+        if not r.met:
             res = compliance.Compliance(target=target, period=period, results=[r], n_units=1)
             rows.append(Row(target, res, [r], r, False))
     return rows

@@ -31,7 +31,8 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
         _("Target"),
         _("What is measured"),
         _("Period"),
-        _("Each unit at least"),
+        _("Comparison"),
+        _("Level to reach"),
         _("Units meeting it"),
         _("Units"),
         _("Share (%)"),
@@ -48,6 +49,7 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
                 row.target.title,
                 row.metric_label,
                 r.period.label(),
+                row.target.sign,
                 float(row.target.threshold),
                 r.n_met,
                 r.n_units,
@@ -55,9 +57,12 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
                 float(row.target.required_share),
             ],
         )
-        summary.write(i, 8, _("yes") if r.ok else _("no"), good if r.ok else bad)
+        if r.empty:
+            summary.write(i, 9, _("No units in this period"))
+        else:
+            summary.write(i, 9, _("yes") if r.ok else _("no"), good if r.ok else bad)
     summary.set_column(0, 1, 40)
-    summary.set_column(2, 8, 12)
+    summary.set_column(2, 9, 12)
     lagging_units = [x.unit for row in rows for x in row.visible if not x.met]
     people = contacts(lagging_units[:5000])
     for n, row in enumerate(rows, start=1):

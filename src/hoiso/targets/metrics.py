@@ -98,24 +98,34 @@ Compute = Callable[[Unit, Any, Period], dict[int, float | None]]
 F = TypeVar("F", bound=Compute)
 
 
+# Which way a metric's value is better: a target compares "at least" for the first, "at most" for
+# the second (communes without a computer: fewer is better).
+HIGHER, LOWER = "higher", "lower"
+
+
 @dataclass(frozen=True)
 class Metric:
     code: str
     label: StrOrPromise
     unit: str  # "count" | "percent"
     compute: Compute
+    better: str = HIGHER  # HIGHER | LOWER
 
 
 REGISTRY: dict[str, Metric] = {}
 
 
-def register(code: str, label: StrOrPromise, unit: str = "count") -> Callable[[F], F]:
-    """Add a metric to the registry under `code`."""
+def register(
+    code: str, label: StrOrPromise, unit: str = "count", better: str = HIGHER
+) -> Callable[[F], F]:
+    """Add a metric to the registry under `code`, saying which way its value is better."""
+    if better not in (HIGHER, LOWER):
+        raise ValueError(f"metric {code!r}: better must be {HIGHER!r} or {LOWER!r}")
 
     def decorator(fn: F) -> F:
         if code in REGISTRY and REGISTRY[code].compute is not fn:
             raise ValueError(f"metric {code!r} is registered twice")
-        REGISTRY[code] = Metric(code=code, label=label, unit=unit, compute=fn)
+        REGISTRY[code] = Metric(code=code, label=label, unit=unit, compute=fn, better=better)
         return fn
 
     return decorator

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.targets.metrics import LOWER
 from hoiso.units.models import Level, Unit
 
 
@@ -15,6 +16,19 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", _("Every month")
     QUARTER = "quarter", _("Every quarter")
     YEAR = "year", _("Over the year")
+
+
+class Comparison(models.TextChoices):
+    AT_LEAST = "at_least", _("at least (≥)")
+    AT_MOST = "at_most", _("at most (≤)")
+
+    @classmethod
+    def for_direction(cls, better: str) -> list[Comparison]:
+        """The comparisons that make sense for a metric: "at most" only where lower is better."""
+        return [cls.AT_MOST] if better == LOWER else [cls.AT_LEAST]
+
+
+SIGNS = {Comparison.AT_LEAST: "≥", Comparison.AT_MOST: "≤"}
 
 
 class Target(models.Model):
@@ -27,8 +41,14 @@ class Target(models.Model):
     metric = models.CharField(_("what is measured"), max_length=60)
     level = models.PositiveSmallIntegerField(_("applies to"), choices=Level.choices)
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind)
+    comparison = models.CharField(
+        _("each unit's value must be"),
+        max_length=10,
+        choices=Comparison,
+        default=Comparison.AT_LEAST,
+    )
     threshold = models.DecimalField(
-        _("each unit must reach at least"),
+        _("level each unit must reach"),
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(0)],
@@ -58,6 +78,11 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def sign(self) -> str:
+        """ "≥" or "≤", as the dashboard writes the threshold."""
+        return SIGNS[Comparison(self.comparison)]
 
 
 class PopulationFigure(models.Model):

@@ -22,9 +22,9 @@ from hoiso.core import audit
 from hoiso.core.text import clean
 from hoiso.targets import compliance
 from hoiso.targets.cache import bump
-from hoiso.targets.metrics import REGISTRY
-from hoiso.targets.models import Notice, PopulationFigure, Target
-from hoiso.units.models import Level, Unit
+from hoiso.targets.metrics import LOWER, REGISTRY
+from hoiso.targets.models import Comparison, Notice, PopulationFigure, Target
+from hoiso.units.models import REFORM_DAY, Level, Unit
 
 log = logging.getLogger(__name__)
 TARGET_FIELDS = [
@@ -34,6 +34,7 @@ TARGET_FIELDS = [
     "metric",
     "level",
     "period_kind",
+    "comparison",
     "threshold",
     "required_share",
     "remind_days",
@@ -53,6 +54,18 @@ def _check(target: Target) -> None:
         errors["metric"] = _("Choose what is measured from the list.")
     if target.level <= target.unit.level:
         errors["level"] = _("A target applies to the units below yours; choose a lower level.")
+    elif target.level not in dict(applies_level(target.unit, target.year)):
+        errors["level"] = _(
+            "Districts were abolished on 01/07/2025: a target for %(year)s applies to communes "
+            "or below."
+        ) % {"year": target.year}
+    metric = REGISTRY.get(target.metric)
+    if metric is not None and target.comparison not in Comparison.for_direction(metric.better):
+        if metric.better == LOWER:
+            message = _("For “%(metric)s” a lower value is better: choose “at most”.")
+        else:
+            message = _("For “%(metric)s” a higher value is better: choose “at least”.")
+        errors["comparison"] = message % {"metric": metric.label}
     if not 2000 <= target.year <= 2100:
         errors["year"] = _("Give the year as four digits, e.g. 2026.")
     if target.required_share is not None and not Decimal(0) <= target.required_share <= Decimal(
@@ -138,9 +151,17 @@ def _reminder_text(target: Target, unit: Unit, r: compliance.UnitResult, ends: d
         return _(
             "%(unit)s: “%(target)s” cannot be measured yet (a figure is missing); period ends %(d)s."
         ) % {"unit": unit.name, "target": target.title, "d": ends.strftime("%d/%m/%Y")}
-    return _(
-        "%(unit)s lags on “%(target)s”: %(value)s of %(threshold)s; %(missing)s more before %(d)s."
-    ) % {
+    if target.comparison == Comparison.AT_MOST:
+        text = _(
+            "%(unit)s is over “%(target)s”: %(value)s, at most %(threshold)s; "
+            "%(missing)s too many before %(d)s."
+        )
+    else:
+        text = _(
+            "%(unit)s lags on “%(target)s”: %(value)s of %(threshold)s; "
+            "%(missing)s more before %(d)s."
+        )
+    return text % {
         "unit": unit.name,
         "target": target.title,
         "value": f"{r.value:g}",
@@ -199,6 +220,12 @@ def notices_read(*, user: Any, unit: Unit) -> None:
     Notice.objects.filter(user=user, unit=unit, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def applies_level(unit: Unit) -> list[tuple[int, str]]:
-    """The levels a unit can set targets for (those below it)."""
-    return [(v, str(label)) for v, label in Level.choices if unit.level < v <= Level.GROUP]
+def applies_level(unit: Unit, year: int | None = None) -> list[tuple[int, str]]:
+    """The levels a unit can set targets for (those below it); districts only for a year with
+    periods before they were abolished."""
+    return [
+        (v, str(label))
+        for v, label in Level.choices
+        if unit.level < v <= Level.GROUP
+        and not (v == Level.DISTRICT and year is not None and year > REFORM_DAY.year)
+    ]

@@ -77,7 +77,8 @@ def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     points = compliance.trend(target, store=store)
     if row.whole:
         chart = bar_chart(
-            [(p.start.strftime("%m"), c.share, c.ok) for p, c in points],
+            # A month in which no unit of the level was open has nothing to draw.
+            [(p.start.strftime("%m"), c.share, c.ok) for p, c in points if not c.empty],
             line=float(target.required_share),
             title=target.title,
         )
@@ -116,7 +117,12 @@ def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 def target_new(request: HttpRequest, scope: Scope) -> HttpResponse:
     if scope.unit.level >= Level.GROUP:
         raise Http404("no units below")
-    form = TargetForm(request.POST or None, unit=scope.unit)
+    form = TargetForm(
+        request.POST or None,
+        initial=request.GET.dict(),  # the page redrawn for a metric or year just chosen
+        unit=scope.unit,
+        redraw_url=request.path,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             target = services.target_create(
@@ -135,7 +141,13 @@ def target_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     target = target_in_scope(scope, pk)
     if not scope.unit.contains(target.unit):
         raise Http404("set above")
-    form = TargetForm(request.POST or None, instance=target, unit=target.unit)
+    form = TargetForm(
+        request.POST or None,
+        instance=target,
+        initial=request.GET.dict(),
+        unit=target.unit,
+        redraw_url=request.path,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.target_update(

@@ -23,6 +23,9 @@ class Level(models.IntegerChoices):
     GROUP = 5, _("Group")
 
 
+# The 2025 reform: districts were abolished and the new communes and provinces began on this day.
+REFORM_DAY = dt.date(2025, 7, 1)
+
 # What a cadre may create under a unit of each level (the upper levels come from official data).
 CHILD_LEVEL = {Level.COMMUNE: Level.BRANCH, Level.BRANCH: Level.GROUP}
 # Levels whose units cadres may add, rename and close themselves.
@@ -60,7 +63,7 @@ class Unit(models.Model):
     is_ethnic_minority_area = models.BooleanField(_("ethnic-minority area"), default=False)
     is_remote_area = models.BooleanField(_("especially difficult area"), default=False)
     is_border_area = models.BooleanField(_("border area"), default=False)
-    valid_from = models.DateField(_("valid from"), default=dt.date(2025, 7, 1))
+    valid_from = models.DateField(_("valid from"), default=REFORM_DAY)
     valid_to = models.DateField(_("closed on"), null=True, blank=True)
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, related_name="successors", blank=True

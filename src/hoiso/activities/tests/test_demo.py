@@ -63,6 +63,19 @@ def test_its_metrics_have_values_across_the_province(province, year) -> None:
     assert metrics.cadres_proficient(province, "province", year)[province.pk] is not None
 
 
+def test_its_full_time_cadres_are_the_communes_cadres_not_the_branch_head(province, year) -> None:
+    from hoiso.accounts.models import Assignment
+
+    assert not Assignment.objects.filter(user__username="mai.chihoi", full_time=True).exists()
+    assert Assignment.objects.filter(user__username="hoa.xa", full_time=True).count() == 1
+    communes = Unit.objects.filter(parent=province)
+    served = Assignment.objects.filter(unit__in=communes, full_time=True)
+    assert served.values("unit").distinct().count() == communes.count()
+    # Hoa is proficient, and Mai (who is not) no longer counts against Ea Kar.
+    ea_kar = communes.get(name="Xã Ea Kar")
+    assert metrics.cadres_proficient(province, "commune", year)[ea_kar.pk] == 100.0
+
+
 def test_it_has_courses_and_requests_at_every_step(province, year) -> None:
     assert Course.objects.filter(topic="member_software").exists()
     statuses = set(EquipmentRequest.objects.values_list("status", flat=True))

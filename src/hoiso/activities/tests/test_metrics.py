@@ -197,10 +197,12 @@ def _member_software(cast: Cast, ends_on: dt.date) -> object:
 def test_it_shares_grassroots_cadres_trained_and_proficient(world: World) -> None:
     cast = world.cast
     Assignment.objects.update(created_at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
+    # The communes' cadres are full-time; Mai heads her branch as a volunteer.
+    Assignment.objects.filter(role=Role.CADRE, unit__level=Level.COMMUNE).update(full_time=True)
     # Assigned at 03:00 on 01/04 in Vietnam (20:00 UTC the day before): after the period.
     late = make_user("late", "Phan Thị Muộn", "", (cast.commune_b, Role.CADRE))
     Assignment.objects.filter(user=late).update(
-        created_at=dt.datetime(2026, 3, 31, 20, 0, tzinfo=dt.UTC)
+        created_at=dt.datetime(2026, 3, 31, 20, 0, tzinfo=dt.UTC), full_time=True
     )
     early = _member_software(cast, D(2026, 2, 15))
     late_course = _member_software(cast, D(2026, 4, 1))
@@ -209,13 +211,14 @@ def test_it_shares_grassroots_cadres_trained_and_proficient(world: World) -> Non
         t = trainee_add(actor=None, course=course, user=user)  # type: ignore[arg-type]
         trainee_assess(actor=None, trainee=t, attended=True, completed=True, result=result)
     p = cast.province
-    # Grassroots cadres: Hoa, Mai (commune A), Thu (commune B); Lan serves the province.
+    # Full-time grassroots cadres: Hoa (commune A), Thu (commune B); Lan serves the province,
+    # Mai (not proficient) is a volunteer branch head: not counted.
     trained = by_code(metrics.cadres_trained(p, "commune", Q1))
     assert trained == {"24373": 100.0, "24190": 0.0}
     proficient = by_code(metrics.cadres_proficient(p, "commune", Q1))
-    assert proficient == {"24373": 50.0, "24190": 0.0}
-    assert by_code(metrics.cadres_proficient(p, "province", Q1))["66"] == pytest.approx(100 / 3)
-    assert by_code(metrics.cadres_proficient(p, "branch", Q1))["24373-01"] == 0.0  # Mai
+    assert proficient == {"24373": 100.0, "24190": 0.0}
+    assert by_code(metrics.cadres_proficient(p, "province", Q1))["66"] == 50.0
+    assert by_code(metrics.cadres_proficient(p, "branch", Q1))["24373-01"] is None  # Mai
     assert by_code(metrics.cadres_proficient(p, "branch", Q1))["24373-02"] is None
 
 
@@ -309,16 +312,18 @@ def test_the_registry_computes_on_hand_counted_data(
 def test_the_registry_shares_trained_cadres_and_counts_computers(world: World) -> None:
     cast = world.cast
     Assignment.objects.update(created_at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
+    Assignment.objects.filter(role=Role.CADRE, unit__level=Level.COMMUNE).update(full_time=True)
     course = _member_software(cast, D(2026, 2, 15))
     for user, result in [(cast.hoa, 2), (cast.mai, 1), (cast.thu, 0)]:
         t = trainee_add(actor=None, course=course, user=user)  # type: ignore[arg-type]
         trainee_assess(actor=None, trainee=t, attended=True, completed=result > 0, result=result)
     p, commune = cast.province, int(Level.COMMUNE)
-    # Commune A: Hoa (proficient) and Mai (completed, not proficient); B: Thu (did not complete).
+    # Commune A: Hoa (proficient; Mai, not proficient, is a volunteer branch head); B: Thu (did
+    # not complete).
     trained = REGISTRY["training.cadres_trained"].compute(p, commune, RQ1)
     assert by_code(trained) == {"24373": 100.0, "24190": 0.0}
     proficient = REGISTRY["training.cadres_proficient"].compute(p, commune, RQ1)
-    assert by_code(proficient) == {"24373": 50.0, "24190": 0.0}
+    assert by_code(proficient) == {"24373": 100.0, "24190": 0.0}
     equipment_save(actor=None, unit=cast.commune_b, data={"kind": "desktop", "quantity": 1,
                                                           "state": "working"})  # fmt: skip
     without = REGISTRY["equipment.units_without_computer"].compute(p, commune, RQ1)

@@ -51,7 +51,7 @@ from hoiso.members.models import (
 )
 from hoiso.members.permissions import MemberAccess
 from hoiso.members.services import SENSITIVE_FIELDS
-from hoiso.members.stats import schedule_refresh
+from hoiso.members.stats import members_changed
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "member-import-progress:{}"
@@ -339,7 +339,7 @@ def write(
     updated = _update(plan, actor_id, source, on_batch)
     if imp:
         report(imp.pk, "writing", total, total)
-    schedule_refresh(places.province.pk)
+    members_changed(places.province.pk)
     return {"added": written, "updated": updated}
 
 

@@ -65,3 +65,25 @@ def test_a_post_from_a_phone_turns_the_commune_green(cast, live_server, chromium
     assert page.locator("tr", has_text="Xã Krông Pắc").locator(".chip.bad").is_visible()
     assert page.locator("svg.chart").is_visible()
     desk.close()
+
+
+def test_the_target_form_offers_the_comparison_that_fits_the_metric(cast, live_server, chromium):
+    desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = desk.new_page()
+    log_in(page, live_server.url, "lan")
+    page.goto(f"{live_server.url}/u/{cast.province.code}/targets/new/")
+    page.fill("input[name=title]", "Không xã nào thiếu máy tính")
+    page.select_option("select[name=metric]", "equipment.units_without_computer")
+    page.wait_for_function(
+        "document.querySelectorAll('select[name=comparison] option').length === 1"
+    )
+    assert page.locator("select[name=comparison] option").get_attribute("value") == "at_most"
+    assert page.input_value("input[name=title]") == "Không xã nào thiếu máy tính"
+    has_district = (
+        "[...document.querySelectorAll('select[name=level] option')].some(o => o.value === '2')"
+    )
+    for year, districts in (("2025", True), ("2026", False)):
+        page.fill("input[name=year]", year)
+        page.locator("input[name=year]").dispatch_event("change")
+        page.wait_for_function(has_district if districts else f"!{has_district}")
+    desk.close()
