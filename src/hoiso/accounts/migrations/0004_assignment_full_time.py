@@ -14,7 +14,7 @@ def commune_cadres_full_time(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_member_logins_api_tokens'),
+        ('accounts', '0003_api_token_password_stamp'),
     ]
 
     operations = [
