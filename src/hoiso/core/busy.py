@@ -91,9 +91,8 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     htmx = request.headers.get("HX-Request") == "true"
     template = "core/busy_fragment.html" if htmx else "core/busy.html"
     # htmx swaps only successful answers: its fragment comes as 200, marked busy in a header.
-    response = HttpResponse(
-        render_to_string(template, context, request=request), status=200 if htmx else 503
-    )
+    # Rendered without the request: its context processors would read the locked database.
+    response = HttpResponse(render_to_string(template, context), status=200 if htmx else 503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     if htmx:
