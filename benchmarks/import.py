@@ -165,15 +165,14 @@ def _bad(rng: random.Random, row: list[Any]) -> None:
 def field_rows(n: int, seed: int) -> tuple[list[list[Any]], dict[str, int]]:
     """`n` member rows as a commune's list holds them, and how many of each deliberate flaw."""
     from hoiso.demo.people import OCCUPATIONS, PhoneBook, _name_and_ethnicity, _pick, _religion
-    from hoiso.members.importing.places import province_index
 
     rng = random.Random(seed)
     today = dt.date.today()
     book = PhoneBook(rng, "EK")
-    index = province_index("66")
-    code = index.new_by_short["eakar"][0]
-    old = sorted({f"{o.ward.lower()}, {o.district.lower()}" for olds in index.old_by_short.values()
-                  for o in olds if o.new_codes == (code,)})  # fmt: skip
+    # The six pre-2025 communes that make today's Xã Ea Kar, as addresses still name them
+    # (the place index keeps only their folded keys; it maps each of these back to Ea Kar).
+    old = [f"{ward}, huyện ea kar" for ward in ("thị trấn ea kar", "xã cư huê", "xã cư ni",
+                                               "xã ea đar", "xã ea kmút", "xã xuân phú")]  # fmt: skip
     rows: list[list[Any]] = []
     flaws = {"bad": 0}
     for i in range(n):
