@@ -74,9 +74,10 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "template_partials",
+    # Before django_tasks_db: core's `db_worker` (which outlives a locked database) replaces its.
+    "hoiso.core",
     "django_tasks",
     "django_tasks_db",
-    "hoiso.core",
     "hoiso.units",
     "hoiso.accounts",
     "hoiso.members",
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Outside the session and the views: a locked database anywhere below answers "busy".
+    "hoiso.core.busy.BusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hoiso.core.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,9 +150,11 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 # Several processes (web workers, the task worker) share one SQLite file: WAL lets readers run
 # beside the writer, IMMEDIATE takes the write lock up front so that two writers queue on the busy
 # timeout instead of failing with "database is locked" (and core/bulk relies on holding it).
+# No write holds the database for more than a second or two (long jobs write in short steps), so
+# a request that has waited SQLITE_BUSY_TIMEOUT seconds answers "busy, trying again" (core/busy).
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    "timeout": envint("SQLITE_BUSY_TIMEOUT", 10),
     "init_command": (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"

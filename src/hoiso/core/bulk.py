@@ -4,7 +4,8 @@ Django's `bulk_create` builds a model instance and prepares every value field by
 province's worth of rows that costs more than the database's own work. Here ids are reserved up
 front (so that dependent rows can point at them) and values are converted once per column.
 Call inside `transaction.atomic()`: on SQLite the IMMEDIATE transaction already holds the write
-lock, so reserving ids from the current maximum is safe.
+lock, so reserving ids from the current maximum is safe. Keep each transaction short (a few
+thousand rows): on SQLite a writer holds the whole database.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
 
 def _converter(field: models.Field) -> Converter | None:
     sqlite = connection.vendor == "sqlite"
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if isinstance(target, models.UUIDField):  # a hex string on SQLite, a uuid on PostgreSQL
+        return lambda v: None if v is None else field.get_db_prep_value(v, connection)
     if isinstance(field, models.JSONField):
         return lambda v: json.dumps(v, ensure_ascii=False)
     if isinstance(field, models.DateTimeField):

@@ -243,9 +243,15 @@ def import_replace(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRe
 @require_POST
 @gate(CHANGE_MEMBERS)
 def import_confirm(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
+    """Confirm a preview, or try again a write that failed or was interrupted. Only one attempt
+    runs at a time: a second click while one runs changes nothing."""
     imp = _own(scope, import_id)
-    stale = imp.status == ImportStatus.WRITING and jobs.progress_of(imp)["stale"]
-    if imp.status == ImportStatus.PREVIEW or stale:
+    # The gate checked her role at the page's unit; the import's own unit is checked too (her
+    # assignment may have changed since the preview). The worker checks it once more.
+    if not jobs.may_import(scope.user, imp.unit):
+        messages.error(request, _("You may no longer import members into %(unit)s.") % {
+            "unit": imp.unit})  # fmt: skip
+    else:
         jobs.import_confirm(imp=imp)
     return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
 

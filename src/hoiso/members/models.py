@@ -50,6 +50,26 @@ def scope_q(unit: Unit, prefix: str = "") -> Q:
     return Q(**{f"{prefix}branch_path__startswith": unit.path})
 
 
+def visible_q(prefix: str = "") -> Q:
+    """Members that every reader may see: not rows an import has staged and not yet published.
+
+    A large import writes its new members in short steps (on SQLite no write may hold the
+    database for long), each row marked with the import; they become visible all at once when
+    the import's status turns to done (one short final step), and are deleted if it fails.
+    """
+    published = MemberImport.objects.filter(status=ImportStatus.DONE).values("pk")
+    return Q(**{f"{prefix}staged_by__isnull": True}) | Q(**{f"{prefix}staged_by__in": published})
+
+
+def visible_sql() -> tuple[str, list[Any]]:
+    """`visible_q` for plain SQL over the member table."""
+    return (
+        '("staged_by_id" IS NULL OR "staged_by_id" IN '
+        '(SELECT "id" FROM "members_memberimport" WHERE "status" = %s))',
+        [ImportStatus.DONE.value],
+    )
+
+
 class MemberQuerySet(models.QuerySet["Member"]):
     def within(self, unit: Unit) -> MemberQuerySet:
         """Members of the unit's whole subtree."""
@@ -57,6 +77,14 @@ class MemberQuerySet(models.QuerySet["Member"]):
 
     def active(self) -> MemberQuerySet:
         return self.filter(status=Status.ACTIVE)
+
+
+class VisibleMembers(models.Manager.from_queryset(MemberQuerySet)):  # type: ignore[misc]
+    """The default manager: every query leaves out an unfinished import's staged rows. Code that
+    must see them (the import itself, its clean-up) uses `Member._base_manager`."""
+
+    def get_queryset(self) -> MemberQuerySet:
+        return super().get_queryset().filter(visible_q())
 
 
 class Member(models.Model):
@@ -140,8 +168,19 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The import that wrote her, while its rows are staged (see visible_q); cleared after.
+    staged_by = models.ForeignKey(
+        "MemberImport",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
-    objects = MemberQuerySet.as_manager()
+    objects = VisibleMembers()
 
     class Meta:
         ordering = ["sort_key", "id"]
@@ -155,6 +194,10 @@ class Member(models.Model):
             models.Index(fields=["citizen_id"], name="member_cid"),
             models.Index(fields=["province", "card_number"], name="member_card"),
             models.Index(fields=["province", "name_folded"], name="member_name"),
+            # Only the rows of an import being written: empty the rest of the time.
+            models.Index(
+                fields=["staged_by"], condition=Q(staged_by__isnull=False), name="member_staged"
+            ),
             # The targets' member metrics, answered from the index alone (created first by
             # targets/0002; declared here so that rebuilding the table on SQLite keeps it).
             models.Index(
@@ -325,6 +368,16 @@ class DeletionRequest(models.Model):
         return self.member.branch
 
 
+class VisibleTokens(models.Manager["NameToken"]):
+    """Name-index rows of members every reader may see (see visible_q)."""
+
+    def get_queryset(self) -> models.QuerySet[NameToken]:
+        hidden = (
+            Member._base_manager.filter(staged_by__isnull=False).exclude(visible_q()).values("pk")
+        )
+        return super().get_queryset().exclude(member_id__in=hidden)
+
+
 class NameToken(models.Model):
     """One folded word of a member's name, for search by word prefix within a commune or province.
 
@@ -346,6 +399,8 @@ class NameToken(models.Model):
     province = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
+
+    objects = VisibleTokens()
 
     class Meta:
         # PostgreSQL answers from the index alone with the checked columns included; SQLite,
@@ -444,6 +499,9 @@ class MemberImport(models.Model):
     add_duplicates = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # Raised each time a worker is sent to read or write it: a worker acts only while the
+    # import is still at its own attempt, so a late one never undoes or repeats a newer one.
+    attempt = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

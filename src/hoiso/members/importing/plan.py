@@ -37,7 +37,7 @@ from hoiso.members.importing.places import (
     province_index,
 )
 from hoiso.members.importing.reader import Sheet
-from hoiso.members.models import Member
+from hoiso.members.models import Member, visible_sql
 from hoiso.members.permissions import MemberAccess
 from hoiso.members.services import name_words
 from hoiso.units.models import Level, Unit
@@ -547,6 +547,9 @@ def _existing(
             return []
         where += f' AND "birth_year" IN ({", ".join(["%s"] * len(years))})'
         params.extend(sorted(years))
+    visible, visible_params = visible_sql()  # not the rows another import is still writing
+    where += f" AND {visible}"
+    params.extend(visible_params)
     found = []
     with connection.cursor() as cursor:
         for chunk in _chunks(sorted(k for k in keys if k)):
