@@ -31,6 +31,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+# A tiny run for the smoke test (core/tests/test_benchmarks.py); --var is relative to its folder.
+SMOKE_ARGS = ["--rows", "300", "--logins", "4", "--edits", "4", "--var", "smoke-var"]
+SMOKE_KEYS = ["import", "requests", "succeeded", "server_errors"]
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 PASSWORD = "mat-khau-dai-2026"
