@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "hoiso.core",
     "hoiso.units",
     "hoiso.accounts",
+    "hoiso.metrics",
     "hoiso.members",
     "hoiso.activities",
     "hoiso.comms",

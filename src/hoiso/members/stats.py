@@ -16,7 +16,7 @@ from django_tasks import task
 from hoiso.members.choices import Status
 from hoiso.members.models import Member, MemberStat
 from hoiso.members.tally import mark_changed, refresh_tally
-from hoiso.targets.cache import bump
+from hoiso.metrics.versions import bump
 from hoiso.units.models import Unit
 
 QUEUED_KEY = "member-stats-queued:{}"
@@ -59,7 +59,7 @@ def members_changed(province_id: int) -> None:
     import, a member's own correction, her login) calls this and nothing else: the three ways
     members are counted each learn of the change here, so none can be forgotten.
     """
-    # Metric values cached for targets are keyed on this version (see hoiso.targets.cache).
+    # Metric values cached for targets are keyed on this version (see hoiso.metrics.versions).
     bump("members", province_id)
     # The per-month tally is read only while this count has not moved since it was rebuilt.
     mark_changed(province_id)

@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from hoiso.members.choices import Status
 from hoiso.members.models import SCOPE_COLUMN, Member, MemberTally, MemberTallyState
-from hoiso.targets.metrics import Period, add_months, level_value
+from hoiso.metrics.grouping import level_value
+from hoiso.metrics.periods import Period, add_months
 from hoiso.units.models import Level, Unit
 
 BEFORE = dt.date(1900, 1, 1)  # bucket of dates before the kept months (and of unknown dates)

@@ -14,7 +14,8 @@ from hoiso.members import tally
 from hoiso.members.models import Member, MemberTally
 from hoiso.members.services import member_admit, member_move, member_remove, member_restore
 from hoiso.members.stats import refresh_province
-from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY
 from hoiso.units.models import Level
 
 pytestmark = pytest.mark.django_db
