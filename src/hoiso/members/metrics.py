@@ -1,7 +1,7 @@
 """Member metrics for targets: members at the period's end, admitted, removed, net change, and the
 share with digital access. One grouped query over the subtree's members per metric.
 
-While the province's member tally is current (members.tally), the counts come from it: one row per
+While the province's member tally is current (members.counting.tally), the counts come from it: one row per
 unit and month instead of a scan of the members. Members are counted where they are now placed (a member transferred mid-period counts for her new
 branch); status changes are dated, so removals and admissions fall in the period they happened.
 """
@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.members import tally
 from hoiso.members.choices import Status
+from hoiso.members.counting import tally
 from hoiso.members.models import SCOPE_COLUMN, Member, scope_q
 from hoiso.metrics.grouping import UnitRef, by_ancestor, level_value, units_open
 from hoiso.metrics.periods import Period

@@ -16,9 +16,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hoiso.conftest import Cast, make_member
-from hoiso.members import services, tally
+from hoiso.members import services
+from hoiso.members.counting import tally
+from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member, Transfer
-from hoiso.members.stats import refresh_province
 from hoiso.metrics.periods import Period
 from hoiso.metrics.registry import REGISTRY
 from hoiso.metrics.versions import cached
