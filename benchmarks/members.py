@@ -83,7 +83,7 @@ def build(members: int, branches: int) -> None:
     from hoiso.accounts.roles import Role
     from hoiso.demo.people import populate
     from hoiso.demo.services import _bulk_children
-    from hoiso.members.stats import refresh_province
+    from hoiso.members.counting.stats import refresh_province
     from hoiso.units.models import Level, Unit
     from hoiso.units.services import find_province, load_province
 

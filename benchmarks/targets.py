@@ -83,7 +83,7 @@ def build(members: int, branches: int, posts: int) -> None:
     from hoiso.comms.models import Channel, ChannelKind, Post
     from hoiso.demo.people import populate
     from hoiso.demo.services import _bulk_children
-    from hoiso.members.stats import refresh_province
+    from hoiso.members.counting.stats import refresh_province
     from hoiso.targets.models import PopulationFigure, Target
     from hoiso.units.models import Level, Unit
     from hoiso.units.services import find_province, load_province
@@ -236,7 +236,7 @@ def main() -> None:
         build(args.members, args.branches, args.posts)
     refresh_ms = refresh_counts()
     if args.without_tally:
-        from hoiso.members.tally import mark_changed
+        from hoiso.members.counting.tally import mark_changed
         from hoiso.units.models import Unit
 
         mark_changed(Unit.objects.get(code="66").pk)
@@ -246,8 +246,8 @@ def main() -> None:
 def refresh_counts() -> dict[str, float]:
     """Rebuild the province's member counts and per-month tally, as the background task does
     after members change (a database built before the tally existed gets it here), timed."""
-    from hoiso.members.stats import refresh_province
-    from hoiso.members.tally import refresh_tally
+    from hoiso.members.counting.stats import refresh_province
+    from hoiso.members.counting.tally import refresh_tally
     from hoiso.units.models import Unit
 
     province = Unit.objects.get(code="66")

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "hoiso.units",
     "hoiso.accounts",
+    "hoiso.metrics",
     "hoiso.members",
     "hoiso.activities",
     "hoiso.comms",

@@ -31,6 +31,6 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
         # Activity, branch-life, training and equipment metrics for targets
-        # (hoiso.targets.metrics registry); the services register how an erasure reaches
+        # (hoiso.metrics.registry); the services register how an erasure reaches
         # a member's training records (hoiso.members.erasure).
         from hoiso.activities import metrics, services  # noqa: F401

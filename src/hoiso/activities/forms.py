@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hoiso.activities.choices import ActivityKind, EquipmentKind, EquipmentState, Result
 from hoiso.activities.models import Course, Theme
+from hoiso.core.forms import DATE_FORMATS, DateInput
 from hoiso.core.uploads import CappedImageField
-from hoiso.members.forms import DATE_FORMATS, DateInput
 from hoiso.units.models import Level, Unit
 
 

@@ -31,7 +31,7 @@ from hoiso.activities.models import (
 )
 from hoiso.members.choices import DigitalSkill, Status
 from hoiso.members.models import Member
-from hoiso.targets.metrics import LOWER, register
+from hoiso.metrics.registry import LOWER, register
 from hoiso.units.models import Level, Unit, today
 
 Values = dict[int, float | None]
@@ -477,13 +477,15 @@ def units_with_computer(root: Unit, level: str, period: PeriodLike) -> Values:
 
 # --- the target registry ----------------------------------------------------------------------
 #
-# Codes by the data they read, which decides their caching (hoiso.targets.cache.AREAS):
-# "activities.*" read activities and meeting attendance only: cached under the "activities"
-# area, which the activity services bump. "branch.*" also read dues, the model-branch rule
+# Each registration says which data its values read, which decides their caching
+# (hoiso.metrics.versions): "activities.*" read activities and meeting attendance only, which the
+# activity services bump as "activities". "branch.*" also read dues, the model-branch rule
 # (bumped as "activities" too), members' status, join date and card (bumped as "members") and
-# today's date (which quarters' dues are owed): cached under all three. "training.*" (cadres'
-# assignments, written outside this app) and "equipment.*" are cheap and not cached: computed
-# afresh on each read, they cannot be stale.
+# today's date (which quarters' dues are owed). "training.*" (cadres' assignments, written outside
+# this app) and "equipment.*" are cheap and declare nothing: computed afresh on each read, they
+# cannot be stale.
+ACTIVITIES = ("activities",)
+BRANCH_LIFE = ("activities", "members", "today")
 
 # The first part of the codes this app registers.
 CODE_PREFIXES = ("activities", "branch", "training", "equipment")
@@ -498,8 +500,8 @@ KIND_LABELS = {
     ActivityKind.OTHER: _("Other activities held"),
 }
 for _kind, _label in KIND_LABELS.items():
-    register(f"activities.{_kind.value}", _label)(ACTIVITIES_BY_KIND[_kind.value])
-register("activities.all", _("Activities held (all kinds)"))(activities_total)
+    register(f"activities.{_kind.value}", _label, reads=ACTIVITIES)(ACTIVITIES_BY_KIND[_kind.value])
+register("activities.all", _("Activities held (all kinds)"), reads=ACTIVITIES)(activities_total)
 
 # The article: every commune holds at least one digital-skills activity for members a year.
 # (Another minimum is one more line: `digital_skills_held(n)` under its own code.)
@@ -507,13 +509,26 @@ register(
     "activities.digital_skills_units_1",
     _("Share of communes that held a digital-skills activity"),
     "percent",
+    reads=ACTIVITIES,
 )(digital_skills_communes)
-register("activities.meeting_attendance", _("Attendance at branch meetings"), "percent")(
-    attendance_rate
+register(
+    "activities.meeting_attendance",
+    _("Attendance at branch meetings"),
+    "percent",
+    reads=ACTIVITIES,
+)(attendance_rate)
+register(
+    "branch.dues_rate",
+    _("Membership dues paid (quarters begun)"),
+    "percent",
+    reads=BRANCH_LIFE,
+)(dues_rate)
+register("branch.carded_rate", _("Members with a member card"), "percent", reads=BRANCH_LIFE)(
+    carded_rate
 )
-register("branch.dues_rate", _("Membership dues paid (quarters begun)"), "percent")(dues_rate)
-register("branch.carded_rate", _("Members with a member card"), "percent")(carded_rate)
-register("branch.model_share", _("Share of model branches"), "percent")(model_branches)
+register("branch.model_share", _("Share of model branches"), "percent", reads=BRANCH_LIFE)(
+    model_branches
+)
 register(
     "training.cadres_trained",
     _("Share of full-time grassroots cadres trained in the member software"),

@@ -36,14 +36,14 @@ from hoiso.core.text import clean
 from hoiso.members.choices import Status
 from hoiso.members.erasure import eraser
 from hoiso.members.models import Member
-from hoiso.targets.cache import bump
+from hoiso.metrics.versions import bump
 from hoiso.units.models import Level, Unit
 
 
 def _activities_changed(unit: Unit) -> None:
     """Activities, attendance, dues or the model-branch rule changed: the province's cached
-    "activities.*" and "branch.*" metric values are retired (see hoiso.targets.cache)."""
-    province = Unit.objects.filter(path__in=unit.ancestor_paths, level=Level.PROVINCE).first()
+    "activities.*" and "branch.*" metric values are retired (see hoiso.metrics.versions)."""
+    province = unit.province()
     if province is not None:
         bump("activities", province.pk)
 

@@ -20,5 +20,5 @@ class CommsConfig(AppConfig):
 
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
-        # Post metrics for targets (hoiso.targets.metrics registry).
+        # Post metrics for targets (hoiso.metrics.registry).
         from hoiso.comms import metrics  # noqa: F401

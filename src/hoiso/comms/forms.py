@@ -6,13 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.comms.models import Channel, Topic, Visibility
+from hoiso.core.forms import date_field
 from hoiso.core.uploads import CappedImageField, UploadSizeValidator
-from hoiso.members.forms import _date_field
 from hoiso.units.models import Unit
 
 
 class ChannelForm(forms.ModelForm):
-    audience_on = _date_field(_("Counted on"))
+    audience_on = date_field(_("Counted on"))
 
     class Meta:
         model = Channel
@@ -81,7 +81,7 @@ class PostForm(forms.Form):
         queryset=Channel.objects.none(),
         error_messages={"required": _("Choose the channel the post was published on.")},
     )
-    published_on = _date_field(_("Published on"), required=True)
+    published_on = date_field(_("Published on"), required=True)
     title = forms.CharField(label=_("Title"), required=False, max_length=300)
     topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", "—"), *Topic.choices])
     is_livestream = forms.BooleanField(label=_("It was a livestream"), required=False)

@@ -6,14 +6,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.comms.models import ChannelKind, Post
-from hoiso.targets.metrics import Compute, Period, count_per_unit, register, units_open
-from hoiso.units.models import Level, Unit
+from hoiso.metrics.grouping import count_per_unit, units_open
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import Compute, register
+from hoiso.units.models import Unit
 
 
 def _province_q(root: Unit) -> Q:
     """The province column narrows the scan to the (province, kind, date) index: a path prefix
     alone is a LIKE that SQLite's default case-insensitive LIKE cannot take to an index."""
-    province = Unit.objects.filter(path__in=root.ancestor_paths, level=Level.PROVINCE).first()
+    province = root.province()
     return Q(province=province) if province is not None else Q()
 
 
@@ -32,6 +34,9 @@ def _counter(extra: Q) -> Compute:
     return compute
 
 
+# Posts and channels, which the post services bump as "comms" (hoiso.metrics.versions).
+READS = ("comms",)
+
 LABELS = {
     ChannelKind.FACEBOOK_PAGE: _("Posts on a Facebook page"),
     ChannelKind.FACEBOOK_GROUP: _("Posts in a Facebook group"),
@@ -42,7 +47,9 @@ LABELS = {
     ChannelKind.WEBSITE: _("Articles on a website (Hội Số news included)"),
 }
 for _kind, _label in LABELS.items():
-    register(f"posts.{_kind}", _label)(_counter(Q(kind=_kind)))
+    register(f"posts.{_kind}", _label, reads=READS)(_counter(Q(kind=_kind)))
 
-register("posts.all", _("Posts on any channel"))(_counter(Q()))
-register("posts.livestream", _("Livestreams on any channel"))(_counter(Q(is_livestream=True)))
+register("posts.all", _("Posts on any channel"), reads=READS)(_counter(Q()))
+register("posts.livestream", _("Livestreams on any channel"), reads=READS)(
+    _counter(Q(is_livestream=True))
+)

@@ -31,19 +31,17 @@ from hoiso.core.images import NotAPicture, to_jpeg
 from hoiso.core.limits import control_error, length_error, max_length
 from hoiso.core.text import clean
 from hoiso.core.uploads import too_large_message, upload_limit
-from hoiso.targets.cache import bump
-from hoiso.units.models import Level, Unit
+from hoiso.metrics.versions import bump
+from hoiso.units.models import Unit
 
 CHANNEL_FIELDS = [
     "kind", "name", "url", "audience", "audience_on", "run_by", "closed", "visibility",
 ]  # fmt: skip
 
 
-def province_of(unit: Unit) -> Unit:
-    """The province the unit belongs to (the unit itself for a province)."""
-    if unit.level == Level.PROVINCE:
-        return unit
-    province = Unit.objects.filter(path__in=unit.ancestor_paths, level=Level.PROVINCE).first()
+def _province(unit: Unit) -> Unit:
+    """The unit's province (`Unit.province`), which every channel, post and article records."""
+    province = unit.province()
     if province is None:
         raise ValidationError(_("This unit is not inside a province."))
     return province
@@ -111,7 +109,7 @@ def channel_create(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Channel:
     """Register a channel of `unit`."""
     if unit.is_closed:
         raise ValidationError(_("This unit is closed; it can have no new channels."))
-    channel = Channel(unit=unit, province=province_of(unit), unit_path=unit.path)
+    channel = Channel(unit=unit, province=_province(unit), unit_path=unit.path)
     for name in CHANNEL_FIELDS:
         if name in data:
             setattr(channel, name, data[name])
@@ -237,7 +235,7 @@ def posts_import(*, actor: Any, unit: Unit, rows: list[tuple[int, Channel, dict[
     posts = [_new_post(channel, data, actor) for _line, channel, data in rows]
     with transaction.atomic():
         Post.objects.bulk_create(posts, batch_size=500)
-        bump("comms", province_of(unit).pk)
+        bump("comms", _province(unit).pk)
         audit.log(actor, "posts.imported", unit, data={"rows": len(posts)})
     return len(posts)
 
@@ -305,7 +303,7 @@ def website_channel(unit: Unit) -> Channel:
     if channel is None:
         channel = Channel.objects.create(
             unit=unit,
-            province=province_of(unit),
+            province=_province(unit),
             unit_path=unit.path,
             kind=ChannelKind.WEBSITE,
             name=_("News on Hội Số"),
@@ -337,7 +335,7 @@ def article_publish(
     with transaction.atomic():
         article = Article(
             unit=unit,
-            province=province_of(unit),
+            province=_province(unit),
             title=title[:300],
             body=body,
             published_on=today,

@@ -1,8 +1,35 @@
-"""Putting a ValidationError on a form without losing it or crashing."""
+"""Form helpers every app uses: dates as cadres type them, and a ValidationError put on a form
+without losing it or crashing."""
+
+from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+# Dates as cadres type them (dd/mm/yyyy), as a browser's date picker sends them, and with dashes.
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (which shows the date the local way and sends yyyy-mm-dd)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label: Any, required: bool = False) -> forms.DateField:
+    """A date field that takes what cadres type and says how to write it when it cannot."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages={"invalid": _("Enter the date as dd/mm/yyyy.")},
+    )
+
 
 HIDDEN_CONFLICT = _("This change conflicts with data you may not see; ask a cadre to check it.")
 

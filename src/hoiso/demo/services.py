@@ -12,13 +12,13 @@ from django.db import transaction
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
-from hoiso.activities.demo import populate_activities
 from hoiso.core import audit
 from hoiso.core.text import fold
+from hoiso.demo.activities import populate_activities
 from hoiso.demo.people import populate
+from hoiso.demo.targets import demo_comms_and_targets
+from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member
-from hoiso.members.stats import refresh_province
-from hoiso.targets.demo import demo_comms_and_targets
 from hoiso.units.models import Level, Unit
 from hoiso.units.services import find_province, load_province
 

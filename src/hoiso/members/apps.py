@@ -34,7 +34,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
-        # Member metrics for targets (hoiso.targets.metrics registry).
+        # Member metrics for targets (hoiso.metrics.registry).
         # Retention registers the deletion of the generated files that may name an erased
         # member (hoiso.members.erasure).
         from hoiso.members import metrics, retention  # noqa: F401

@@ -6,32 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.core.forms import shown_errors
+from hoiso.core.forms import date_field, shown_errors
 from hoiso.core.text import normalise_phone
 from hoiso.members.choices import ETHNICITY_CHOICES, ConsentPurpose, Religion, RemovalReason
 from hoiso.members.models import Member
 from hoiso.members.selectors import AGE_BANDS, Filters
 from hoiso.members.services import RECORD_FIELDS, SENSITIVE_FIELDS
 from hoiso.units.models import Level, Unit
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _date_field(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        error_messages={"invalid": _("Enter the date as dd/mm/yyyy.")},
-    )
 
 
 def _group_label(group: Unit) -> str:
@@ -45,9 +26,9 @@ class MemberForm(forms.ModelForm):
     group = forms.ModelChoiceField(
         label=_("Women's group"), queryset=Unit.objects.none(), required=False
     )
-    birth_date = _date_field(_("Date of birth"))
-    join_date = _date_field(_("Joined on"))
-    consent_date = _date_field(_("Consent date"))
+    birth_date = date_field(_("Date of birth"))
+    join_date = date_field(_("Joined on"))
+    consent_date = date_field(_("Consent date"))
     # Wider than the stored 10 digits: people type spaces, dots and +84.
     phone = forms.CharField(
         label=_("Phone number"),
@@ -255,7 +236,7 @@ class RefuseForm(forms.Form):
 
 class RemoveForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=RemovalReason.choices)
-    on = _date_field(_("Date"), required=True)
+    on = date_field(_("Date"), required=True)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

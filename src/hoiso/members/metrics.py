@@ -1,7 +1,7 @@
 """Member metrics for targets: members at the period's end, admitted, removed, net change, and the
 share with digital access. One grouped query over the subtree's members per metric.
 
-While the province's member tally is current (members.tally), the counts come from it: one row per
+While the province's member tally is current (members.counting.tally), the counts come from it: one row per
 unit and month instead of a scan of the members. Members are counted where they are now placed (a member transferred mid-period counts for her new
 branch); status changes are dated, so removals and admissions fall in the period they happened.
 """
@@ -13,19 +13,16 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.members import tally
 from hoiso.members.choices import Status
+from hoiso.members.counting import tally
 from hoiso.members.models import SCOPE_COLUMN, Member, scope_q
-from hoiso.targets.metrics import (
-    LOWER,
-    Period,
-    UnitRef,
-    by_ancestor,
-    level_value,
-    register,
-    units_open,
-)
+from hoiso.metrics.grouping import UnitRef, by_ancestor, level_value, units_open
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import LOWER, register
 from hoiso.units.models import Level, Unit
+
+# Every member metric reads the members, which every member write bumps (members_changed).
+READS = ("members",)
 
 
 def _per_unit(
@@ -63,7 +60,7 @@ def members_at_end(
     return {u.pk: rows[u.pk]["n"] if u.pk in rows else 0 for u in units}
 
 
-@register("members.total", _("Members at the end of the period"))
+@register("members.total", _("Members at the end of the period"), reads=READS)
 def total(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     return {k: float(v) for k, v in members_at_end(root, level, period).items()}
 
@@ -92,19 +89,19 @@ def _moves(
     return units, rows
 
 
-@register("members.new", _("New members admitted"))
+@register("members.new", _("New members admitted"), reads=READS)
 def new(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     units, rows = _moves(root, level, period)
     return {u.pk: float(rows[u.pk]["new"]) if u.pk in rows else 0.0 for u in units}
 
 
-@register("members.removed", _("Members who left (removed or deceased)"), better=LOWER)
+@register("members.removed", _("Members who left (removed or deceased)"), better=LOWER, reads=READS)
 def removed(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     units, rows = _moves(root, level, period)
     return {u.pk: float(rows[u.pk]["removed"]) if u.pk in rows else 0.0 for u in units}
 
 
-@register("members.change", _("Change in members (admitted − left)"))
+@register("members.change", _("Change in members (admitted − left)"), reads=READS)
 def change(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     units, rows = _moves(root, level, period)
     return {
@@ -113,7 +110,9 @@ def change(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     }
 
 
-@register("members.digital_share", _("Share of members with digital access"), "percent")
+@register(
+    "members.digital_share", _("Share of members with digital access"), "percent", reads=READS
+)
 def digital_share(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     """Members with a smartphone, Zalo or Facebook, as a percentage of members at the end."""
     units = units_open(root, level, period)

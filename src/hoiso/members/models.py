@@ -419,7 +419,7 @@ class NameToken(models.Model):
 
 
 class MemberStat(models.Model):
-    """Member counts per unit, refreshed in the background after changes (see members.stats)."""
+    """Member counts per unit, refreshed in the background after changes (see members.counting)."""
 
     unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="member_stat")
     active = models.PositiveIntegerField(default=0)
@@ -541,7 +541,7 @@ class ImportMemory(models.Model):
 class MemberTally(models.Model):
     """Members of one unit (province, commune, branch or group) for one month, counted where they
     are placed now: present at the month's end (and of them with digital access), admitted and
-    removed during the month. Rebuilt per province in the background (see members.tally) for the
+    removed during the month. Rebuilt per province in the background (see members.counting.tally) for the
     months from January of last year to December of this year; read by the member metrics only
     while no member of the province has changed since (MemberTallyState)."""
 

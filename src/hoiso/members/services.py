@@ -22,10 +22,10 @@ from hoiso.members.choices import (
     Status,
     TransferStatus,
 )
+from hoiso.members.counting import members_changed
 from hoiso.members.duplicates import find_duplicates
 from hoiso.members.erasure import erase_copies
 from hoiso.members.models import DeletionRequest, Member, MemberEvent, NameToken, Transfer
-from hoiso.members.stats import members_changed
 from hoiso.units.models import Level, Unit
 
 # The fields a cadre fills in; placement (branch, group) and status go through their own services.

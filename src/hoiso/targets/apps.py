@@ -19,5 +19,12 @@ class TargetsConfig(AppConfig):
 
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
-        # The metrics this app owns; other apps register theirs from their own ready().
-        from hoiso.targets import metrics  # noqa: F401
+        # The metric this app owns (the recruitment rate needs the population figures kept
+        # here); other apps register theirs from their own ready().
+        from hoiso.metrics import versions
+        from hoiso.targets import population_metrics  # noqa: F401
+        from hoiso.targets.tasks import schedule_warm
+
+        # Recompute the province's targets in the background after its data changes, so that
+        # readers find them ready.
+        versions.listen(schedule_warm)

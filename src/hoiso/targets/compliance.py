@@ -11,8 +11,9 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from hoiso.core.text import sort_key
-from hoiso.targets.cache import cached
-from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY
+from hoiso.metrics.versions import cached
 from hoiso.targets.models import Comparison, Target
 from hoiso.units.models import Unit
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from hoiso.accounts.models import Assignment
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY
 from hoiso.targets import compliance
-from hoiso.targets.metrics import REGISTRY, Period
 from hoiso.targets.models import Target
 from hoiso.targets.services import RESPONSIBLE_ROLES
 from hoiso.units.models import Unit

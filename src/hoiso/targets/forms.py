@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.targets.metrics import REGISTRY, metric_choices
+from hoiso.metrics.registry import REGISTRY, metric_choices
 from hoiso.targets.models import Comparison, Target
 from hoiso.targets.services import applies_level
 from hoiso.units.models import Unit

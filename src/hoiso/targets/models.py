@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.targets.metrics import LOWER
+from hoiso.metrics.registry import LOWER
 from hoiso.units.models import Level, Unit
 
 

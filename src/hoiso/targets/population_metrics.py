@@ -1,20 +1,32 @@
-"""Recruitment rate: members ÷ women aged 18+, where a cadre has entered that figure."""
+"""Recruitment rate: members ÷ women aged 18+, where a cadre has entered that figure.
+
+The members are counted by the members' own metric, looked up by its code: targets reads metrics
+through the registry and imports no domain app.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.targets.metrics import Period, level_value, register, units_open
+from hoiso.metrics.grouping import level_value
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY, register
 from hoiso.units.models import Unit
 
+MEMBERS = "members.total"
 
-@register("members.recruitment_rate", _("Recruitment rate (members ÷ women aged 18+)"), "percent")
+
+@register(
+    "members.recruitment_rate",
+    _("Recruitment rate (members ÷ women aged 18+)"),
+    "percent",
+    reads=("members", "population"),
+)
 def recruitment_rate(root: Unit, level: int, period: Period) -> dict[int, float | None]:
-    from hoiso.members.metrics import members_at_end
     from hoiso.targets.models import PopulationFigure
 
-    units = units_open(root, level, period)
-    members = members_at_end(root, level, period, units)
+    # A value for every unit of the level open in the period: those are the units to answer for.
+    members = REGISTRY[MEMBERS].compute(root, level, period)
     # The latest figure entered for a year up to the period's: 2 queries whatever the units.
     figures: dict[int, int] = {}
     for unit_id, count in (
@@ -28,7 +40,7 @@ def recruitment_rate(root: Unit, level: int, period: Period) -> dict[int, float 
     ):
         figures[unit_id] = count
     out: dict[int, float | None] = {}
-    for u in units:
-        women = figures.get(u.pk)
-        out[u.pk] = round(100 * members.get(u.pk, 0) / women, 1) if women else None
+    for pk, n in members.items():
+        women = figures.get(pk)
+        out[pk] = round(100 * (n or 0) / women, 1) if women else None
     return out

@@ -17,12 +17,11 @@ from django.utils.translation import override
 
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
-from hoiso.comms.services import province_of
 from hoiso.core import audit
 from hoiso.core.text import clean
+from hoiso.metrics.registry import LOWER, REGISTRY
+from hoiso.metrics.versions import bump
 from hoiso.targets import compliance
-from hoiso.targets.cache import bump
-from hoiso.targets.metrics import LOWER, REGISTRY
 from hoiso.targets.models import Comparison, Notice, PopulationFigure, Target
 from hoiso.units.models import REFORM_DAY, Level, Unit
 
@@ -80,7 +79,10 @@ def _check(target: Target) -> None:
 
 def target_create(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Target:
     """Set a target for the units of one level inside `unit`'s subtree."""
-    target = Target(unit=unit, province=province_of(unit), unit_path=unit.path, created_by=actor)
+    province = unit.province()
+    if province is None:
+        raise ValidationError(_("This unit is not inside a province."))
+    target = Target(unit=unit, province=province, unit_path=unit.path, created_by=actor)
     for name in TARGET_FIELDS:
         if name in data:
             setattr(target, name, data[name])
@@ -131,7 +133,9 @@ def population_set(*, actor: Any, year: int, figures: dict[Unit, int | None]) ->
                 changed += 1
         if changed and figures:
             first = next(iter(figures))
-            bump("members", province_of(first).pk)
+            province = first.province()
+            if province is not None:
+                bump("population", province.pk)
             audit.log(
                 actor,
                 "population.entered",

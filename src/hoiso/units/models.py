@@ -109,6 +109,12 @@ class Unit(models.Model):
     def is_cadre_managed(self) -> bool:
         return self.level in CADRE_MANAGED_LEVELS
 
+    def province(self) -> Unit | None:
+        """The province this unit lies in (itself for a province); None for the central union."""
+        if self.level == Level.PROVINCE:
+            return self
+        return Unit.objects.filter(path__in=self.ancestor_paths, level=Level.PROVINCE).first()
+
     def contains(self, other: Unit) -> bool:
         return other.path.startswith(self.path)
 

@@ -13,7 +13,8 @@ from hoiso.accounts.roles import Role
 from hoiso.activities import metrics
 from hoiso.activities.services import course_create, trainee_add, trainee_assess
 from hoiso.conftest import Cast
-from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY
 
 pytestmark = pytest.mark.django_db
 Y2026 = Period.containing("year", dt.date(2026, 1, 1))

@@ -22,9 +22,9 @@ from hoiso.activities.services import (
 )
 from hoiso.conftest import Cast, make_member, make_unit, make_user
 from hoiso.members.services import member_remove
+from hoiso.metrics.periods import Period as RegistryPeriod
+from hoiso.metrics.registry import REGISTRY
 from hoiso.targets import compliance
-from hoiso.targets.metrics import REGISTRY
-from hoiso.targets.metrics import Period as RegistryPeriod
 from hoiso.units.models import Level, Unit
 
 
@@ -420,5 +420,5 @@ def test_cached_branch_values_change_with_dues_cards_and_the_day(cast: Cast) -> 
         assert a1(dues) == 100.0  # same day: still the cached value, not recomputed
         due.assert_not_called()
         tomorrow = compliance.timezone.localdate() + dt.timedelta(days=1)
-        with mock.patch("hoiso.targets.cache.timezone.localdate", return_value=tomorrow):
+        with mock.patch("hoiso.metrics.versions.timezone.localdate", return_value=tomorrow):
             assert a1(dues) is None  # recomputed: no quarter owed, nothing to divide

@@ -41,6 +41,7 @@ from hoiso.core.busy import short_transaction
 from hoiso.core.sheets import UnreadableFile, read, readable_name
 from hoiso.core.uploads import too_large_message, upload_limit
 from hoiso.members.choices import NOT_RECORDED, EventKind, Religion, Status
+from hoiso.members.counting import members_changed
 from hoiso.members.importing import errors_book
 from hoiso.members.importing.plan import (
     NEW,
@@ -65,7 +66,6 @@ from hoiso.members.models import (
 )
 from hoiso.members.permissions import MemberAccess
 from hoiso.members.services import SENSITIVE_FIELDS
-from hoiso.members.stats import members_changed
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "member-import-progress:{}"

@@ -16,19 +16,19 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hoiso.conftest import Cast, make_member
-from hoiso.members import services, tally
+from hoiso.members import services
+from hoiso.members.counting import tally
+from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member, Transfer
-from hoiso.members.stats import refresh_province
-from hoiso.targets.cache import AREAS, cached
-from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY
+from hoiso.metrics.versions import cached
 from hoiso.units.models import Level
 
 pytestmark = pytest.mark.django_db
 
 # Every metric that reads members: those whose cached values are kept under the members' version.
-MEMBER_METRICS = sorted(
-    code for code in REGISTRY if "members" in AREAS.get(code.split(".", 1)[0], ())
-)
+MEMBER_METRICS = sorted(code for code, metric in REGISTRY.items() if "members" in metric.reads)
 LEVELS = (Level.PROVINCE, Level.COMMUNE, Level.BRANCH)
 
 

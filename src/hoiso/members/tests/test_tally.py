@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hoiso.conftest import make_member
-from hoiso.members import tally
+from hoiso.members.counting import tally
+from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member, MemberTally
 from hoiso.members.services import member_admit, member_move, member_remove, member_restore
-from hoiso.members.stats import refresh_province
-from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY
 from hoiso.units.models import Level
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_a_queued_rebuild_is_asked_for_once_while_it_waits(cast, monkeypatch):
 
     asked = []
     monkeypatch.setattr(
-        "hoiso.members.stats.refresh_member_stats", SimpleNamespace(enqueue=asked.append)
+        "hoiso.members.counting.stats.refresh_member_stats", SimpleNamespace(enqueue=asked.append)
     )
     QUEUE_REBUILD(cast.province.pk)
     QUEUE_REBUILD(cast.province.pk)

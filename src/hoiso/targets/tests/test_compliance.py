@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from hoiso.comms.tests.factories import make_channel, make_post
 from hoiso.conftest import make_unit
+from hoiso.metrics.periods import Period
 from hoiso.targets import compliance
-from hoiso.targets.metrics import Period
 from hoiso.targets.models import Notice
 from hoiso.targets.services import reminders_send
 from hoiso.targets.tests.factories import make_target
@@ -180,7 +180,7 @@ class TestCache:
 
 
 def test_a_new_post_keeps_the_member_values_cached_and_unknown_metrics_are_never_cached(cast):
-    from hoiso.targets import cache as metric_cache
+    from hoiso.metrics import versions as metric_cache
 
     calls = []
     computed = metric_cache.cached(

@@ -15,10 +15,11 @@ from python_calamine import CalamineWorkbook
 
 from hoiso.activities.services import equipment_save
 from hoiso.conftest import Cast, make_unit
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import HIGHER, LOWER, REGISTRY
 from hoiso.targets import compliance
 from hoiso.targets.dashboard import todo
 from hoiso.targets.forms import TargetForm
-from hoiso.targets.metrics import HIGHER, LOWER, REGISTRY, Period
 from hoiso.targets.models import Comparison, Target
 from hoiso.targets.services import reminders_send, target_update
 from hoiso.targets.tests.factories import make_target

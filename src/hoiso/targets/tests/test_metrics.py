@@ -11,7 +11,8 @@ from hoiso.comms.models import ChannelKind
 from hoiso.comms.tests.factories import make_channel, make_post
 from hoiso.conftest import make_member, make_unit
 from hoiso.members.models import Member
-from hoiso.targets.metrics import REGISTRY, Period
+from hoiso.metrics.periods import Period
+from hoiso.metrics.registry import REGISTRY
 from hoiso.targets.models import PopulationFigure
 from hoiso.units.models import Level
 

@@ -2,7 +2,7 @@
 
 A member metric over a province of a million members reads a million index entries (about a
 second); the tally answers it from one row per unit and month. It is rebuilt per province in the
-background together with MemberStat (members.stats), for the months from January of last year to
+background together with MemberStat (counting.stats), for the months from January of last year to
 December of this year, and it is never read stale: every member write adds one to the province's
 `MemberTallyState.changes` inside its own transaction, a rebuild records the value it started
 from, and the metrics read the tally only while the two are equal (otherwise, and for months
@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
@@ -26,7 +25,8 @@ from django.utils import timezone
 
 from hoiso.members.choices import Status
 from hoiso.members.models import SCOPE_COLUMN, Member, MemberTally, MemberTallyState
-from hoiso.targets.metrics import Period, add_months, level_value
+from hoiso.metrics.grouping import level_value
+from hoiso.metrics.periods import Period, add_months
 from hoiso.units.models import Level, Unit
 
 BEFORE = dt.date(1900, 1, 1)  # bucket of dates before the kept months (and of unknown dates)
@@ -176,10 +176,9 @@ def usable(root: Unit, level: int | str, period: Period) -> int | None:
 
 
 def _queue_rebuild(province_id: int) -> None:
-    from hoiso.members.stats import QUEUED_KEY, refresh_member_stats
+    from hoiso.members.counting.stats import queue_recount  # stats rebuilds the tally
 
-    if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
-        refresh_member_stats.enqueue(province_id)
+    queue_recount(province_id)
 
 
 def at_end(province_id: int, level: int | str, period: Period) -> dict[int, tuple[int, int]]:

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from hoiso.members.choices import Status
+from hoiso.members.counting.tally import refresh_tally
 from hoiso.members.models import Member, MemberStat
-from hoiso.members.tally import mark_changed, refresh_tally
-from hoiso.targets.cache import bump
 from hoiso.units.models import Unit
 
 QUEUED_KEY = "member-stats-queued:{}"
@@ -52,21 +51,7 @@ def refresh_member_stats(province_id: int) -> int:
     return refresh_province(province)
 
 
-def members_changed(province_id: int) -> None:
-    """Everything a write of the province's members requires; call it inside the write's transaction.
-
-    Every service that writes members (admit, update, move, transfer, remove, restore, erase, the
-    import, a member's own correction, her login) calls this and nothing else: the three ways
-    members are counted each learn of the change here, so none can be forgotten.
-    """
-    # Metric values cached for targets are keyed on this version (see hoiso.targets.cache).
-    bump("members", province_id)
-    # The per-month tally is read only while this count has not moved since it was rebuilt.
-    mark_changed(province_id)
-
-    # The recount (MemberStat and the tally) once the transaction commits; several changes share one.
-    def enqueue() -> None:
-        if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
-            refresh_member_stats.enqueue(province_id)
-
-    transaction.on_commit(enqueue)
+def queue_recount(province_id: int) -> None:
+    """Queue one recount of the province (MemberStat and the tally); changes meanwhile share it."""
+    if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
+        refresh_member_stats.enqueue(province_id)

@@ -1,0 +1,75 @@
+"""Periods that metrics are computed for: a month, a quarter or a year, in local dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "month" | "quarter" | "year"
+    start: dt.date  # first day of the period
+    end: dt.date  # first day AFTER the period (exclusive)
+
+    @classmethod
+    def containing(cls, kind: str, day: dt.date) -> Period:
+        if kind == "month":
+            start = day.replace(day=1)
+            return cls(kind, start, add_months(start, 1))
+        if kind == "quarter":
+            start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+            return cls(kind, start, add_months(start, 3))
+        if kind == "year":
+            return cls(kind, dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1))
+        raise ValueError(f"unknown period kind {kind!r}")
+
+    def previous(self) -> Period:
+        return Period.containing(self.kind, self.start - dt.timedelta(days=1))
+
+    def next(self) -> Period:
+        return Period.containing(self.kind, self.end)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def key(self) -> str:
+        """A stable name: `2025-03`, `2025-Q1`, `2025`."""
+        if self.kind == "month":
+            return f"{self.start:%Y-%m}"
+        if self.kind == "quarter":
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    def label(self) -> str:
+        """As a cadre writes it: `03/2025`, `Quý 1/2025`, `2025`."""
+        if self.kind == "month":
+            return f"{self.start:%m/%Y}"
+        if self.kind == "quarter":
+            return str(
+                _("Q%(q)s/%(y)s") % {"q": (self.start.month - 1) // 3 + 1, "y": self.start.year}
+            )
+        return str(self.start.year)
+
+    def months(self) -> list[Period]:
+        """The months the period is made of."""
+        out, month = [], Period.containing("month", self.start)
+        while month.start < self.end:
+            out.append(month)
+            month = month.next()
+        return out
+
+    def until(self, end: dt.date) -> Period:
+        """The part of the period before `end` (to date); the period itself if `end` is later."""
+        return Period(self.kind, self.start, max(self.start, min(end, self.end)))
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    months = day.year * 12 + day.month - 1 + n
+    return dt.date(months // 12, months % 12 + 1, 1)
