@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from hoiso.accounts.models import User
 from hoiso.comms.links import recognise
-from hoiso.comms.models import Article, Channel, ChannelKind, Post, Topic, default_visibility
+from hoiso.comms.models import (
+    Article,
+    Channel,
+    ChannelKind,
+    Post,
+    Topic,
+    Visibility,
+    default_visibility,
+)
 from hoiso.core.text import fold
 from hoiso.members.models import MemberStat
 from hoiso.targets.models import PopulationFigure, Target
@@ -191,7 +199,8 @@ def _articles(province: Unit, communes: list[Unit], today: dt.date) -> None:
                                          published_on=today - dt.timedelta(days=3))  # fmt: skip
         website, _ = Channel.objects.get_or_create(
             unit=unit, kind=ChannelKind.WEBSITE, url="",
-            defaults={"province": province, "unit_path": unit.path, "name": "Tin tức trên Hội Số"},
+            defaults={"province": province, "unit_path": unit.path, "name": "Tin tức trên Hội Số",
+                      "visibility": Visibility.PUBLIC},
         )  # fmt: skip
         Post.objects.create(channel=website, unit=unit, province=province, unit_path=unit.path,
                             kind=ChannelKind.WEBSITE, published_on=article.published_on,

@@ -20,6 +20,7 @@ from hoiso.activities.models import (
     ModelBranchRule,
     Theme,
 )
+from hoiso.comms.models import Channel, ChannelKind, Visibility
 from hoiso.demo.services import demo_load
 from hoiso.units.models import Unit
 
@@ -101,3 +102,11 @@ def test_the_articles_targets_come_prefilled_some_met_some_not(province, year) -
     for code, target in ours.items():
         result = compliance.compute(target, compliance.current_period(target))
         assert 0 < result.n_met < result.n_units, code  # a believable picture: green and red
+
+
+def test_its_news_on_hoi_so_is_public_and_its_zalo_groups_are_not(province, year) -> None:
+    news = Channel.objects.filter(kind=ChannelKind.WEBSITE, url="")
+    assert news.exists()
+    assert set(news.values_list("visibility", flat=True)) == {Visibility.PUBLIC}
+    zalo = Channel.objects.filter(kind=ChannelKind.ZALO_GROUP)
+    assert set(zalo.values_list("visibility", flat=True)) == {Visibility.MEMBERS}
