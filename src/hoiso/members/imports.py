@@ -14,8 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoiso.accounts.access import Scope, gate, is_htmx
 from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_SENSITIVE
-from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.uploads import UploadSizeValidator, check_upload_size, upload_limit
 from hoiso.members import services

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoiso.accounts.access import Scope, gate, is_htmx
 from hoiso.accounts.roles import (
     CHANGE_MEMBERS,
     MANAGE_MEMBERS,
@@ -26,7 +27,6 @@ from hoiso.accounts.roles import (
     VIEW_SENSITIVE,
 )
 from hoiso.core import audit
-from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.forms import add_service_error
 from hoiso.members import selectors, services
 from hoiso.members.choices import EventKind, RemovalReason

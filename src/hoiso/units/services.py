@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,10 +110,17 @@ def unit_update(*, actor: Any, unit: Unit, name: str | None = None, **flags: boo
     return unit
 
 
-def _active_members(unit: Unit) -> int:
-    from hoiso.members.models import Member  # members builds on units, not the other way
+# What must be true before a unit closes, from the apps above units (members: no active member
+# left in it). Each check returns what the cadre must do first, or "" when it has nothing against.
+ClosingCheck = Callable[[Unit], str]
+CLOSING_CHECKS: list[ClosingCheck] = []
 
-    return Member.objects.within(unit).active().count()
+
+def closing_check(check: ClosingCheck) -> ClosingCheck:
+    """Register a check that `unit_close` runs (from an app's AppConfig.ready)."""
+    if check not in CLOSING_CHECKS:
+        CLOSING_CHECKS.append(check)
+    return check
 
 
 def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit:
@@ -128,11 +136,9 @@ def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit
                 % {"date": unit.valid_from.strftime("%d/%m/%Y")}
             }
         )
-    if (n := _active_members(unit)) > 0:
-        raise ValidationError(
-            _("%(n)d active members still belong here; move them to another branch first.")
-            % {"n": n}
-        )
+    for check in CLOSING_CHECKS:
+        if objection := check(unit):
+            raise ValidationError(objection)
     with transaction.atomic():
         closed = list(Unit.objects.within(unit).filter(valid_to__isnull=True))
         for u in closed:
