@@ -22,7 +22,7 @@ CENTRAL_NAME = "Trung ương Hội Liên hiệp Phụ nữ Việt Nam"
 FLAGS = ("is_ethnic_minority_area", "is_remote_area", "is_border_area")
 
 
-def _insert(*, parent: Unit | None, **fields: Any) -> Unit:
+def unit_insert(*, parent: Unit | None, **fields: Any) -> Unit:
     """Insert a unit and give it its path, which needs the id the database assigns."""
     unit = Unit(parent=parent, path=f"~{uuid.uuid4().hex}", **fields)
     unit.full_clean(exclude=["path"])
@@ -69,7 +69,7 @@ def unit_create_child(*, actor: Any, parent: Unit, name: str, **flags: bool) -> 
         raise ValidationError({"name": _("Enter the unit's name.")})
     with transaction.atomic():
         _check_sibling_name(parent, name)
-        unit = _insert(
+        unit = unit_insert(
             parent=parent,
             level=level,
             code=_next_code(parent),
@@ -190,7 +190,7 @@ def province_name(p: Province) -> str:
 
 def central_unit() -> Unit:
     unit = Unit.objects.filter(code=CENTRAL_CODE).first()
-    return unit or _insert(
+    return unit or unit_insert(
         parent=None,
         level=Level.CENTRAL,
         code=CENTRAL_CODE,
@@ -202,7 +202,7 @@ def central_unit() -> Unit:
 def _upsert(result: LoadResult, *, parent: Unit, level: Level, code: str, name: str) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        unit = _insert(parent=parent, level=level, code=code, official_code=code, name=name)
+        unit = unit_insert(parent=parent, level=level, code=code, official_code=code, name=name)
         result.created.append(name)
     elif unit.name != name:
         unit.name = name
