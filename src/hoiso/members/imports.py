@@ -19,7 +19,7 @@ from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_SENSITIVE
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.uploads import UploadSizeValidator, check_upload_size, upload_limit
 from hoiso.members import services
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files, jobs, progress
 from hoiso.members.importing.headers import header_key
 from hoiso.members.importing.template import template_response
 from hoiso.members.models import ImportStatus, Member, MemberImport
@@ -124,9 +124,13 @@ def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
-    context: dict[str, Any] = {"unit": scope.unit, "imp": imp, "progress": jobs.progress_of(imp)}
+    context: dict[str, Any] = {
+        "unit": scope.unit,
+        "imp": imp,
+        "progress": progress.progress_of(imp),
+    }
     if imp.status == ImportStatus.PREVIEW:
-        preview = jobs.load_preview(imp)
+        preview = files.load_preview(imp)
         show = request.GET.get("show", "problems")
         rows = preview.get("rows", [])
         wanted = {
@@ -187,10 +191,10 @@ def import_decide(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
     """The cadre's corrections: what columns hold, which branch or commune a name means, and which
     possible duplicates to add anyway. The file is then checked again."""
     imp = _own(scope, import_id)
-    stale = imp.status == ImportStatus.ANALYSING and jobs.progress_of(imp)["stale"]
+    stale = imp.status == ImportStatus.ANALYSING and progress.progress_of(imp)["stale"]
     if imp.status != ImportStatus.PREVIEW and not stale:
         return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
-    preview = jobs.load_preview(imp)
+    preview = files.load_preview(imp)
     branch_ids = set(
         Unit.objects.within(scope.unit)
         .active()
@@ -267,7 +271,7 @@ def import_cancel(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
 @gate(CHANGE_MEMBERS)
 def import_errors(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponseBase:
     imp = _own(scope, import_id)
-    path = jobs.errors_path(imp)
+    path = files.errors_path(imp)
     if not path.exists() or not imp.summary.get("error"):
         raise Http404("no errors")
     stem = imp.filename.rsplit(".", 1)[0]
