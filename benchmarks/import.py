@@ -7,7 +7,8 @@ doubled spaces or in decomposed Unicode, ethnicities and religions in their usua
 "Chi hội" column naming the commune's 20 branches in varied forms, a few bad rows, a totals row
 and signatures), then prints JSON, for SQLite and PostgreSQL (each in its own process):
 
-- ours: rows/s end to end (`reader.read` + `plan.analyse` + `jobs.write` + commit) into an
+- ours: rows/s end to end (`core.sheets.read` + `analysis.analyse` + `write.members_import_write`, the
+  page's and the command's one writer) into an
   empty commune, median and best of --runs, and the process's peak RSS (`ru_maxrss`);
 - django-import-export: the same rows, already clean (the member table as our import wrote it,
   saved as a one-header .xlsx named by model fields), loaded into a tablib Dataset and imported
@@ -354,17 +355,20 @@ def _maxrss_mb() -> float:
 
 
 def ours(path: Path, commune: Any) -> dict[str, Any]:
-    from django.db import transaction
-
-    from hoiso.members.importing import jobs, plan, reader
+    from hoiso.core import sheets
+    from hoiso.members.importing import analysis, plan, write
+    from hoiso.members.models import ImportStatus, MemberImport
 
     t0 = time.perf_counter()
-    sheets = reader.read(path, path.name)
+    found = sheets.read(path, path.name)
     t1 = time.perf_counter()
-    result = plan.analyse(sheets, plan.Setup(unit=commune))
+    result = analysis.analyse(found, plan.Setup(unit=commune))
     t2 = time.perf_counter()
-    with transaction.atomic():
-        counts = jobs.write(result, actor=None)
+    imp = MemberImport.objects.create(
+        user=None, unit=commune, filename=path.name, status=ImportStatus.WRITING, attempt=1
+    )
+    counts = write.members_import_write(result, imp=imp, attempt=imp.attempt)
+    write.unmark_staged(imp.pk)
     t3 = time.perf_counter()
     rows = len(result.rows)
     return {

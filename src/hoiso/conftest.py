@@ -14,7 +14,7 @@ from django.test import Client
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
 from hoiso.units.models import Level, Unit
-from hoiso.units.services import _insert, central_unit
+from hoiso.units.services import central_unit, unit_insert
 
 PASSWORD = "Mat-khau-2026"
 
@@ -64,7 +64,7 @@ class Cast:
 
 
 def make_unit(parent: Unit | None, level: Level, code: str, name: str) -> Unit:
-    return _insert(parent=parent, level=level, code=code, name=name)
+    return unit_insert(parent=parent, level=level, code=code, name=name)
 
 
 def make_user(username: str, full_name: str, phone: str, *roles: tuple[Unit, str]) -> User:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "hoiso.activities",
     "hoiso.comms",
     "hoiso.targets",
+    "hoiso.pages",
     "hoiso.demo",
 ]
 
@@ -139,7 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hoiso.core.access.scope_context",
+                "hoiso.accounts.access.scope_context",
             ],
             "builtins": ["django.templatetags.i18n", "template_partials.templatetags.partials"],
         },

@@ -2,15 +2,17 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from hoiso.accounts.urls import people_urlpatterns
+from hoiso.accounts.views import audit_log
 from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
-from hoiso.core import views as core_views
+from hoiso.core.views import healthz
 from hoiso.members.urls import me_urlpatterns
+from hoiso.pages.views import home
 
 unit_patterns: list[URLPattern | URLResolver] = [
-    path("", include("hoiso.units.urls")),
+    path("", include("hoiso.pages.urls")),
     path("people/", include((people_urlpatterns, "people"))),
-    path("audit/", core_views.audit_log, name="audit"),
+    path("audit/", audit_log, name="audit"),
     path("members/", include("hoiso.members.urls")),
     path("", include("hoiso.activities.urls")),
     path("", include("hoiso.comms.urls")),
@@ -18,8 +20,8 @@ unit_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("hoiso.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("u/<str:unit_code>/", include(unit_patterns)),

@@ -1,4 +1,4 @@
-"""Login, logout, password change, and a unit admin's people pages."""
+"""Login, logout, password change, a unit admin's people pages, and the audit log."""
 
 from typing import Any, cast
 
@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoiso.accounts import services, throttle
+from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.backends import find_account
 from hoiso.accounts.forms import AccountForm, AssignForm, LoginForm
 from hoiso.accounts.models import ApiToken, Assignment, User
-from hoiso.accounts.roles import MANAGE_ACCOUNTS
+from hoiso.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT
 from hoiso.accounts.tokens import token_create, token_revoke
-from hoiso.core import audit
-from hoiso.core.access import Scope, gate
+from hoiso.core import audit, audit_actions
 from hoiso.core.audit import client_ip
+from hoiso.core.models import AuditEvent
 
 
 class LoginView(auth_views.LoginView):
@@ -168,3 +169,30 @@ def tokens(request: HttpRequest) -> HttpResponse:
         _token, plain = token_create(user=user, name=request.POST.get("name", ""))
     context = {"tokens": user.api_tokens.all(), "plain": plain}
     return render(request, "accounts/tokens.html", context)
+
+
+@gate(VIEW_AUDIT)
+def audit_log(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The audit events of the unit and below, filtered by action and by who."""
+    events = AuditEvent.objects.within(scope.unit).select_related("unit", "actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    who = request.GET.get("who", "").strip()
+    if who:
+        events = events.filter(actor_name__icontains=who)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    actions = (
+        AuditEvent.objects.within(scope.unit).order_by().values_list("action", flat=True).distinct()
+    )
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "unit": scope.unit,
+            "page": page,
+            "action": action,
+            "who": who,
+            "actions": sorted((a, audit_actions.label(a)) for a in actions),
+        },
+    )

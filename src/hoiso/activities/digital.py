@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.roles import MANAGE_ACTIVITIES, RECORD_ACTIVITIES, VIEW_ACTIVITIES
 from hoiso.activities import services
 from hoiso.activities.choices import RequestStatus
 from hoiso.activities.forms import DecisionForm, EquipmentForm, RequestForm
 from hoiso.activities.metrics import members_digital, share
 from hoiso.activities.models import Equipment, EquipmentRequest
-from hoiso.core.access import Scope, gate
 from hoiso.core.forms import add_service_error
 from hoiso.members.choices import DigitalSkill
 from hoiso.units.models import Level, Unit

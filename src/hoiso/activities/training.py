@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import MANAGE_ACTIVITIES, VIEW_ACTIVITIES
 from hoiso.activities import services
@@ -20,7 +21,6 @@ from hoiso.activities.forms import AssessForm, CourseForm, TraineeForm
 from hoiso.activities.metrics import CADRE_ROLES
 from hoiso.activities.models import Course, Trainee
 from hoiso.activities.pdf import PdfUnavailable, certificate_pdf
-from hoiso.core.access import Scope, gate
 from hoiso.core.forms import add_service_error
 from hoiso.core.text import normalise_phone
 from hoiso.members.models import Member

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoiso.accounts.access import Scope, gate, is_htmx
 from hoiso.accounts.roles import MANAGE_ACTIVITIES, RECORD_ACTIVITIES, VIEW_ACTIVITIES
 from hoiso.activities import metrics, services
 from hoiso.activities.choices import ActivityKind
@@ -21,7 +22,6 @@ from hoiso.activities.forms import ActivityForm, FilterForm, RuleForm, ThemeForm
 from hoiso.activities.metrics import Span
 from hoiso.activities.models import Activity, Attendance, DuesPayment, Theme
 from hoiso.activities.photos import photo_path
-from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.forms import add_service_error
 from hoiso.units.models import Level
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
+from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.roles import LOG_POSTS, MANAGE_CHANNELS, VIEW_COMMS
 from hoiso.comms import importing, services
 from hoiso.comms.forms import ArticleForm, ChannelForm, ChannelUnitForm, ImportForm, PostForm
 from hoiso.comms.links import recognise
 from hoiso.comms.models import Channel, ChannelKind, Post
-from hoiso.core.access import Scope, gate
 from hoiso.core.forms import add_service_error
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.text import sort_key

@@ -15,3 +15,10 @@ class DemoConfig(AppConfig):
 
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
+
+    def serve_banner(self) -> str:
+        """The demo logins, under `serve`'s first lines, once the demo is loaded."""
+        from hoiso.demo.management.commands.seed_demo import login_help
+        from hoiso.demo.services import demo_is_loaded
+
+        return login_help() if demo_is_loaded() else ""

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from hoiso.accounts.access import resolve, scope_for
 from hoiso.accounts.roles import VIEW_MEMBERS, VIEW_SENSITIVE
 from hoiso.core import audit
-from hoiso.core.access import resolve, scope_for
 from hoiso.members import selectors, services
 from hoiso.members.models import Member
 

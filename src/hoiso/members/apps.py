@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.core import audit_actions
@@ -28,12 +31,26 @@ AUDIT_ACTIONS = {
 }
 
 
+def no_active_members(unit: Any) -> str:
+    """A unit closes only once its members have moved to another branch."""
+    from hoiso.members.models import Member  # models load once the app registry is ready
+
+    if n := Member.objects.within(unit).active().count():
+        return gettext(
+            "%(n)d active members still belong here; move them to another branch first."
+        ) % {"n": n}
+    return ""
+
+
 class MembersConfig(AppConfig):
     name = "hoiso.members"
     label = "members"
 
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
+        from hoiso.units.services import closing_check
+
+        closing_check(no_active_members)
         # Member metrics for targets (hoiso.metrics.registry).
         # Retention registers the deletion of the generated files that may name an erased
         # member (hoiso.members.erasure).

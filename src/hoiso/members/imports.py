@@ -14,15 +14,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoiso.accounts.access import Scope, gate, is_htmx
 from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_SENSITIVE
-from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.uploads import UploadSizeValidator, check_upload_size, upload_limit
 from hoiso.members import services
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files, jobs, progress
 from hoiso.members.importing.headers import header_key
 from hoiso.members.importing.template import template_response
 from hoiso.members.models import ImportStatus, Member, MemberImport
+from hoiso.members.selectors import access_import
 from hoiso.members.services import SENSITIVE_FIELDS
 from hoiso.units.models import Level, Unit
 
@@ -78,17 +79,6 @@ class UploadForm(forms.Form):
             )
 
 
-def _own(scope: Scope, import_id: Any) -> MemberImport:
-    found = (
-        MemberImport.objects.select_related("unit", "default_branch")
-        .filter(pk=import_id, user=scope.user, unit__path__startswith=scope.unit.path)
-        .first()
-    )
-    if found is None:
-        raise Http404("no such import")
-    return found
-
-
 @gate(CHANGE_MEMBERS)
 def import_new(request: HttpRequest, scope: Scope) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, unit=scope.unit)
@@ -117,16 +107,20 @@ def import_template(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(CHANGE_MEMBERS)
 def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
-    imp = _own(scope, import_id)
+    imp = access_import(scope, import_id)
     running = imp.status in (ImportStatus.ANALYSING, ImportStatus.WRITING)
     if is_htmx(request) and not running:
         # The step has ended: show the whole page (the preview or the summary).
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
-    context: dict[str, Any] = {"unit": scope.unit, "imp": imp, "progress": jobs.progress_of(imp)}
+    context: dict[str, Any] = {
+        "unit": scope.unit,
+        "imp": imp,
+        "progress": progress.progress_of(imp),
+    }
     if imp.status == ImportStatus.PREVIEW:
-        preview = jobs.load_preview(imp)
+        preview = files.load_preview(imp)
         show = request.GET.get("show", "problems")
         rows = preview.get("rows", [])
         wanted = {
@@ -186,11 +180,11 @@ def _branch_questions(preview: dict[str, Any]) -> list[dict[str, Any]]:
 def import_decide(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
     """The cadre's corrections: what columns hold, which branch or commune a name means, and which
     possible duplicates to add anyway. The file is then checked again."""
-    imp = _own(scope, import_id)
-    stale = imp.status == ImportStatus.ANALYSING and jobs.progress_of(imp)["stale"]
+    imp = access_import(scope, import_id)
+    stale = imp.status == ImportStatus.ANALYSING and progress.progress_of(imp)["stale"]
     if imp.status != ImportStatus.PREVIEW and not stale:
         return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
-    preview = jobs.load_preview(imp)
+    preview = files.load_preview(imp)
     branch_ids = set(
         Unit.objects.within(scope.unit)
         .active()
@@ -224,7 +218,7 @@ def import_decide(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
 @require_POST
 @gate(CHANGE_MEMBERS)
 def import_replace(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
-    imp = _own(scope, import_id)
+    imp = access_import(scope, import_id)
     upload = request.FILES.get("file")
     if imp.status not in (ImportStatus.PREVIEW, ImportStatus.FAILED) or upload is None:
         messages.error(request, _("Choose the corrected file to upload."))
@@ -245,7 +239,7 @@ def import_replace(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRe
 def import_confirm(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
     """Confirm a preview, or try again a write that failed or was interrupted. Only one attempt
     runs at a time: a second click while one runs changes nothing."""
-    imp = _own(scope, import_id)
+    imp = access_import(scope, import_id)
     # The gate checked her role at the page's unit; the import's own unit is checked too (her
     # assignment may have changed since the preview). The worker checks it once more.
     if not jobs.may_import(scope.user, imp.unit):
@@ -259,15 +253,15 @@ def import_confirm(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRe
 @require_POST
 @gate(CHANGE_MEMBERS)
 def import_cancel(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
-    imp = _own(scope, import_id)
+    imp = access_import(scope, import_id)
     jobs.import_cancel(imp=imp)
     return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)
 
 
 @gate(CHANGE_MEMBERS)
 def import_errors(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponseBase:
-    imp = _own(scope, import_id)
-    path = jobs.errors_path(imp)
+    imp = access_import(scope, import_id)
+    path = files.errors_path(imp)
     if not path.exists() or not imp.summary.get("error"):
         raise Http404("no errors")
     stem = imp.filename.rsplit(".", 1)[0]

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.roles import MANAGE_MEMBERS
-from hoiso.core.access import Scope, gate
 from hoiso.members import services
 from hoiso.members.choices import TransferStatus
 from hoiso.members.forms import AcceptForm, AnswerDeletionForm, RefuseForm

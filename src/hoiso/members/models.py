@@ -480,7 +480,10 @@ class MemberImport(models.Model):
     written at once when she confirms. Only its author sees it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None: the command line's operator (`import_members`), who writes through the same import.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=200)
     # The language the cadre worked in: messages written by the worker use it.

@@ -9,10 +9,13 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from hoiso.accounts.access import Scope, access
 from hoiso.core.text import normalise_phone, prefix_upper_bound, words
 from hoiso.members.models import (
     DeletionRequest,
     Member,
+    MemberExport,
+    MemberImport,
     MemberStat,
     NameToken,
     Transfer,
@@ -211,3 +214,23 @@ def inbox_count(unit: Unit) -> int:
         handled_at__isnull=True, member__branch_path__startswith=unit.path
     ).count()
     return transfers + erasures
+
+
+def access_member(scope: Scope, pk: Any) -> Member:
+    """A member of the scope's subtree, or 404: another unit's member looks like no member."""
+    members = Member.objects.within(scope.unit).select_related("branch", "group", "commune", "user")
+    return access(members, pk, "member")
+
+
+def access_import(scope: Scope, pk: Any) -> MemberImport:
+    """One of the user's own imports into the scope's subtree, or 404."""
+    imports = MemberImport.objects.select_related("unit", "default_branch").filter(
+        user=scope.user, unit__path__startswith=scope.unit.path
+    )
+    return access(imports, pk, "import")
+
+
+def access_export(scope: Scope, pk: Any) -> MemberExport:
+    """One of the user's own exports from the scope's subtree, or 404."""
+    exports = MemberExport.objects.filter(user=scope.user, unit__path__startswith=scope.unit.path)
+    return access(exports, pk, "export")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoiso.accounts.access import Scope, gate, is_htmx
 from hoiso.accounts.roles import (
     CHANGE_MEMBERS,
     MANAGE_MEMBERS,
@@ -26,13 +27,13 @@ from hoiso.accounts.roles import (
     VIEW_SENSITIVE,
 )
 from hoiso.core import audit
-from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.forms import add_service_error
 from hoiso.members import selectors, services
 from hoiso.members.choices import EventKind, RemovalReason
 from hoiso.members.export import EXPORT_DIR, export_create
 from hoiso.members.forms import FilterForm, MemberForm, RemoveForm, RestoreForm, TransferForm
-from hoiso.members.models import Member, MemberExport
+from hoiso.members.models import Member
+from hoiso.members.selectors import access_export, access_member
 from hoiso.units.models import Level, Unit
 
 PAGE_SIZE = 50
@@ -49,19 +50,6 @@ class CountedPaginator(Paginator):
     @property
     def count(self) -> int:
         return self._known_count
-
-
-def member_in_scope(scope: Scope, pk: int) -> Member:
-    """A member of the scope's subtree, or 404: another unit's member looks like no member."""
-    member = (
-        Member.objects.within(scope.unit)
-        .select_related("branch", "group", "commune", "user")
-        .filter(pk=pk)
-        .first()
-    )
-    if member is None:
-        raise Http404("no such member")
-    return member
 
 
 @gate(VIEW_MEMBERS)
@@ -117,7 +105,7 @@ def _history(member: Member) -> list[dict[str, Any]]:
 
 @gate(VIEW_MEMBERS)
 def member_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    member = member_in_scope(scope, pk)
+    member = access_member(scope, pk)
     pending = member.transfers.filter(status="pending").select_related("to_unit").first()
     context = {
         "unit": scope.unit,
@@ -134,7 +122,7 @@ def member_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @gate(VIEW_SENSITIVE)
 def member_sensitive(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     """Ethnicity, religion and ID number, shown on request and recorded in the audit log."""
-    member = member_in_scope(scope, pk)
+    member = access_member(scope, pk)
     services.sensitive_viewed(actor=scope.user, member=member)
     return render(request, "members/detail.html#sensitive", {"member": member, "shown": True})
 
@@ -182,7 +170,7 @@ def member_new(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(CHANGE_MEMBERS)
 def member_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    member = member_in_scope(scope, pk)
+    member = access_member(scope, pk)
     sensitive = scope.can(VIEW_SENSITIVE)
     # The form works on its own copy: validating it writes the posted values onto its instance,
     # and the service must still see what changed.
@@ -226,7 +214,7 @@ def _transfer_choices(scope: Scope, member: Member) -> Any:
 
 @gate(MANAGE_MEMBERS)
 def member_transfer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    member = member_in_scope(scope, pk)
+    member = access_member(scope, pk)
     form = TransferForm(request.POST or None, choices=_transfer_choices(scope, member))
     if request.method == "POST" and form.is_valid():
         to_unit = form.cleaned_data["to_unit"]
@@ -286,7 +274,7 @@ def _member_step(
 
 @gate(MANAGE_MEMBERS)
 def member_remove(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    member = member_in_scope(scope, pk)
+    member = access_member(scope, pk)
     form = RemoveForm(request.POST or None)
     done = _("%(name)s is no longer active.")
     return _member_step(request, scope, member, form, "remove", services.member_remove, done)
@@ -294,7 +282,7 @@ def member_remove(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 
 @gate(MANAGE_MEMBERS)
 def member_restore(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    member = member_in_scope(scope, pk)
+    member = access_member(scope, pk)
     form = RestoreForm(request.POST or None, unit=scope.unit, member=member)
     done = _("%(name)s is active again.")
     return _member_step(request, scope, member, form, "restore", services.member_restore, done)
@@ -304,7 +292,7 @@ def member_restore(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @gate(MANAGE_MEMBERS)
 def member_account(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     """Let the member log in herself; the one-time password is shown once, to the cadre."""
-    member = member_in_scope(scope, pk)
+    member = access_member(scope, pk)
     try:
         user, password = services.member_account_enable(actor=scope.user, member=member)
     except ValidationError as e:
@@ -340,25 +328,16 @@ def export_new(request: HttpRequest, scope: Scope) -> HttpResponse:
     return redirect("members:export", unit_code=scope.unit.code, export_id=export.pk)
 
 
-def _own_export(scope: Scope, export_id: Any) -> MemberExport:
-    found = MemberExport.objects.filter(
-        pk=export_id, user=scope.user, unit__path__startswith=scope.unit.path
-    ).first()
-    if found is None:
-        raise Http404("no such export")
-    return found
-
-
 @gate(MANAGE_MEMBERS)
 def export_detail(request: HttpRequest, scope: Scope, export_id: Any) -> HttpResponse:
-    export = _own_export(scope, export_id)
+    export = access_export(scope, export_id)
     template = "members/export.html#status" if is_htmx(request) else "members/export.html"
     return render(request, template, {"unit": scope.unit, "export": export})
 
 
 @gate(MANAGE_MEMBERS)
 def export_file(request: HttpRequest, scope: Scope, export_id: Any) -> HttpResponseBase:
-    export = _own_export(scope, export_id)
+    export = access_export(scope, export_id)
     path = Path(settings.MEDIA_ROOT) / EXPORT_DIR / f"{export.pk}.{export.format}"
     if not export.ready or not path.exists():
         raise Http404("not ready")

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.roles import MANAGE_TARGETS, VIEW_TARGETS
 from hoiso.core import audit
-from hoiso.core.access import Scope, gate
 from hoiso.core.charts import bar_chart
 from hoiso.core.forms import add_service_error
 from hoiso.targets import compliance, services

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ CENTRAL_NAME = "Trung ương Hội Liên hiệp Phụ nữ Việt Nam"
 FLAGS = ("is_ethnic_minority_area", "is_remote_area", "is_border_area")
 
 
-def _insert(*, parent: Unit | None, **fields: Any) -> Unit:
+def unit_insert(*, parent: Unit | None, **fields: Any) -> Unit:
     """Insert a unit and give it its path, which needs the id the database assigns."""
     unit = Unit(parent=parent, path=f"~{uuid.uuid4().hex}", **fields)
     unit.full_clean(exclude=["path"])
@@ -68,7 +69,7 @@ def unit_create_child(*, actor: Any, parent: Unit, name: str, **flags: bool) -> 
         raise ValidationError({"name": _("Enter the unit's name.")})
     with transaction.atomic():
         _check_sibling_name(parent, name)
-        unit = _insert(
+        unit = unit_insert(
             parent=parent,
             level=level,
             code=_next_code(parent),
@@ -109,10 +110,17 @@ def unit_update(*, actor: Any, unit: Unit, name: str | None = None, **flags: boo
     return unit
 
 
-def _active_members(unit: Unit) -> int:
-    from hoiso.members.models import Member  # members builds on units, not the other way
+# What must be true before a unit closes, from the apps above units (members: no active member
+# left in it). Each check returns what the cadre must do first, or "" when it has nothing against.
+ClosingCheck = Callable[[Unit], str]
+CLOSING_CHECKS: list[ClosingCheck] = []
 
-    return Member.objects.within(unit).active().count()
+
+def closing_check(check: ClosingCheck) -> ClosingCheck:
+    """Register a check that `unit_close` runs (from an app's AppConfig.ready)."""
+    if check not in CLOSING_CHECKS:
+        CLOSING_CHECKS.append(check)
+    return check
 
 
 def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit:
@@ -128,11 +136,9 @@ def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit
                 % {"date": unit.valid_from.strftime("%d/%m/%Y")}
             }
         )
-    if (n := _active_members(unit)) > 0:
-        raise ValidationError(
-            _("%(n)d active members still belong here; move them to another branch first.")
-            % {"n": n}
-        )
+    for check in CLOSING_CHECKS:
+        if objection := check(unit):
+            raise ValidationError(objection)
     with transaction.atomic():
         closed = list(Unit.objects.within(unit).filter(valid_to__isnull=True))
         for u in closed:
@@ -184,7 +190,7 @@ def province_name(p: Province) -> str:
 
 def central_unit() -> Unit:
     unit = Unit.objects.filter(code=CENTRAL_CODE).first()
-    return unit or _insert(
+    return unit or unit_insert(
         parent=None,
         level=Level.CENTRAL,
         code=CENTRAL_CODE,
@@ -196,7 +202,7 @@ def central_unit() -> Unit:
 def _upsert(result: LoadResult, *, parent: Unit, level: Level, code: str, name: str) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        unit = _insert(parent=parent, level=level, code=code, official_code=code, name=name)
+        unit = unit_insert(parent=parent, level=level, code=code, official_code=code, name=name)
         result.created.append(name)
     elif unit.name != name:
         unit.name = name

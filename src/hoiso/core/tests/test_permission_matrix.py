@@ -32,7 +32,7 @@ from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_unit, make_user
 from hoiso.members.choices import Religion
 from hoiso.members.forms import MemberForm
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files, jobs
 from hoiso.members.models import ImportStatus, Member, MemberExport, MemberImport
 from hoiso.members.services import deletion_request_create, transfer_request
 from hoiso.members.tests.test_import_files import xlsx
@@ -410,7 +410,7 @@ def test_the_import_writes_the_fields_the_member_form_lets_the_role_edit(
     row = ["Đỗ Thị Mơ Mai", dt.date(1985, 3, 5), "DL0001", "066185000999", "0912000999", "Kinh",
            "Phật giáo", "Làm ruộng"]  # fmt: skip
     imp = MemberImport.objects.create(user=user, unit=cast.branch_a1, filename="ds.xlsx")
-    xlsx(jobs.source_path(imp), {"DS": [header, row]})
+    xlsx(files.source_path(imp), {"DS": [header, row]})
     jobs.analyse_import.call(str(imp.pk))
     jobs.commit_import.call(str(imp.pk))
     imp.refresh_from_db()

@@ -9,7 +9,9 @@ import sys
 import threading
 import time
 
-from hoiso.core.management.commands.serve import Child, Supervisor
+import pytest
+
+from hoiso.core.management.commands.serve import Child, Supervisor, banners
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)"]
 QUITTER = [sys.executable, "-c", "raise SystemExit(3)"]
@@ -81,3 +83,9 @@ def test_a_child_that_ran_a_good_while_is_started_again_after_the_first_pause():
     now[0] += 100  # this time it had run long enough
     child.poll()
     assert child.restart_at == now[0] + 1
+
+
+@pytest.mark.django_db
+def test_it_says_nothing_of_a_demo_that_is_not_loaded():
+    # The demo's logins come through its AppConfig (demo/tests has the loaded case).
+    assert banners() == []

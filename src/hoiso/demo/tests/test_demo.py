@@ -197,3 +197,11 @@ def test_it_prints_the_demo_logins_without_loading_again(province):
     assert DEMO_PASSWORD in out.getvalue()
     for account in ACCOUNTS:
         assert account.username in out.getvalue()
+
+
+def test_serve_shows_the_demo_logins_once_the_demo_is_loaded(province):
+    from hoiso.core.management.commands.serve import banners
+
+    said = "\n".join(banners())
+    assert DEMO_PASSWORD in said
+    assert all(account.username in said for account in ACCOUNTS)

@@ -1,6 +1,7 @@
-"""Importing member lists as the field keeps them (Excel, ODS, CSV): reading cells into values.
+"""Importing member lists as the field keeps them (Excel, ODS, CSV), one module per job.
 
-This package holds the pieces that do not depend on a request: recognising the header row and
-its many Vietnamese spellings, and turning each cell into a value or an error that says what to
-fix. The upload, preview and write flow builds on them.
+Reading (cells into values): `headers`, `values`, `reading`. Matching and planning: `plan` (the
+types), `places` and `placing`, `matching`, `analysis`. Writing: `write` (`members_import_write`,
+the one writer). Around them: `progress`, `files`, `memory`, and `jobs` (the background tasks and
+the services the pages in `members/imports.py` call).
 """

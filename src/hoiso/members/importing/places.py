@@ -190,14 +190,14 @@ def find_commune(
     if district_short:
         olds = [o for o in olds if o.district_short == district_short]
         # A district is named: the address is written in the old way.
-        return _match(text, olds)
+        return match_rows(text, olds)
     news = index.new_by_key.get(full, []) if full else index.new_by_short.get(short, [])
     if news:
         return PlaceMatch(text, tuple(dict.fromkeys(news)))
-    return _match(text, olds)
+    return match_rows(text, olds)
 
 
-def _match(text: str, olds: Iterable[OldWard]) -> PlaceMatch:
+def match_rows(text: str, olds: Iterable[OldWard]) -> PlaceMatch:
     return PlaceMatch(text, tuple(dict.fromkeys(c for o in olds for c in o.new_codes)))
 
 

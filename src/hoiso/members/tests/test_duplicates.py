@@ -12,10 +12,11 @@ from django.utils.translation import gettext, override
 
 from hoiso.accounts.models import User
 from hoiso.conftest import Cast, make_member
+from hoiso.core.sheets import read
 from hoiso.members.duplicates import Person, Reason, same_person
-from hoiso.members.importing import jobs
-from hoiso.members.importing.plan import DUPLICATE, NEW, Setup, analyse
-from hoiso.members.importing.reader import read
+from hoiso.members.importing import memory
+from hoiso.members.importing.analysis import analyse
+from hoiso.members.importing.plan import DUPLICATE, NEW, Setup
 from hoiso.members.models import MemberImport
 from hoiso.members.services import DuplicateWarning, member_admit, member_remove
 from hoiso.members.tests.test_import_files import xlsx
@@ -117,7 +118,7 @@ def _analysed_by(user: User, unit: Unit, row: list[Any], tmp_path: Path) -> str:
     imp = MemberImport(user=user, unit=unit)
     path = xlsx(tmp_path / "ds.xlsx", {"DS": [HEADER, row]})
     with override("vi"):
-        (found,) = analyse(read(path), jobs.remembered_setup(unit, imp)).rows
+        (found,) = analyse(read(path), memory.remembered_setup(unit, imp)).rows
         assert found.status == DUPLICATE, found.problems
         return found.match
 
@@ -162,7 +163,7 @@ def test_a_hidden_former_member_can_be_added_anyway_as_the_form_allows(
     path = xlsx(tmp_path / "ds.xlsx", {"DS": [HEADER, ["Phan Thị Dung", BORN, "066185000123",
                                                        "", "Thôn 1"]]})  # fmt: skip
     imp = MemberImport(user=cast.hoa, unit=cast.commune_a)
-    setup = jobs.remembered_setup(cast.commune_a, imp)
+    setup = memory.remembered_setup(cast.commune_a, imp)
     setup.add_duplicates = {"DS!2"}
     (row,) = analyse(read(path), setup).rows
     assert row.status == NEW, row.problems

@@ -18,7 +18,7 @@ from hoiso.conftest import Cast, make_member
 from hoiso.core import audit
 from hoiso.core.models import AuditEvent
 from hoiso.members.export import export_create
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files
 from hoiso.members.models import ImportStatus, Member, MemberExport, MemberImport
 from hoiso.members.retention import export_path, files_purge
 from hoiso.members.services import member_account_enable, member_erase, member_update
@@ -43,15 +43,15 @@ def _import(cast: Cast, unit, preview: dict | None = None) -> MemberImport:  # t
     imp = MemberImport.objects.create(
         user=cast.lan, unit=unit, filename="ds.csv", status=ImportStatus.PREVIEW
     )
-    jobs.source_path(imp).write_text(f"Họ và tên,Số CCCD\n{NAME},{CID}\n", encoding="utf-8")
-    jobs.errors_path(imp).write_bytes(b"PK")
+    files.source_path(imp).write_text(f"Họ và tên,Số CCCD\n{NAME},{CID}\n", encoding="utf-8")
+    files.errors_path(imp).write_bytes(b"PK")
     data = preview or {"rows": [{"name": "Lê Thị Hoa", "match": "", "changes": []}]}
-    jobs.preview_path(imp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    files.preview_path(imp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return imp
 
 
 def _files(imp: MemberImport) -> list[Path]:
-    folder = jobs.preview_path(imp).parent
+    folder = files.preview_path(imp).parent
     return sorted(folder.iterdir()) if folder.exists() else []
 
 

@@ -8,8 +8,9 @@ import xlwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hoiso.members.importing.plan import DUPLICATE, ERROR, NEW, UNCHANGED, UPDATE, Setup, analyse
-from hoiso.members.importing.reader import Sheet, read
+from hoiso.core.sheets import Sheet, read
+from hoiso.members.importing.analysis import analyse
+from hoiso.members.importing.plan import DUPLICATE, ERROR, NEW, UNCHANGED, UPDATE, Setup
 
 pytestmark = pytest.mark.django_db
 

@@ -17,12 +17,13 @@ from django.utils.translation import gettext, override
 
 from hoiso.accounts.models import Assignment
 from hoiso.conftest import PASSWORD, Cast
-from hoiso.members.importing import jobs
-from hoiso.members.importing.plan import NEW, Setup, analyse
-from hoiso.members.importing.reader import read
+from hoiso.core.sheets import read
+from hoiso.members.counting.stats import refresh_province
+from hoiso.members.importing import files, jobs, progress, write
+from hoiso.members.importing.analysis import analyse
+from hoiso.members.importing.plan import NEW, Setup
 from hoiso.members.models import ImportStatus, Member, MemberImport, MemberStat, NameToken
 from hoiso.members.selectors import member_list, search
-from hoiso.members.stats import refresh_province
 from hoiso.members.tests.test_import_files import HEADER, member, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +39,7 @@ def upload(cast: Cast, settings: Any, tmp_path: Path) -> Callable[..., MemberImp
     def make(status: str = ImportStatus.PREVIEW) -> MemberImport:
         imp = MemberImport.objects.create(user=cast.hoa, unit=cast.commune_a, filename="DS.xlsx",
                                           language="vi", status=status)  # fmt: skip
-        xlsx(jobs.source_path(imp), {"DS": ROWS})
+        xlsx(files.source_path(imp), {"DS": ROWS})
         return imp
 
     return make
@@ -46,21 +47,22 @@ def upload(cast: Cast, settings: Any, tmp_path: Path) -> Callable[..., MemberImp
 
 @pytest.fixture
 def one_row_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jobs, "STEP_ROWS", 1)
+    monkeypatch.setattr(write, "STEP_ROWS", 1)
 
 
 def _go_stale(imp: MemberImport) -> None:
     """Nothing heard from its worker for longer than a worker ever stays silent."""
-    entry = cache.get(jobs.PROGRESS_KEY.format(imp.pk)) or {"phase": "writing", "done": 1,
+    entry = cache.get(progress.PROGRESS_KEY.format(imp.pk)) or {"phase": "writing", "done": 1,
                                                             "total": 5}  # fmt: skip
     cache.set(
-        jobs.PROGRESS_KEY.format(imp.pk), {**entry, "at": time.time() - jobs.STALE_SECONDS - 1}
+        progress.PROGRESS_KEY.format(imp.pk),
+        {**entry, "at": time.time() - progress.STALE_SECONDS - 1},
     )
 
 
 def _pause_after_first_step(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) -> None:
     """Run `meanwhile` once, when the first worker has written its first step of new members."""
-    report = jobs.report
+    report = progress.report
     done = []
 
     def reporting(imp_id: Any, phase: str, n: int, total: int) -> None:
@@ -69,7 +71,7 @@ def _pause_after_first_step(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable
             done.append(1)
             meanwhile()
 
-    monkeypatch.setattr(jobs, "report", reporting)
+    monkeypatch.setattr(write, "report", reporting)
 
 
 def _names(cast: Cast) -> list[str]:
@@ -123,7 +125,7 @@ def test_only_one_of_two_confirms_wins(upload: Callable[..., MemberImport]) -> N
     assert jobs.claim_write(first) == 1
     assert jobs.claim_write(second) is None
     # A running write is not taken over while its worker is heard from.
-    jobs.report(imp.pk, "writing", 1, 5)
+    progress.report(imp.pk, "writing", 1, 5)
     assert not jobs.import_confirm(imp=MemberImport.objects.get(pk=imp.pk))
 
 
@@ -145,7 +147,7 @@ def test_no_reader_sees_the_rows_of_an_import_being_written(
         refresh_province(cast.province)
         seen["stat"] = MemberStat.objects.get(unit=cast.commune_a).active
         # Another import of the same list meanwhile finds her new, not a duplicate.
-        plan = analyse(read(jobs.source_path(imp)), Setup(unit=cast.commune_a))
+        plan = analyse(read(files.source_path(imp)), Setup(unit=cast.commune_a))
         seen["plan"] = {r.status for r in plan.rows}
 
     _pause_after_first_step(monkeypatch, look)
@@ -250,7 +252,7 @@ def test_two_workers_at_once_on_postgresql_write_each_woman_once(
     imp = upload()
     first_wrote = threading.Event()
     go_on = threading.Event()
-    report = jobs.report
+    report = progress.report
     errors: list[BaseException] = []
 
     def reporting(imp_id: Any, phase: str, n: int, total: int) -> None:
@@ -259,7 +261,7 @@ def test_two_workers_at_once_on_postgresql_write_each_woman_once(
             first_wrote.set()
             go_on.wait(30)
 
-    monkeypatch.setattr(jobs, "report", reporting)
+    monkeypatch.setattr(write, "report", reporting)
 
     def work(attempt: int | None) -> None:
         try:

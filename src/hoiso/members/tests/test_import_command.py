@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from hoiso.conftest import PASSWORD
+from hoiso.core.models import AuditEvent
+from hoiso.core.sheets import read
 from hoiso.members.importing.headers import find_layout
-from hoiso.members.importing.reader import read
 from hoiso.members.importing.template import build
-from hoiso.members.models import Member
+from hoiso.members.models import ImportStatus, Member, MemberImport
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,18 @@ def test_without_dry_run_it_writes_the_good_rows_and_reports_json(cast, tmp_path
         1980,
         cast.branch_a1,
     )
+
+
+def test_it_writes_through_the_pages_staged_write_as_an_import_of_the_operator(cast, tmp_path):
+    path = _list(tmp_path / "xa.xlsx", [["Lò Thị Ánh", 1980, "Thôn 1", ""]])
+    _run(str(path), "--unit", cast.commune_a.code)
+    imp = MemberImport.objects.get()
+    assert (imp.user, imp.unit, imp.status) == (None, cast.commune_a, ImportStatus.DONE)
+    assert imp.summary["added"] == 1
+    # Staged, then shown: no member is left marked as staged by it.
+    assert Member._base_manager.filter(staged_by__isnull=False).count() == 0
+    event = AuditEvent.objects.get(action="members.imported")
+    assert event.object_id == str(imp.pk) and event.actor is None
 
 
 def test_it_refuses_an_unknown_unit_and_a_missing_file(cast, tmp_path):

@@ -19,9 +19,10 @@ import pytest
 import xlsxwriter
 
 from hoiso.conftest import Cast
+from hoiso.core.sheets import UnreadableFile, read
 from hoiso.members.choices import Kind, Religion, Sex
-from hoiso.members.importing.plan import ERROR, NEW, Plan, Row, Setup, analyse
-from hoiso.members.importing.reader import UnreadableFile, read
+from hoiso.members.importing.analysis import analyse
+from hoiso.members.importing.plan import ERROR, NEW, Plan, Row, Setup
 from hoiso.units.models import Unit
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Số CCCD", "SĐT", "Dân tộc", "Tôn giáo", "Chi hội"]

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hoiso.conftest import PASSWORD
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files
 from hoiso.members.models import ImportStatus, Member, MemberImport
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +52,7 @@ def test_a_list_with_too_many_columns_gives_no_preview(hoa, cast):
     hoa.post(reverse("members:import_new", args=[cast.commune_a.code]), {"file": upload})
     imp = MemberImport.objects.get()
     assert imp.status == ImportStatus.FAILED and "XFD1" in imp.error
-    assert not jobs.preview_path(imp).exists()
+    assert not files.preview_path(imp).exists()
 
 
 def test_an_upload_past_the_limit_is_refused_naming_the_limit(hoa, cast, settings):
@@ -74,4 +74,4 @@ def test_a_replacement_past_the_limit_keeps_the_file_it_would_replace(hoa, cast,
     page = hoa.post(url, {"file": big}, follow=True).content.decode()
     assert "tối đa 1 MB" in page
     imp.refresh_from_db()
-    assert imp.filename == "ds.xlsx" and jobs.source_path(imp).exists()
+    assert imp.filename == "ds.xlsx" and files.source_path(imp).exists()

@@ -16,7 +16,7 @@ from hoiso.accounts.models import User
 from hoiso.conftest import Cast, make_member
 from hoiso.core.models import AuditEvent
 from hoiso.members.choices import Religion
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files, jobs
 from hoiso.members.models import ImportStatus, Member, MemberImport
 from hoiso.members.tests.test_import_files import xlsx
 from hoiso.units.models import Unit
@@ -44,7 +44,7 @@ def _row(n: int, name: str = "Nguyễn Thị Bình", **cells: Any) -> list[Any]:
 def analysed(user: User, unit: Unit, rows: list[list[Any]]) -> MemberImport:
     """An import by `user` into `unit`, read and checked as the page's task does it."""
     imp = MemberImport.objects.create(user=user, unit=unit, filename="ds.xlsx", language="vi")
-    xlsx(jobs.source_path(imp), {"DS": [HEADER, *rows]})
+    xlsx(files.source_path(imp), {"DS": [HEADER, *rows]})
     jobs.analyse_import.call(str(imp.pk))
     imp.refresh_from_db()
     return imp
@@ -62,11 +62,11 @@ def test_a_branch_head_neither_sees_nor_writes_the_sensitive_fields(
     imp = analysed(cast.mai, cast.branch_a1, [_row(1), _row(2, "Lê Thị Hoa", born="31/02/1990")])
     assert imp.status == ImportStatus.PREVIEW, imp.error
     assert (imp.summary["update"], imp.summary["error"]) == (1, 1)
-    stored = jobs.preview_path(imp).read_text(encoding="utf-8")
+    stored = files.preview_path(imp).read_text(encoding="utf-8")
     assert OLD_CID not in stored and NEW_CID not in stored
-    (update,) = [r for r in jobs.load_preview(imp)["rows"] if r["status"] == "update"]
+    (update,) = [r for r in files.load_preview(imp)["rows"] if r["status"] == "update"]
     assert [c[0] for c in update["changes"]] == ["phone"]
-    assert OLD_CID not in _xlsx_text(jobs.errors_path(imp))
+    assert OLD_CID not in _xlsx_text(files.errors_path(imp))
     page = cast.client(cast.mai).get(
         reverse("members:import", args=[cast.branch_a1.code, imp.pk]), {"show": "updates"}
     )
@@ -99,7 +99,7 @@ def test_a_cadres_look_at_old_sensitive_values_in_the_preview_is_logged(
     cast: Cast, binh: Member
 ) -> None:
     imp = analysed(cast.hoa, cast.branch_a1, [_row(1)])
-    (update,) = [r for r in jobs.load_preview(imp)["rows"] if r["status"] == "update"]
+    (update,) = [r for r in files.load_preview(imp)["rows"] if r["status"] == "update"]
     assert {c[0] for c in update["changes"]} == {"citizen_id", "phone", "ethnicity", "religion"}
     url = reverse("members:import", args=[cast.branch_a1.code, imp.pk])
     client = cast.client(cast.hoa)
@@ -118,7 +118,7 @@ def test_a_preview_made_before_the_role_was_lowered_shows_no_old_sensitive_value
     cast: Cast, binh: Member
 ) -> None:
     imp = analysed(cast.hoa, cast.branch_a1, [_row(1)])
-    assert OLD_CID in jobs.preview_path(imp).read_text(encoding="utf-8")
+    assert OLD_CID in files.preview_path(imp).read_text(encoding="utf-8")
     # Hoa is now only the branch head of A1; the preview on disk was made when she was a cadre.
     cast.hoa.assignments.all().delete()
     cast.hoa.assignments.create(unit=cast.branch_a1, role="branch_head")

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
 from hoiso.conftest import Cast, make_member
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files, jobs
 from hoiso.members.importing.plan import ERROR, NEW, UPDATE
 from hoiso.members.models import ImportStatus, Member, MemberImport
 from hoiso.members.services import member_update
@@ -99,7 +99,7 @@ def upload(cast: Cast, settings: Any, tmp_path: Path) -> Callable[..., MemberImp
     def make(rows: list[list[Any]]) -> MemberImport:
         imp = MemberImport.objects.create(user=cast.hoa, unit=cast.commune_a, filename="DS.xlsx",
                                           language="vi", status=ImportStatus.ANALYSING)  # fmt: skip
-        xlsx(jobs.source_path(imp), {"DS": rows})
+        xlsx(files.source_path(imp), {"DS": rows})
         return imp
 
     return make

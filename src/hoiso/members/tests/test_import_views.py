@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hoiso.conftest import PASSWORD
-from hoiso.members.importing import jobs
+from hoiso.members.importing import files, progress
 from hoiso.members.models import ImportMemory, ImportStatus, Member, MemberImport
 
 # Tasks run when their transaction commits: the tests let it commit.
@@ -67,14 +67,14 @@ def test_upload_preview_correct_a_column_confirm(hoa, cast):
                                       header=("Họ và tên", "Năm sinh", "Tên chi hội cũ")))  # fmt: skip
     assert again.summary["new"] == 1
     # The uploaded list itself is not kept once written.
-    assert not jobs.source_path(imp).exists()
+    assert not files.source_path(imp).exists()
 
 
 def test_a_default_branch_places_rows_without_one_and_unknown_branches_are_chosen(hoa, cast):
     upload = _upload([["Lò Thị Ánh", 1980, ""], ["Vi Thị Bảo", 1985, "Buôn Không Có"]])
     imp = _start(hoa, cast, upload, default_branch=cast.branch_a2.pk)
     assert (imp.summary["new"], imp.summary["error"]) == (1, 1)
-    preview = jobs.load_preview(imp)
+    preview = files.load_preview(imp)
     (key,) = preview["unknown_branches"]
     hoa.post(
         reverse("members:import_decide", args=[cast.commune_a.code, imp.pk]),
@@ -95,19 +95,19 @@ def test_a_file_that_is_no_spreadsheet_is_refused_with_a_message(hoa, cast):
 def test_an_interrupted_write_is_shown_as_such_and_can_be_run_again(hoa, cast, settings):
     imp = _start(hoa, cast, _upload([["Lò Thị Ánh", 1980, "Thôn 1"]]))
     MemberImport.objects.filter(pk=imp.pk).update(status=ImportStatus.WRITING)
-    jobs.report(imp.pk, "writing", 1, 2)
+    progress.report(imp.pk, "writing", 1, 2)
     imp.refresh_from_db()
-    assert not jobs.progress_of(imp)["stale"]
+    assert not progress.progress_of(imp)["stale"]
     # The worker died: nothing has been heard from it for longer than a worker ever stays silent.
     cache_entry = {
         "phase": "writing",
         "done": 1,
         "total": 2,
-        "at": time.time() - jobs.STALE_SECONDS - 1,
+        "at": time.time() - progress.STALE_SECONDS - 1,
     }
     from django.core.cache import cache
 
-    cache.set(jobs.PROGRESS_KEY.format(imp.pk), cache_entry)
+    cache.set(progress.PROGRESS_KEY.format(imp.pk), cache_entry)
     page = hoa.get(reverse("members:import", args=[cast.commune_a.code, imp.pk])).content.decode()
     assert "Chưa có gì được ghi" in page or "Nothing was written" in page
     hoa.post(reverse("members:import_confirm", args=[cast.commune_a.code, imp.pk]))

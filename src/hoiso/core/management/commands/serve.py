@@ -16,10 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
-
-from hoiso.demo.management.commands.seed_demo import login_help
-from hoiso.demo.services import demo_is_loaded
 
 DAILY_SECONDS = 24 * 3600
 log = logging.getLogger(__name__)
@@ -135,6 +133,17 @@ class Supervisor:
         self.stopping = True
 
 
+def banners() -> list[str]:
+    """What the apps have to say once the server runs (the demo: its logins), each through an
+    optional `serve_banner()` on its AppConfig: core names no app above it."""
+    said = []
+    for config in apps.get_app_configs():
+        banner: Callable[[], str] | None = getattr(config, "serve_banner", None)
+        if banner is not None and (text := banner()):
+            said.append(text)
+    return said
+
+
 class Command(BaseCommand):
     help = "Run gunicorn (the web server) and the task worker together."
 
@@ -160,6 +169,6 @@ class Command(BaseCommand):
             child.start()
         time.sleep(1.5)  # let gunicorn's start-up lines pass, so that these stay in view
         self.stdout.write(f"\nHội Số đang chạy tại http://{bind}/ (Ctrl-C để dừng / to stop)")
-        if demo_is_loaded():
-            self.stdout.write(login_help())
+        for text in banners():
+            self.stdout.write(text)
         supervisor.run()

@@ -1,6 +1,7 @@
 """`python -m hoiso import_members FILE --unit CODE [--dry-run]`: the same import as the web page,
 for a province's IT staff. Prints the preview summary; writes the rows with errors to
-FILE-loi.xlsx beside the file; without --dry-run writes the rest in one transaction."""
+FILE-loi.xlsx beside the file; without --dry-run writes the rest through the page's own writer
+(`members_import_write`: short staged steps, then one step that shows them all)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,52 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.utils import timezone
 
-from hoiso.core import audit
 from hoiso.core.sheets import UnreadableFile, read
 from hoiso.members.importing import errors_book
-from hoiso.members.importing.jobs import remembered_setup, write
-from hoiso.members.importing.plan import analyse
+from hoiso.members.importing.analysis import analyse
+from hoiso.members.importing.memory import remembered_setup
+from hoiso.members.importing.plan import Plan
+from hoiso.members.importing.write import discard_staged, members_import_write, unmark_staged
+from hoiso.members.models import ImportStatus, MemberImport
 from hoiso.units.models import Level, Unit
+
+
+def _unit(code: str) -> Unit:
+    target = Unit.objects.filter(code=code).first()
+    if target is None:
+        raise CommandError(f"Không có đơn vị mã {code} / no unit with code {code}")
+    if target.level not in (Level.PROVINCE, Level.COMMUNE, Level.BRANCH):
+        raise CommandError("Chọn một tỉnh, xã hoặc chi hội / choose a province, commune or branch")
+    return target
+
+
+def _plan(file: Path, target: Unit) -> Plan:
+    if not file.exists():
+        raise CommandError(f"Không thấy tệp / no such file: {file}")
+    try:
+        sheets = read(file)
+    except UnreadableFile as e:
+        raise CommandError(str(e)) from None
+    return analyse(sheets, remembered_setup(target))
+
+
+def _write(plan: Plan, target: Unit, file: Path) -> dict[str, int]:
+    """Write as an import of the operator's (no user), through the one writer of the pages."""
+    imp = MemberImport.objects.create(
+        user=None, unit=target, filename=file.name[:200], status=ImportStatus.WRITING, attempt=1
+    )
+    try:
+        written = members_import_write(plan, imp=imp, attempt=imp.attempt)
+    except BaseException:
+        discard_staged(imp.pk)
+        MemberImport.objects.filter(pk=imp.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    unmark_staged(imp.pk)
+    return written
 
 
 class Command(BaseCommand):
@@ -29,32 +68,27 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args: Any, file: Path, unit: str, dry_run: bool, **options: Any) -> None:
-        target = Unit.objects.filter(code=unit).first()
-        if target is None:
-            raise CommandError(f"Không có đơn vị mã {unit} / no unit with code {unit}")
-        if target.level not in (Level.PROVINCE, Level.COMMUNE, Level.BRANCH):
-            raise CommandError(
-                "Chọn một tỉnh, xã hoặc chi hội / choose a province, commune or branch"
-            )
-        if not file.exists():
-            raise CommandError(f"Không thấy tệp / no such file: {file}")
-        try:
-            sheets = read(file)
-        except UnreadableFile as e:
-            raise CommandError(str(e)) from None
-        plan = analyse(sheets, remembered_setup(target))
+        target = _unit(unit)
+        plan = _plan(file, target)
         summary = plan.summary()
         errors_file = file.with_name(f"{file.stem}-loi.xlsx")
         if summary["error"]:
             errors_book.write(plan, errors_file)
-        written: dict[str, int] = {"added": 0, "updated": 0}
-        if not dry_run:
-            with transaction.atomic():
-                written = write(plan, actor=None)
-                audit.log(None, "members.imported", target, data={"file": file.name, **written})
+        written = {"added": 0, "updated": 0} if dry_run else _write(plan, target, file)
         if options["json"]:
             self.stdout.write(json.dumps({**summary, **written, "dry_run": dry_run}))
             return
+        self._say(file, target, plan, errors_file)
+        if dry_run:
+            self.stdout.write("Chạy thử: chưa ghi gì / dry run: nothing written.")
+        else:
+            self.stdout.write(
+                f"Đã ghi / written: {written['added']} mới / added, "
+                f"{written['updated']} cập nhật / updated."
+            )
+
+    def _say(self, file: Path, target: Unit, plan: Plan, errors_file: Path) -> None:
+        summary = plan.summary()
         self.stdout.write(
             f"{file.name} → {target.name} ({target.code})\n"
             f"  dòng / rows:                 {summary['rows']}\n"
@@ -77,10 +111,3 @@ class Command(BaseCommand):
             )
         if summary["error"]:
             self.stdout.write(f"  các dòng lỗi / rows with errors: {errors_file}")
-        if dry_run:
-            self.stdout.write("Chạy thử: chưa ghi gì / dry run: nothing written.")
-        else:
-            self.stdout.write(
-                f"Đã ghi / written: {written['added']} mới / added, "
-                f"{written['updated']} cập nhật / updated."
-            )

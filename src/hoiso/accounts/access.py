@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
 from hoiso.accounts.models import Assignment, User
@@ -21,6 +22,7 @@ from hoiso.accounts.roles import permissions_of
 from hoiso.units.models import Unit
 
 P = ParamSpec("P")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -122,6 +124,16 @@ def gate(
         return wrapped
 
     return decorator
+
+
+def access(queryset: QuerySet[M], pk: Any, what: str) -> M:
+    """The one object of `queryset` (already narrowed to the scope) with this pk, or 404: what the
+    user may not see and what does not exist answer alike. Every `access_<thing>(scope, pk)` in
+    the apps' selectors is this over its own scoped queryset."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"no such {what}")
+    return found
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""Unit pages: a unit's home with its children, and the cadre's changes to branches and groups."""
+"""Unit pages: a unit's home with its children, and the cadre's changes to branches and groups.
+
+They live above the apps: the home shows members, the inbox and the to-do beside the tree, and
+every page passes the scope gate (accounts), which units, below accounts, may not import.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hoiso.accounts.access import Scope, gate, is_htmx
 from hoiso.accounts.roles import (
     CHANGE_UNITS,
     MANAGE_ACCOUNTS,
@@ -17,7 +22,6 @@ from hoiso.accounts.roles import (
     VIEW_MEMBERS,
     VIEW_UNIT,
 )
-from hoiso.core.access import Scope, gate, is_htmx
 from hoiso.core.text import fold, sort_key
 from hoiso.members.models import MemberStat
 from hoiso.members.selectors import inbox_count
@@ -88,8 +92,8 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "today": today(),
     }
     if is_htmx(request):
-        return render(request, "units/home.html#children", context)
-    return render(request, "units/home.html", context)
+        return render(request, "pages/unit_home.html#children", context)
+    return render(request, "pages/unit_home.html", context)
 
 
 @gate(CHANGE_UNITS)
@@ -114,7 +118,7 @@ def unit_add(request: HttpRequest, scope: Scope) -> HttpResponse:
             messages.success(request, _("Added “%(name)s”.") % {"name": unit.name})
             return redirect("units:home", unit_code=parent.code)
     level = Level(parent.child_level)
-    return render(request, "units/form.html", {"form": form, "unit": parent, "level": level})
+    return render(request, "pages/unit_form.html", {"form": form, "unit": parent, "level": level})
 
 
 @gate(CHANGE_UNITS, from_above=True)
@@ -137,7 +141,7 @@ def unit_edit(request: HttpRequest, scope: Scope) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("units:home", unit_code=unit.code)
-    return render(request, "units/form.html", {"form": form, "unit": unit, "editing": True})
+    return render(request, "pages/unit_form.html", {"form": form, "unit": unit, "editing": True})
 
 
 @gate(CHANGE_UNITS, from_above=True)
@@ -161,4 +165,4 @@ def unit_close(request: HttpRequest, scope: Scope) -> HttpResponse:
             messages.success(request, _("Closed “%(name)s”.") % {"name": unit.name})
             assert unit.parent is not None
             return redirect("units:home", unit_code=unit.parent.code)
-    return render(request, "units/close.html", {"form": form, "unit": unit})
+    return render(request, "pages/unit_close.html", {"form": form, "unit": unit})

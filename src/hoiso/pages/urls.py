@@ -1,7 +1,8 @@
 from django.urls import path
 
-from hoiso.units import views
+from hoiso.pages import units as views
 
+# The unit pages keep their "units" namespace: every template links them as `units:…`.
 app_name = "units"
 urlpatterns = [
     path("", views.unit_home, name="home"),
