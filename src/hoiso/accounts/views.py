@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +17,9 @@ from hoiso.accounts import services, throttle
 from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.backends import find_account
 from hoiso.accounts.forms import AccountForm, AssignForm, LoginForm
-from hoiso.accounts.models import ApiToken, Assignment, User
+from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT
+from hoiso.accounts.selectors import access_assignment, access_token
 from hoiso.accounts.tokens import token_create, token_revoke
 from hoiso.core import audit, audit_actions
 from hoiso.core.audit import client_ip
@@ -141,11 +142,7 @@ def person_assign(request: HttpRequest, scope: Scope) -> HttpResponse:
 @require_POST
 @gate(MANAGE_ACCOUNTS)
 def person_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("user", "unit"),
-        pk=pk,
-        unit__path__startswith=scope.unit.path,
-    )
+    assignment = access_assignment(scope, pk)
     try:
         services.assignment_revoke(actor=scope.user, assignment=assignment)
     except ValidationError as e:
@@ -162,7 +159,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     plain = None
     if request.method == "POST":
         if (revoke := request.POST.get("revoke", "")).isdigit():
-            token = get_object_or_404(ApiToken, pk=revoke, user=user)
+            token = access_token(user, revoke)
             token_revoke(user=user, token=token)
             messages.success(request, _("Token revoked; programs using it can no longer connect."))
             return redirect("accounts:tokens")

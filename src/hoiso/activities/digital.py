@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from hoiso.activities.choices import RequestStatus
 from hoiso.activities.forms import DecisionForm, EquipmentForm, RequestForm
 from hoiso.activities.metrics import members_digital, share
 from hoiso.activities.models import Equipment, EquipmentRequest
+from hoiso.activities.selectors import access_equipment, access_equipment_request
 from hoiso.core.forms import add_service_error
 from hoiso.members.choices import DigitalSkill
 from hoiso.units.models import Level, Unit
@@ -79,9 +80,7 @@ def equipment_new(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(RECORD_ACTIVITIES)
 def equipment_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    item = Equipment.objects.filter(unit=scope.unit, pk=pk).first()
-    if item is None:
-        raise Http404("no such item")
+    item = access_equipment(scope, pk)
     initial = {"kind": item.kind, "quantity": item.quantity, "state": item.state, "note": item.note}
     form = EquipmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and request.POST.get("remove"):
@@ -115,20 +114,6 @@ def request_new(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, "activities/simple_form.html", context)
 
 
-def request_in_scope(scope: Scope, pk: int) -> EquipmentRequest:
-    """A request sent from the scope's subtree or waiting at a unit in it."""
-    path = scope.unit.path
-    req = (
-        EquipmentRequest.objects.filter(Q(unit_path__startswith=path) | Q(at_path__startswith=path))
-        .select_related("unit", "at_unit")
-        .filter(pk=pk)
-        .first()
-    )
-    if req is None:
-        raise Http404("no such request")
-    return req
-
-
 def _can_decide(scope: Scope, req: EquipmentRequest) -> bool:
     """Cadres of the unit where it waits, or above it, decide (the asking unit is below it)."""
     return scope.can(MANAGE_ACTIVITIES) and req.at_path.startswith(scope.unit.path)
@@ -136,7 +121,7 @@ def _can_decide(scope: Scope, req: EquipmentRequest) -> bool:
 
 @gate(VIEW_ACTIVITIES)
 def request_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    req = request_in_scope(scope, pk)
+    req = access_equipment_request(scope, pk)
     context = {
         "unit": scope.unit,
         "req": req,
@@ -159,7 +144,7 @@ ACTIONS: dict[str, Callable[..., EquipmentRequest]] = {
 @require_POST
 @gate(MANAGE_ACTIVITIES)
 def request_decide(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    req = request_in_scope(scope, pk)
+    req = access_equipment_request(scope, pk)
     if not _can_decide(scope, req):
         raise PermissionDenied
     action = ACTIONS.get(request.POST.get("action", ""))

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,25 +21,11 @@ from hoiso.activities.forms import AssessForm, CourseForm, TraineeForm
 from hoiso.activities.metrics import CADRE_ROLES
 from hoiso.activities.models import Course, Trainee
 from hoiso.activities.pdf import PdfUnavailable, certificate_pdf
+from hoiso.activities.selectors import access_cadre, access_course, access_trainee, courses_seen
 from hoiso.core.forms import add_service_error
 from hoiso.core.text import normalise_phone
 from hoiso.members.models import Member
 from hoiso.units.models import Level
-
-
-def _seen(scope: Scope) -> Q:
-    """Courses organised in the scope's subtree, or attended by someone from it."""
-    path = scope.unit.path
-    return Q(organiser_path__startswith=path) | Q(trainees__unit_path__startswith=path)
-
-
-def course_in_scope(scope: Scope, pk: int, *, organised: bool = False) -> Course:
-    """A course the scope may see; `organised`: one it organised (to change it)."""
-    where = Q(organiser_path__startswith=scope.unit.path) if organised else _seen(scope)
-    course = Course.objects.filter(where, pk=pk).select_related("organiser").distinct().first()
-    if course is None:
-        raise Http404("no such course")
-    return course
 
 
 def _organises(scope: Scope, course: Course) -> bool:
@@ -48,7 +34,7 @@ def _organises(scope: Scope, course: Course) -> bool:
 
 @gate(VIEW_ACTIVITIES)
 def course_list(request: HttpRequest, scope: Scope) -> HttpResponse:
-    qs = Course.objects.filter(_seen(scope)).select_related("organiser").distinct()
+    qs = Course.objects.filter(courses_seen(scope)).select_related("organiser").distinct()
     context = {
         "unit": scope.unit,
         "page": Paginator(qs, 30).get_page(request.GET.get("page")),
@@ -103,7 +89,7 @@ def _find_trainee(course: Course, who: str) -> dict[str, Any]:
 
 @gate(VIEW_ACTIVITIES)
 def course_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    course = course_in_scope(scope, pk)
+    course = access_course(scope, pk)
     can_manage = _organises(scope, course)
     form = TraineeForm(request.POST if request.method == "POST" and can_manage else None)
     if request.method == "POST":
@@ -139,10 +125,8 @@ def _assess_initial(t: Trainee) -> dict[str, Any]:
 
 @gate(MANAGE_ACTIVITIES)
 def trainee_assess(request: HttpRequest, scope: Scope, pk: int, trainee_pk: int) -> HttpResponse:
-    course = course_in_scope(scope, pk, organised=True)
-    trainee = course.trainees.filter(pk=trainee_pk).first()
-    if trainee is None:
-        raise Http404("no such trainee")
+    course = access_course(scope, pk, organised=True)
+    trainee = access_trainee(scope, course, trainee_pk)
     form = AssessForm(request.POST or None, prefix=f"t{trainee.pk}")
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,13 +140,8 @@ def trainee_assess(request: HttpRequest, scope: Scope, pk: int, trainee_pk: int)
 
 @gate(VIEW_ACTIVITIES)
 def certificate(request: HttpRequest, scope: Scope, pk: int, trainee_pk: int) -> HttpResponse:
-    course = course_in_scope(scope, pk)
-    found = course.trainees.filter(pk=trainee_pk, completed=True).select_related("unit")
-    if not course.organiser_path.startswith(scope.unit.path):
-        found = found.filter(unit_path__startswith=scope.unit.path)
-    trainee = found.first()
-    if trainee is None:
-        raise Http404("no certificate: not completed")
+    course = access_course(scope, pk)
+    trainee = access_trainee(scope, course, trainee_pk, completed=True)
     try:
         pdf = certificate_pdf(trainee)
     except PdfUnavailable:
@@ -223,9 +202,7 @@ def cadre_list(request: HttpRequest, scope: Scope) -> HttpResponse:
 @gate(VIEW_ACTIVITIES)
 def cadre_record(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
     """A cadre's training record: for her superiors (a role above her unit) and for herself."""
-    cadre = User.objects.filter(pk=user_id, assignments__unit=scope.unit).first()
-    if cadre is None:
-        raise Http404("no such cadre here")
+    cadre = access_cadre(scope, user_id)
     if cadre != scope.user and not scope.can_from_above(VIEW_ACTIVITIES):
         raise PermissionDenied
     trainings = list(

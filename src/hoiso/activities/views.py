@@ -22,6 +22,7 @@ from hoiso.activities.forms import ActivityForm, FilterForm, RuleForm, ThemeForm
 from hoiso.activities.metrics import Span
 from hoiso.activities.models import Activity, Attendance, DuesPayment, Theme
 from hoiso.activities.photos import photo_path
+from hoiso.activities.selectors import access_activity, access_meeting
 from hoiso.core.forms import add_service_error
 from hoiso.units.models import Level
 
@@ -36,17 +37,6 @@ def year_span(request: HttpRequest) -> Span:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
     return Span(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
-
-
-def activity_in_scope(scope: Scope, pk: int) -> Activity:
-    activity = (
-        Activity.objects.filter(unit_path__startswith=scope.unit.path, pk=pk)
-        .select_related("unit", "theme", "created_by")
-        .first()
-    )
-    if activity is None:
-        raise Http404("no such activity")
-    return activity
 
 
 @gate(VIEW_ACTIVITIES)
@@ -96,7 +86,7 @@ def activity_new(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(VIEW_ACTIVITIES)
 def activity_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    activity = activity_in_scope(scope, pk)
+    activity = access_activity(scope, pk)
     attendance = []
     if activity.is_meeting:
         attendance = list(
@@ -116,7 +106,7 @@ def activity_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
 
 @gate(VIEW_ACTIVITIES)
 def activity_photo(request: HttpRequest, scope: Scope, pk: int) -> HttpResponseBase:
-    path = photo_path(activity_in_scope(scope, pk).photo)
+    path = photo_path(access_activity(scope, pk).photo)
     if path is None:
         raise Http404("no photo")
     response = FileResponse(path.open("rb"), content_type="image/jpeg")
@@ -130,9 +120,7 @@ def _ticked(request: HttpRequest, name: str) -> set[int]:
 
 @gate(RECORD_ACTIVITIES)
 def attendance(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    activity = activity_in_scope(scope, pk)
-    if not activity.is_meeting:
-        raise Http404("not a meeting")
+    activity = access_meeting(scope, pk)
     error = None
     if request.method == "POST":
         try:

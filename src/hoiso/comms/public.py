@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from hoiso.comms.models import Article, Channel
+from hoiso.comms.selectors import access_article
 from hoiso.units.models import Level, Unit
 
 
@@ -40,9 +41,7 @@ def news(request: HttpRequest, unit_code: str) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def article(request: HttpRequest, unit_code: str, pk: int) -> HttpResponse:
     unit = _public_unit(unit_code)
-    item = Article.objects.filter(unit=unit, pk=pk).first()
-    if item is None:
-        raise Http404("no such article")
+    item = access_article(unit, pk)
     return render(request, "comms/public_article.html", {"unit": unit, "article": item})
 
 
@@ -57,7 +56,5 @@ def channels(request: HttpRequest, unit_code: str) -> HttpResponse:
 @cache_control(public=True, max_age=86400)
 def article_image(request: HttpRequest, unit_code: str, pk: int) -> FileResponse:
     unit = _public_unit(unit_code)
-    item = Article.objects.filter(unit=unit, pk=pk).exclude(image="").first()
-    if item is None:
-        raise Http404("no picture")
+    item = access_article(unit, pk, with_image=True)
     return FileResponse(item.image.open("rb"), content_type="image/jpeg")

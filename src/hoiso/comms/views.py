@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,21 +21,11 @@ from hoiso.comms import importing, services
 from hoiso.comms.forms import ArticleForm, ChannelForm, ChannelUnitForm, ImportForm, PostForm
 from hoiso.comms.links import recognise
 from hoiso.comms.models import Channel, ChannelKind, Post
+from hoiso.comms.selectors import access_channel, access_post, channels_of
 from hoiso.core.forms import add_service_error
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.text import sort_key
 from hoiso.units.models import Level, Unit
-
-
-def _channels(scope: Scope) -> Any:
-    return Channel.objects.filter(unit_path__startswith=scope.unit.path).select_related("unit")
-
-
-def channel_in_scope(scope: Scope, pk: int) -> Channel:
-    channel = _channels(scope).filter(pk=pk).first()
-    if channel is None:
-        raise Http404("no such channel")
-    return channel
 
 
 def _without_channels(unit: Unit) -> tuple[StrOrPromise, list[Unit], list[Unit]]:
@@ -66,7 +56,7 @@ def _without_channels(unit: Unit) -> tuple[StrOrPromise, list[Unit], list[Unit]]
 @gate(VIEW_COMMS)
 def channel_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     channels = (
-        _channels(scope)
+        channels_of(scope)
         .annotate(n_posts=Count("posts"), last_post=Max("posts__published_on"))
         .order_by("closed", "unit_path", "kind", "name")
     )
@@ -109,12 +99,12 @@ def channel_new(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(MANAGE_CHANNELS)
 def channel_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    channel = channel_in_scope(scope, pk)
+    channel = access_channel(scope, pk)
     form = ChannelForm(request.POST or None, instance=channel)
     if request.method == "POST" and form.is_valid():
         try:
             services.channel_update(
-                actor=scope.user, channel=Channel.objects.get(pk=channel.pk), data=form.cleaned_data
+                actor=scope.user, channel=access_channel(scope, pk), data=form.cleaned_data
             )
         except ValidationError as e:
             add_service_error(form, e)
@@ -148,7 +138,7 @@ def post_list(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(LOG_POSTS)
 def post_new(request: HttpRequest, scope: Scope) -> HttpResponse:
-    channels = _channels(scope).filter(closed=False).order_by("unit_path", "kind", "name")
+    channels = channels_of(scope).filter(closed=False).order_by("unit_path", "kind", "name")
     data = request.POST.copy() if request.method == "POST" else None
     if request.method == "GET" and "url" in request.GET:
         # htmx asks as the link is pasted: fill in what the link tells, keep the rest.
@@ -165,7 +155,7 @@ def post_new(request: HttpRequest, scope: Scope) -> HttpResponse:
             "comms/post_form.html#fields",
             {"unit": scope.unit, "form": form, "recognised": channel},
         )
-    initial = {"published_on": timezone.localdate()}
+    initial: dict[str, Any] = {"published_on": timezone.localdate()}
     if channels.count() == 1:
         initial["channel"] = channels.first()
     # Without JavaScript the link is only read on submit: the channel comes from it then.
@@ -238,11 +228,7 @@ def post_import(request: HttpRequest, scope: Scope) -> HttpResponse:
 @require_POST
 @gate(LOG_POSTS)
 def post_delete(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    post = Post.objects.filter(unit_path__startswith=scope.unit.path, pk=pk).first()
-    if post is None:
-        raise Http404("no such post")
-    if post.created_by_id != scope.user.pk and not scope.can(MANAGE_CHANNELS):
-        raise Http404("no such post")
+    post = access_post(scope, pk)
     services.post_delete(actor=scope.user, post=post)
     messages.success(request, _("The post is removed."))
     return redirect("comms:posts", unit_code=scope.unit.code)

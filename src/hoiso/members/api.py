@@ -6,14 +6,13 @@ import datetime as dt
 import math
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
 
-from hoiso.accounts.access import resolve, scope_for
+from hoiso.accounts.access import assignments_of, resolve, scope_for
 from hoiso.accounts.roles import VIEW_MEMBERS, VIEW_SENSITIVE
 from hoiso.core import audit
 from hoiso.members import selectors, services
-from hoiso.members.models import Member
 
 router = Router(tags=["members"])
 PAGE_SIZE = 50
@@ -101,10 +100,8 @@ def search_members(
 
 @router.get("/{member_id}", response=MemberDetail, summary="One member")
 def member_detail(request: HttpRequest, member_id: int) -> MemberDetail:
-    member = Member.objects.select_related("branch", "commune").filter(pk=member_id).first()
-    if member is None:
-        raise Http404("no such member")
-    scope = scope_for(request, member.branch)  # 404 when none of the caller's roles covers her
+    member = selectors.access_any_member(assignments_of(request), member_id)
+    scope = scope_for(request, member.branch)
     if not scope.can(VIEW_MEMBERS):
         raise PermissionDenied
     out = MemberDetail.model_validate(member)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,11 @@ from hoiso.members import services
 from hoiso.members.choices import TransferStatus
 from hoiso.members.forms import AcceptForm, AnswerDeletionForm, RefuseForm
 from hoiso.members.models import DeletionRequest, Member, Transfer
+from hoiso.members.selectors import (
+    access_deletion_request,
+    access_incoming_transfer,
+    access_outgoing_transfer,
+)
 
 
 def _transfers(scope: Scope) -> QuerySet[Transfer]:
@@ -49,16 +54,10 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, "members/inbox.html", context)
 
 
-def _incoming(scope: Scope, pk: int) -> Transfer:
-    return get_object_or_404(
-        _transfers(scope), pk=pk, status=TransferStatus.PENDING, to_path__startswith=scope.unit.path
-    )
-
-
 @require_POST
 @gate(MANAGE_MEMBERS)
 def transfer_accept(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    transfer = _incoming(scope, pk)
+    transfer = access_incoming_transfer(scope, pk)
     form = AcceptForm(request.POST, unit=transfer.to_unit, prefix=f"t{transfer.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose the branch she joins."))
@@ -78,7 +77,7 @@ def transfer_accept(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
 @require_POST
 @gate(MANAGE_MEMBERS)
 def transfer_refuse(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    transfer = _incoming(scope, pk)
+    transfer = access_incoming_transfer(scope, pk)
     form = RefuseForm(request.POST)
     if form.is_valid():
         services.transfer_refuse(actor=scope.user, transfer=transfer, **form.cleaned_data)
@@ -91,12 +90,7 @@ def transfer_refuse(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
 @require_POST
 @gate(MANAGE_MEMBERS)
 def transfer_cancel(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    transfer = get_object_or_404(
-        _transfers(scope),
-        pk=pk,
-        status=TransferStatus.PENDING,
-        from_path__startswith=scope.unit.path,
-    )
+    transfer = access_outgoing_transfer(scope, pk)
     services.transfer_cancel(actor=scope.user, transfer=transfer)
     messages.success(request, _("Transfer cancelled."))
     return redirect("members:inbox", unit_code=scope.unit.code)
@@ -104,12 +98,7 @@ def transfer_cancel(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
 
 @gate(MANAGE_MEMBERS)
 def deletion_answer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    deletion = get_object_or_404(
-        DeletionRequest.objects.select_related("member"),
-        pk=pk,
-        handled_at__isnull=True,
-        member__branch_path__startswith=scope.unit.path,
-    )
+    deletion = access_deletion_request(scope, pk)
     form = AnswerDeletionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

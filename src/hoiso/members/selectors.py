@@ -10,7 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hoiso.accounts.access import Scope, access
+from hoiso.accounts.models import Assignment
 from hoiso.core.text import normalise_phone, prefix_upper_bound, words
+from hoiso.members.choices import TransferStatus
 from hoiso.members.models import (
     DeletionRequest,
     Member,
@@ -234,3 +236,40 @@ def access_export(scope: Scope, pk: Any) -> MemberExport:
     """One of the user's own exports from the scope's subtree, or 404."""
     exports = MemberExport.objects.filter(user=scope.user, unit__path__startswith=scope.unit.path)
     return access(exports, pk, "export")
+
+
+def access_any_member(assignments: list[Assignment], pk: Any) -> Member:
+    """A member under any of the user's assignments, or 404: the API names a member without a
+    unit, so her scope is found after her (from her branch), never before."""
+    under = Q(pk__in=[])
+    for a in assignments:
+        under |= Q(branch_path__startswith=a.unit.path)
+    return access(Member.objects.filter(under).select_related("branch", "commune"), pk, "member")
+
+
+def _transfers() -> QuerySet[Transfer]:
+    return Transfer.objects.select_related("member", "from_branch", "to_unit", "requested_by")
+
+
+def access_incoming_transfer(scope: Scope, pk: Any) -> Transfer:
+    """A pending transfer into the scope's subtree (to accept or refuse), or 404."""
+    pending = _transfers().filter(
+        status=TransferStatus.PENDING, to_path__startswith=scope.unit.path
+    )
+    return access(pending, pk, "transfer")
+
+
+def access_outgoing_transfer(scope: Scope, pk: Any) -> Transfer:
+    """A pending transfer out of the scope's subtree (to cancel), or 404."""
+    pending = _transfers().filter(
+        status=TransferStatus.PENDING, from_path__startswith=scope.unit.path
+    )
+    return access(pending, pk, "transfer")
+
+
+def access_deletion_request(scope: Scope, pk: Any) -> DeletionRequest:
+    """An unanswered request to be erased from a member of the scope's subtree, or 404."""
+    waiting = DeletionRequest.objects.filter(
+        handled_at__isnull=True, member__branch_path__startswith=scope.unit.path
+    )
+    return access(waiting.select_related("member"), pk, "deletion request")

@@ -176,7 +176,7 @@ def member_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     # and the service must still see what changed.
     form = MemberForm(
         request.POST or None,
-        instance=Member.objects.get(pk=member.pk),
+        instance=access_member(scope, pk),
         unit=scope.unit,
         sensitive=sensitive,
         placing=False,

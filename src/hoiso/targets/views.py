@@ -23,7 +23,8 @@ from hoiso.targets import compliance, services
 from hoiso.targets import dashboard as board
 from hoiso.targets.export import dashboard_xlsx
 from hoiso.targets.forms import PopulationForm, TargetForm
-from hoiso.targets.models import PopulationFigure, Target
+from hoiso.targets.models import PopulationFigure
+from hoiso.targets.selectors import access_target
 from hoiso.units.models import Level, Unit
 
 
@@ -35,21 +36,6 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         return timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
-def target_in_scope(scope: Scope, pk: int) -> Target:
-    """A target that concerns the unit (set at it, above it or inside it), or 404."""
-    target = Target.objects.filter(pk=pk).select_related("unit").first()
-    if (
-        target is None
-        or not (
-            scope.unit.path.startswith(target.unit_path)
-            or target.unit_path.startswith(scope.unit.path)
-        )
-        or target.level < scope.unit.level
-    ):
-        raise Http404("no such target")
-    return target
 
 
 @gate(VIEW_TARGETS)
@@ -71,7 +57,7 @@ def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(VIEW_TARGETS)
 def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    target = target_in_scope(scope, pk)
+    target = access_target(scope, pk)
     store = compliance.Store()  # the level's units, loaded once for the row and its trend
     row = board.row_for(scope.unit, target, store=store)
     points = compliance.trend(target, store=store)
@@ -138,7 +124,7 @@ def target_new(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(MANAGE_TARGETS)
 def target_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    target = target_in_scope(scope, pk)
+    target = access_target(scope, pk)
     if not scope.unit.contains(target.unit):
         raise Http404("set above")
     form = TargetForm(
@@ -151,7 +137,7 @@ def target_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.target_update(
-                actor=scope.user, target=Target.objects.get(pk=pk), data=form.cleaned_data
+                actor=scope.user, target=access_target(scope, pk), data=form.cleaned_data
             )
         except ValidationError as e:
             add_service_error(form, e)
@@ -166,7 +152,7 @@ def target_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @require_POST
 @gate(MANAGE_TARGETS)
 def target_delete(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    target = target_in_scope(scope, pk)
+    target = access_target(scope, pk)
     if not scope.unit.contains(target.unit):
         raise Http404("set above")
     services.target_delete(actor=scope.user, target=target)
