@@ -21,12 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
+from hoiso.activities import tally
 from hoiso.activities.choices import COMPUTER_KINDS, PROFICIENT, ActivityKind, EquipmentState, Topic
 from hoiso.activities.models import (
     Activity,
     DuesPayment,
+    DuesTally,
     Equipment,
     ModelBranchRule,
+    RollTally,
     Trainee,
 )
 from hoiso.members.choices import DigitalSkill, Status
@@ -279,10 +282,35 @@ def _member_units(units: list[Unit]) -> list[Unit]:
     return [u for u in units if u.level <= Level.BRANCH]
 
 
-def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
-    grouped = _member_units(units)
-    quarters = quarters_due(period)
-    members = _grouped(_members(root, period), "branch_path", grouped, n=Count("pk"))
+def _roll(root: Unit, grouped: list[Unit], period: PeriodLike) -> dict:
+    """Active members who had joined by the period's end (n), and of them carded, per unit:
+    from the roll tally while it is current, else from the members table."""
+    province_id = tally.current(root, period.end, roll=True)
+    if province_id is None:
+        return _grouped(
+            _members(root, period),
+            "branch_path",
+            grouped,
+            n=Count("pk"),
+            carded=Count("pk", filter=~Q(card_number="")),
+        )
+    rows = RollTally.objects.filter(
+        province_id=province_id, branch_path__startswith=root.path, joined__lt=period.end
+    )
+    return _grouped(rows, "branch_path", grouped, n=Sum("active"), carded=Sum("carded"))
+
+
+def _paid(root: Unit, grouped: list[Unit], period: PeriodLike, quarters: list[dt.date]) -> dict:
+    """Dues paid for the quarters by the members counted in `_roll`, per unit."""
+    province_id = tally.current(root, period.end)
+    if province_id is not None:
+        rows = DuesTally.objects.filter(
+            province_id=province_id,
+            branch_path__startswith=root.path,
+            quarter__in=quarters,
+            joined__lt=period.end,
+        )
+        return _grouped(rows, "branch_path", grouped, n=Sum("paid"))
     # Joined to the member rather than `member__in=<subquery>`: one join, a third of the time.
     paying = DuesPayment.objects.filter(
         Q(member__join_date__isnull=True) | Q(member__join_date__lt=period.end),
@@ -290,7 +318,14 @@ def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float 
         member__status=Status.ACTIVE,
         quarter__in=quarters,
     )
-    paid = _grouped(paying, "member__branch_path", grouped, n=Count("pk"))
+    return _grouped(paying, "member__branch_path", grouped, n=Count("pk"))
+
+
+def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+    grouped = _member_units(units)
+    quarters = quarters_due(period)
+    members = _roll(root, grouped, period)
+    paid = _paid(root, grouped, period, quarters)
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
         due = members[u.path]["n"] * len(quarters)
@@ -308,13 +343,7 @@ def dues_rate(root: Unit, level: str, period: PeriodLike) -> Values:
 
 def _carded(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
     grouped = _member_units(units)
-    rows = _grouped(
-        _members(root, period),
-        "branch_path",
-        grouped,
-        n=Count("pk"),
-        carded=Count("pk", filter=~Q(card_number="")),
-    )
+    rows = _roll(root, grouped, period)
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
         out[u.path] = share(rows.get(u.path, {}).get("carded", 0), rows.get(u.path, {}).get("n", 0))
