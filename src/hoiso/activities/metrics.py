@@ -321,10 +321,12 @@ def _paid(root: Unit, grouped: list[Unit], period: PeriodLike, quarters: list[dt
     return _grouped(paying, "member__branch_path", grouped, n=Count("pk"))
 
 
-def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+def _dues(
+    root: Unit, units: list[Unit], period: PeriodLike, roll: dict | None = None
+) -> dict[str, float | None]:
     grouped = _member_units(units)
     quarters = quarters_due(period)
-    members = _roll(root, grouped, period)
+    members = roll if roll is not None else _roll(root, grouped, period)
     paid = _paid(root, grouped, period, quarters)
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
@@ -341,9 +343,11 @@ def dues_rate(root: Unit, level: str, period: PeriodLike) -> Values:
     return {u.pk: rates[u.path] for u in units}
 
 
-def _carded(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+def _carded(
+    root: Unit, units: list[Unit], period: PeriodLike, roll: dict | None = None
+) -> dict[str, float | None]:
     grouped = _member_units(units)
-    rows = _roll(root, grouped, period)
+    rows = roll if roll is not None else _roll(root, grouped, period)
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
         out[u.path] = share(rows.get(u.path, {}).get("carded", 0), rows.get(u.path, {}).get("n", 0))
@@ -397,8 +401,14 @@ class BranchLife:
 def _rates(
     root: Unit, units: list[Unit], period: PeriodLike
 ) -> tuple[dict[str, float | None], ...]:
-    """Attendance, dues and card rates by unit path; units of several levels share the queries."""
-    return tuple(f(root, units, period) for f in (_attendance, _dues, _carded))
+    """Attendance, dues and card rates by unit path; units of several levels share the queries
+    (dues and cards one count of the members)."""
+    roll = _roll(root, _member_units(units), period)
+    return (
+        _attendance(root, units, period),
+        _dues(root, units, period, roll),
+        _carded(root, units, period, roll),
+    )
 
 
 def _lives(

@@ -23,8 +23,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, Count, DateField, F, Q, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, DateField, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django_tasks import task
 
@@ -148,15 +148,17 @@ def rebuild_tallies(province_id: int) -> tuple[int, int]:
 def current(root: Unit, period_end: dt.date, roll: bool = False) -> int | None:
     """The province whose tallies answer for `root` and a period ending on `period_end`, or None
     (then the caller counts the tables; a rebuild is queued when the tallies are out of date)."""
+    changes = MemberTallyState.objects.filter(pk=OuterRef("province_id")).values("changes")
     state = (
         TallyState.objects.filter(province__path__in=root.ancestor_paths)
-        .values_list("province_id", "members_version", "first_month")
+        .annotate(changes=Coalesce(Subquery(changes[:1]), 0))
+        .values_list("province_id", "members_version", "first_month", "changes")
         .first()
     )
     province_id = state[0] if state else _province_of(root)
     if province_id is None:
         return None
-    if state is None or state[1] != members_version(province_id):
+    if state is None or state[1] != state[3]:
         if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
             transaction.on_commit(lambda: rebuild_tallies.enqueue(province_id))
         return None
