@@ -282,11 +282,12 @@ def _member_units(units: list[Unit]) -> list[Unit]:
     return [u for u in units if u.level <= Level.BRANCH]
 
 
-def _roll(root: Unit, grouped: list[Unit], period: PeriodLike) -> dict:
+def _roll(root: Unit, grouped: list[Unit], period: PeriodLike, state: Any = False) -> dict:
     """Active members who had joined by the period's end (n), and of them carded, per unit:
-    from the roll tally while it is current, else from the members table."""
-    province_id = tally.current(root, period.end, roll=True)
-    if province_id is None:
+    from the roll tally while it is current, else from the members table. `state` is what
+    `tally.current` said, when the caller asked it already."""
+    state = tally.current(root, period.end) if state is False else state
+    if state is None or not state[1]:
         return _grouped(
             _members(root, period),
             "branch_path",
@@ -295,17 +296,18 @@ def _roll(root: Unit, grouped: list[Unit], period: PeriodLike) -> dict:
             carded=Count("pk", filter=~Q(card_number="")),
         )
     rows = RollTally.objects.filter(
-        province_id=province_id, branch_path__startswith=root.path, joined__lt=period.end
+        province_id=state[0], branch_path__startswith=root.path, joined__lt=period.end
     )
     return _grouped(rows, "branch_path", grouped, n=Sum("active"), carded=Sum("carded"))
 
 
-def _paid(root: Unit, grouped: list[Unit], period: PeriodLike, quarters: list[dt.date]) -> dict:
+def _paid(
+    root: Unit, grouped: list[Unit], period: PeriodLike, quarters: list[dt.date], state: Any
+) -> dict:
     """Dues paid for the quarters by the members counted in `_roll`, per unit."""
-    province_id = tally.current(root, period.end)
-    if province_id is not None:
+    if state is not None:
         rows = DuesTally.objects.filter(
-            province_id=province_id,
+            province_id=state[0],
             branch_path__startswith=root.path,
             quarter__in=quarters,
             joined__lt=period.end,
@@ -322,12 +324,13 @@ def _paid(root: Unit, grouped: list[Unit], period: PeriodLike, quarters: list[dt
 
 
 def _dues(
-    root: Unit, units: list[Unit], period: PeriodLike, roll: dict | None = None
+    root: Unit, units: list[Unit], period: PeriodLike, roll: dict | None = None, state: Any = False
 ) -> dict[str, float | None]:
     grouped = _member_units(units)
     quarters = quarters_due(period)
-    members = roll if roll is not None else _roll(root, grouped, period)
-    paid = _paid(root, grouped, period, quarters)
+    state = tally.current(root, period.end) if state is False else state
+    members = roll if roll is not None else _roll(root, grouped, period, state)
+    paid = _paid(root, grouped, period, quarters, state)
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
         due = members[u.path]["n"] * len(quarters)
@@ -403,10 +406,11 @@ def _rates(
 ) -> tuple[dict[str, float | None], ...]:
     """Attendance, dues and card rates by unit path; units of several levels share the queries
     (dues and cards one count of the members)."""
-    roll = _roll(root, _member_units(units), period)
+    state = tally.current(root, period.end)
+    roll = _roll(root, _member_units(units), period, state)
     return (
         _attendance(root, units, period),
-        _dues(root, units, period, roll),
+        _dues(root, units, period, roll, state),
         _carded(root, units, period, roll),
     )
 

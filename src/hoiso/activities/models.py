@@ -340,7 +340,7 @@ class TallyState(models.Model):
     and roll tallies were built from; they are read only while it is still the current one."""
 
     province = models.OneToOneField(
-        Unit, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Unit, on_delete=models.CASCADE, primary_key=True, related_name="branch_tally"
     )
     members_version = models.BigIntegerField(default=-1)
     first_month = models.DateField()  # RollTally's months before it are under 1900-01-01

@@ -145,34 +145,28 @@ def rebuild_tallies(province_id: int) -> tuple[int, int]:
     return rebuild(Unit.objects.get(pk=province_id))
 
 
-def current(root: Unit, period_end: dt.date, roll: bool = False) -> int | None:
-    """The province whose tallies answer for `root` and a period ending on `period_end`, or None
-    (then the caller counts the tables; a rebuild is queued when the tallies are out of date)."""
-    changes = MemberTallyState.objects.filter(pk=OuterRef("province_id")).values("changes")
-    state = (
-        TallyState.objects.filter(province__path__in=root.ancestor_paths)
+def current(root: Unit, period_end: dt.date) -> tuple[int, bool] | None:
+    """Whether the tallies answer for `root` and a period ending on `period_end` (one query):
+    (the province, whether the roll does too), or None (the caller counts the tables; a rebuild
+    is queued when the tallies are out of date)."""
+    changes = MemberTallyState.objects.filter(pk=OuterRef("pk")).values("changes")
+    row = (
+        Unit.objects.filter(path__in=root.ancestor_paths, level=Level.PROVINCE)
         .annotate(changes=Coalesce(Subquery(changes[:1]), 0))
-        .values_list("province_id", "members_version", "first_month", "changes")
+        .values_list("pk", "branch_tally__members_version", "branch_tally__first_month", "changes")
         .first()
     )
-    province_id = state[0] if state else _province_of(root)
-    if province_id is None:
+    if row is None:
         return None
-    if state is None or state[1] != state[3]:
+    province_id, version, first, changes_now = row
+    if version is None or version != changes_now:
         if cache.add(QUEUED_KEY.format(province_id), 1, timeout=300):
             transaction.on_commit(lambda: rebuild_tallies.enqueue(province_id))
         return None
-    if period_end.day != 1 or (roll and period_end < state[2]):
+    if period_end.day != 1:
         return None
-    return int(province_id)
-
-
-def _province_of(root: Unit) -> int | None:
-    return (
-        Unit.objects.filter(path__in=root.ancestor_paths, level=Level.PROVINCE)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    # Joins before the roll's first month share one bucket: an earlier end cannot use it.
+    return int(province_id), period_end >= first
 
 
 def dues_paid_changed(
@@ -183,12 +177,15 @@ def dues_paid_changed(
     deltas: Counter[dt.date] = Counter()
     for join_date, sign in joins:
         deltas[dues_bucket(join_date, quarter)] += sign
-    province_id = _province_of(branch)
-    if province_id is None:
-        return
-    locked = TallyState.objects.select_for_update().filter(pk=province_id).exists()
-    if not locked:
+    state = (
+        TallyState.objects.select_for_update(of=("self",))
+        .filter(province__path__in=branch.ancestor_paths)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if state is None:
         return  # never built: read from the tables until a rebuild
+    province_id = state
     for joined, delta in deltas.items():
         if not delta:
             continue

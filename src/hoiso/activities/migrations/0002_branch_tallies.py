@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TallyState',
             fields=[
-                ('province', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='units.unit')),
+                ('province', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='branch_tally', serialize=False, to='units.unit')),
                 ('members_version', models.BigIntegerField(default=-1)),
                 ('first_month', models.DateField()),
             ],

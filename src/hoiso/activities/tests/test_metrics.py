@@ -242,8 +242,7 @@ def test_it_uses_a_fixed_number_of_queries(world: World, django_assert_max_num_q
         for compute in (metrics.activities_total, metrics.attendance_rate, metrics.dues_rate,
                         metrics.carded_rate, metrics.model_branches, metrics.cadres_proficient,
                         metrics.digital_skills_communes, metrics.units_without_computer):  # fmt: skip
-            # 10: two more while the branch tallies are not built (finding the province).
-            with django_assert_max_num_queries(10):
+            with django_assert_max_num_queries(8):
                 compute(p, level, Q1)
 
 

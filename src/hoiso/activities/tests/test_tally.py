@@ -62,7 +62,7 @@ def assert_current(province: Unit) -> None:
     assert kept_dues(province) == +fresh_dues(province)
     first = tally.first_month(dt.date.today())
     assert kept_roll(province) == +fresh_roll(province, first)
-    assert tally.current(province, D(2027, 1, 1), roll=True) == province.pk
+    assert tally.current(province, D(2027, 1, 1)) == (province.pk, True)
 
 
 def test_dues_record_keeps_the_tally_through_record_correct_and_undo(cast: Cast) -> None:
@@ -118,9 +118,9 @@ def test_the_command_rebuilds_the_tallies(cast: Cast) -> None:
 def test_a_period_not_ending_on_the_first_of_a_month_counts_the_tables(cast: Cast) -> None:
     tally.rebuild(cast.province)
     assert tally.current(cast.province, D(2026, 6, 15)) is None
-    assert tally.current(cast.province, D(2026, 7, 1)) == cast.province.pk
+    assert tally.current(cast.province, D(2026, 7, 1)) == (cast.province.pk, True)
     # Joins before the roll's first month share one bucket: too early a period end cannot use it.
-    assert tally.current(cast.province, D(2000, 1, 1), roll=True) is None
+    assert tally.current(cast.province, D(2000, 1, 1)) == (cast.province.pk, False)
 
 
 @pytest.fixture
