@@ -70,7 +70,11 @@ class Activity(models.Model):
         ordering = ["-on", "-id"]
         indexes = [
             models.Index(fields=["unit_path", "on"], name="activity_path_on"),
-            models.Index(fields=["kind", "on", "unit_path"], name="activity_kind"),
+            # Covering: meeting attendance (what was taken, who came) sums from the index alone.
+            models.Index(
+                fields=["kind", "on", "unit_path", "attendance_taken", "participants"],
+                name="activity_kind_counts",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -306,6 +310,13 @@ class DuesTally(models.Model):
             models.UniqueConstraint(
                 fields=["province", "quarter", "branch_path", "joined"],
                 name="dues_tally_key",
+            )
+        ]
+        indexes = [
+            # Covering: the dues metric reads a province's quarters from the index alone.
+            models.Index(
+                fields=["province", "quarter", "branch_path", "joined", "paid"],
+                name="dues_tally_read",
             )
         ]
 
