@@ -19,9 +19,9 @@ was last rebuilt), --without-branch-tally (branch life counts the members and du
 of its per-branch tallies, as before they existed, and as while they are being rebuilt).
 
 Branch life: the build also gives every branch twelve meetings this year (attendance counts) and
-70% of members their dues for every quarter begun this year, and one more target, the share of
-model branches over the 5,000 branches; the province's branch-life page and that target's page
-are measured cold.
+70% of members their dues for every quarter begun this year; the province's branch-life page is
+measured cold, and the page of an 11th target, the share of model branches over the 5,000
+branches (made for that measurement and then removed, so the dashboards keep their 10 targets).
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ def measure(runs: int) -> dict[str, object]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from hoiso.accounts.models import User
     from hoiso.comms.models import Channel, Post
@@ -199,9 +200,7 @@ def measure(runs: int) -> dict[str, object]:
     detail_url = [
         f"/u/{province.code}/targets/{Target.objects.filter(metric='posts.zalo_group').get().pk}/"
     ]
-    model_target = Target.objects.filter(metric="branch.model_share").get()
-    model_url = [f"/u/{province.code}/targets/{model_target.pk}/"]
-    return {
+    out = {
         "database": connection.vendor,
         "communes": len(communes),
         "branches": Unit.objects.filter(level=Level.BRANCH).count(),
@@ -215,8 +214,20 @@ def measure(runs: int) -> dict[str, object]:
         "commune_dashboard_warm_ms": series(commune_urls, cold=False),
         "branch_target_drill_down_5000_units_cold_ms": series(detail_url, cold=True),
         "province_branch_life_cold_ms": series([f"/u/{province.code}/branch-life/"], cold=True),
-        "model_branch_drill_down_5000_units_cold_ms": series(model_url, cold=True),
     }
+    # An 11th target only for its own page, so that the dashboards above keep their 10.
+    today = timezone.localdate()
+    model = Target.objects.create(
+        unit=province, province=province, unit_path=province.path, year=today.year,
+        title="Chi hội mẫu ≥ 50%", metric="branch.model_share", level=Level.BRANCH,
+        period_kind="year", threshold=Decimal(50), required_share=Decimal(50),
+    )  # fmt: skip
+    try:
+        model_url = [f"/u/{province.code}/targets/{model.pk}/"]
+        out["model_branch_drill_down_5000_units_cold_ms"] = series(model_url, cold=True)
+    finally:
+        model.delete()
+    return out
 
 
 def main() -> None:
@@ -267,8 +278,8 @@ def main() -> None:
 
 
 def seed_branch_life() -> dict[str, float]:
-    """Meetings, dues and a model-branch target, once (set-based); then the branch tallies are
-    rebuilt, as the data migration or the background task does, timed."""
+    """Meetings and dues, once (set-based); then the branch tallies are rebuilt, as the data
+    migration or the background task does, timed."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -280,6 +291,7 @@ def seed_branch_life() -> dict[str, float]:
 
     province = Unit.objects.get(code="66")
     today = timezone.localdate()
+    Target.objects.filter(metric="branch.model_share").delete()  # left by an interrupted run
     if not DuesPayment.objects.exists():
         rng = random.Random(3)
         quarters = metrics.quarters_due(metrics.Span(dt.date(today.year, 1, 1), today))
@@ -310,11 +322,6 @@ def seed_branch_life() -> dict[str, float]:
                         " WHERE status = 'active' AND id %% 10 < 7",
                         [q, q],
                     )
-            Target.objects.create(
-                unit=province, province=province, unit_path=province.path, year=today.year,
-                title="Chi hội mẫu ≥ 50%", metric="branch.model_share", level=Level.BRANCH,
-                period_kind="year", threshold=Decimal(50), required_share=Decimal(50),
-            )  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     start = time.perf_counter()
