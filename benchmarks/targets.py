@@ -15,7 +15,13 @@ A second, smaller province size (--scale) shows the query count does not grow wi
 
 Options: --members N (1,000,000), --branches N (5,000), --posts N (200,000), --runs N (40), --rebuild,
 --without-tally (member metrics count the members table, as when members changed since the tally
-was last rebuilt).
+was last rebuilt), --without-branch-tally (branch life counts the members and dues tables instead
+of its per-branch tallies, as before they existed, and as while they are being rebuilt).
+
+Branch life: the build also gives every branch twelve meetings this year (attendance counts) and
+70% of members their dues for every quarter begun this year; the province's branch-life page is
+measured cold, and the page of an 11th target, the share of model branches over the 5,000
+branches (made for that measurement and then removed, so the dashboards keep their 10 targets).
 """
 
 from __future__ import annotations
@@ -43,6 +49,8 @@ SMOKE_KEYS = [
     "commune_dashboard_cold_ms",
     "branch_target_drill_down_5000_units_cold_ms",
     "background_member_counts_refresh_ms",
+    "province_branch_life_cold_ms",
+    "model_branch_drill_down_5000_units_cold_ms",
 ]
 
 from members import _create_postgres_database, percentiles  # noqa: E402
@@ -155,6 +163,7 @@ def measure(runs: int) -> dict[str, object]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from hoiso.accounts.models import User
     from hoiso.comms.models import Channel, Post
@@ -191,7 +200,7 @@ def measure(runs: int) -> dict[str, object]:
     detail_url = [
         f"/u/{province.code}/targets/{Target.objects.filter(metric='posts.zalo_group').get().pk}/"
     ]
-    return {
+    out = {
         "database": connection.vendor,
         "communes": len(communes),
         "branches": Unit.objects.filter(level=Level.BRANCH).count(),
@@ -204,7 +213,21 @@ def measure(runs: int) -> dict[str, object]:
         "commune_dashboard_cold_ms": series(commune_urls, cold=True),
         "commune_dashboard_warm_ms": series(commune_urls, cold=False),
         "branch_target_drill_down_5000_units_cold_ms": series(detail_url, cold=True),
+        "province_branch_life_cold_ms": series([f"/u/{province.code}/branch-life/"], cold=True),
     }
+    # An 11th target only for its own page, so that the dashboards above keep their 10.
+    today = timezone.localdate()
+    model = Target.objects.create(
+        unit=province, province=province, unit_path=province.path, year=today.year,
+        title="Chi hội mẫu ≥ 50%", metric="branch.model_share", level=Level.BRANCH,
+        period_kind="year", threshold=Decimal(50), required_share=Decimal(50),
+    )  # fmt: skip
+    try:
+        model_url = [f"/u/{province.code}/targets/{model.pk}/"]
+        out["model_branch_drill_down_5000_units_cold_ms"] = series(model_url, cold=True)
+    finally:
+        model.delete()
+    return out
 
 
 def main() -> None:
@@ -214,6 +237,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--without-branch-tally",
+        action="store_true",
+        help="branch life counts the members and dues tables, not its per-branch tallies",
+    )
     parser.add_argument(
         "--without-tally",
         action="store_true",
@@ -234,13 +262,71 @@ def main() -> None:
     if args.rebuild or Member.objects.count() != args.members or Post.objects.count() != args.posts:
         call_command("flush", interactive=False, verbosity=0)
         build(args.members, args.branches, args.posts)
+    branch_life_ms = seed_branch_life()
     refresh_ms = refresh_counts()
     if args.without_tally:
         from hoiso.members.counting.tally import mark_changed
         from hoiso.units.models import Unit
 
         mark_changed(Unit.objects.get(code="66").pk)
-    print(json.dumps({**measure(args.runs), **refresh_ms}, ensure_ascii=False, indent=2))
+    if args.without_branch_tally:
+        from hoiso.activities import tally
+
+        tally.current = lambda *a, **k: None  # type: ignore[assignment]
+    out = {**measure(args.runs), **refresh_ms, **branch_life_ms}
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+def seed_branch_life() -> dict[str, float]:
+    """Meetings and dues, once (set-based); then the branch tallies are rebuilt, as the data
+    migration or the background task does, timed."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from hoiso.activities import metrics
+    from hoiso.activities.models import Activity, DuesPayment
+    from hoiso.activities.tally import rebuild
+    from hoiso.targets.models import Target
+    from hoiso.units.models import Level, Unit
+
+    province = Unit.objects.get(code="66")
+    today = timezone.localdate()
+    Target.objects.filter(metric="branch.model_share").delete()  # left by an interrupted run
+    if not DuesPayment.objects.exists():
+        rng = random.Random(3)
+        quarters = metrics.quarters_due(metrics.Span(dt.date(today.year, 1, 1), today))
+        with transaction.atomic():
+            branches = Unit.objects.filter(level=Level.BRANCH).values_list("pk", "path")
+            Activity.objects.bulk_create(
+                [
+                    Activity(
+                        unit_id=pk,
+                        unit_path=path,
+                        kind="meeting",
+                        title="Sinh hoạt",
+                        on=dt.date(today.year, month, 10),
+                        attendance_taken=n,
+                        participants=rng.randint(n // 2, n),
+                    )
+                    for pk, path in branches
+                    for month in range(1, today.month + 1)
+                    for n in [rng.randint(100, 300)]
+                ],
+                batch_size=5000,
+            )
+            with connection.cursor() as cursor:
+                for q in quarters:
+                    cursor.execute(
+                        "INSERT INTO activities_duespayment (member_id, quarter, branch_path, paid_on)"
+                        " SELECT id, %s, branch_path, %s FROM members_member"
+                        " WHERE status = 'active' AND id %% 10 < 7",
+                        [q, q],
+                    )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    start = time.perf_counter()
+    rebuild(province)
+    return {"branch_tallies_rebuild_ms": round((time.perf_counter() - start) * 1000)}
 
 
 def refresh_counts() -> dict[str, float]:

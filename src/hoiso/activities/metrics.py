@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,12 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
+from hoiso.activities import tally
 from hoiso.activities.choices import COMPUTER_KINDS, PROFICIENT, ActivityKind, EquipmentState, Topic
 from hoiso.activities.models import (
     Activity,
     DuesPayment,
+    DuesTally,
     Equipment,
     ModelBranchRule,
+    RollTally,
     Trainee,
 )
 from hoiso.members.choices import DigitalSkill, Status
@@ -67,17 +70,48 @@ def as_level(level: str | int) -> Level:
     return Level[level.upper()]
 
 
-def open_units(root: Unit, level: str | int, period: PeriodLike) -> list[Unit]:
+class UnitLike(Protocol):
+    """What metrics and branch-life lines read of a unit: a Unit, or a UnitRow."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit's fields as metrics read them: a province's 5,000 branches load as rows in a
+    quarter of the time model instances take."""
+
+    pk: int
+    path: str
+    level: int
+    code: str
+    name: str
+
+
+def open_units(root: Unit, level: str | int, period: PeriodLike) -> list[UnitRow]:
     """Units of `level` in root's subtree open at some time during the period."""
-    return list(
+    rows = (
         Unit.objects.within(root)
         .filter(level=as_level(level), valid_from__lt=period.end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
         .order_by("path")
+        .values_list("pk", "path", "level", "code", "name")
     )
+    return [UnitRow(*row) for row in rows]
 
 
-def _grouped(qs: QuerySet[Any], path_field: str, units: list[Unit], **aggregates: Any) -> dict:
+def _grouped(
+    qs: QuerySet[Any], path_field: str, units: Sequence[UnitLike], **aggregates: Any
+) -> dict:
     """Sums of `qs`'s aggregates (counts and sums) per unit's path, in one query.
 
     The database groups by the rows' own path, which its index orders (cheaper than grouping by
@@ -160,9 +194,9 @@ def digital_skills_held(minimum: int = 1) -> Compute:
     return compute
 
 
-def _inside(units: list[Unit], counted: Iterable[Unit]) -> dict[str, list[Unit]]:
+def _inside(units: Sequence[UnitLike], counted: Iterable[UnitLike]) -> dict[str, list[UnitLike]]:
     """The counted units under each unit, by path prefix (no unit-by-unit scan)."""
-    out: dict[str, list[Unit]] = {u.path: [] for u in units}
+    out: dict[str, list[UnitLike]] = {u.path: [] for u in units}
     widths = {len(u.path) for u in units}
     for c in counted:
         for w in widths:
@@ -171,7 +205,9 @@ def _inside(units: list[Unit], counted: Iterable[Unit]) -> dict[str, list[Unit]]
     return out
 
 
-def _share_of_counted(units: list[Unit], counted: list[Unit], ok: set[str]) -> Values:
+def _share_of_counted(
+    units: Sequence[UnitLike], counted: Sequence[UnitLike], ok: set[str]
+) -> Values:
     inside = _inside(units, counted)
     return {
         u.pk: share(sum(c.path in ok for c in inside[u.path]), len(inside[u.path])) for u in units
@@ -236,7 +272,9 @@ def cadres_proficient(root: Unit, level: str, period: PeriodLike) -> Values:
 # --- branch life ------------------------------------------------------------------------------
 
 
-def _attendance(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+def _attendance(
+    root: Unit, units: Sequence[UnitLike], period: PeriodLike
+) -> dict[str, float | None]:
     """Present / on the list, over the branch meetings of the period whose attendance was taken."""
     meetings = _activities(root, period).filter(kind=ActivityKind.MEETING, attendance_taken__gt=0)
     rows = _grouped(
@@ -274,15 +312,42 @@ def _members(root: Unit, period: PeriodLike) -> QuerySet[Member]:
     )
 
 
-def _member_units(units: list[Unit]) -> list[Unit]:
+def _member_units(units: Sequence[UnitLike]) -> Sequence[UnitLike]:
     # Members carry their branch's path: below a branch they cannot be grouped by it.
     return [u for u in units if u.level <= Level.BRANCH]
 
 
-def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
-    grouped = _member_units(units)
-    quarters = quarters_due(period)
-    members = _grouped(_members(root, period), "branch_path", grouped, n=Count("pk"))
+def _roll(root: Unit, grouped: Sequence[UnitLike], period: PeriodLike, state: Any = False) -> dict:
+    """Active members who had joined by the period's end (n), and of them carded, per unit:
+    from the roll tally while it is current, else from the members table. `state` is what
+    `tally.current` said, when the caller asked it already."""
+    state = tally.current(root, period.end) if state is False else state
+    if state is None or not state[1]:
+        return _grouped(
+            _members(root, period),
+            "branch_path",
+            grouped,
+            n=Count("pk"),
+            carded=Count("pk", filter=~Q(card_number="")),
+        )
+    rows = RollTally.objects.filter(
+        province_id=state[0], branch_path__startswith=root.path, joined__lt=period.end
+    )
+    return _grouped(rows, "branch_path", grouped, n=Sum("active"), carded=Sum("carded"))
+
+
+def _paid(
+    root: Unit, grouped: Sequence[UnitLike], period: PeriodLike, quarters: list[dt.date], state: Any
+) -> dict:
+    """Dues paid for the quarters by the members counted in `_roll`, per unit."""
+    if state is not None:
+        rows = DuesTally.objects.filter(
+            province_id=state[0],
+            branch_path__startswith=root.path,
+            quarter__in=quarters,
+            joined__lt=period.end,
+        )
+        return _grouped(rows, "branch_path", grouped, n=Sum("paid"))
     # Joined to the member rather than `member__in=<subquery>`: one join, a third of the time.
     paying = DuesPayment.objects.filter(
         Q(member__join_date__isnull=True) | Q(member__join_date__lt=period.end),
@@ -290,7 +355,21 @@ def _dues(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float 
         member__status=Status.ACTIVE,
         quarter__in=quarters,
     )
-    paid = _grouped(paying, "member__branch_path", grouped, n=Count("pk"))
+    return _grouped(paying, "member__branch_path", grouped, n=Count("pk"))
+
+
+def _dues(
+    root: Unit,
+    units: Sequence[UnitLike],
+    period: PeriodLike,
+    roll: dict | None = None,
+    state: Any = False,
+) -> dict[str, float | None]:
+    grouped = _member_units(units)
+    quarters = quarters_due(period)
+    state = tally.current(root, period.end) if state is False else state
+    members = roll if roll is not None else _roll(root, grouped, period, state)
+    paid = _paid(root, grouped, period, quarters, state)
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
         due = members[u.path]["n"] * len(quarters)
@@ -306,15 +385,11 @@ def dues_rate(root: Unit, level: str, period: PeriodLike) -> Values:
     return {u.pk: rates[u.path] for u in units}
 
 
-def _carded(root: Unit, units: list[Unit], period: PeriodLike) -> dict[str, float | None]:
+def _carded(
+    root: Unit, units: Sequence[UnitLike], period: PeriodLike, roll: dict | None = None
+) -> dict[str, float | None]:
     grouped = _member_units(units)
-    rows = _grouped(
-        _members(root, period),
-        "branch_path",
-        grouped,
-        n=Count("pk"),
-        carded=Count("pk", filter=~Q(card_number="")),
-    )
+    rows = roll if roll is not None else _roll(root, grouped, period)
     out: dict[str, float | None] = {u.path: None for u in units}
     for u in grouped:
         out[u.path] = share(rows.get(u.path, {}).get("carded", 0), rows.get(u.path, {}).get("n", 0))
@@ -345,7 +420,7 @@ def rule_for(unit: Unit) -> Rule:
 
 @dataclass(frozen=True)
 class BranchLife:
-    branch: Unit
+    branch: UnitLike
     attendance: float | None
     dues: float | None
     carded: float | None
@@ -366,14 +441,21 @@ class BranchLife:
 
 
 def _rates(
-    root: Unit, units: list[Unit], period: PeriodLike
+    root: Unit, units: Sequence[UnitLike], period: PeriodLike
 ) -> tuple[dict[str, float | None], ...]:
-    """Attendance, dues and card rates by unit path; units of several levels share the queries."""
-    return tuple(f(root, units, period) for f in (_attendance, _dues, _carded))
+    """Attendance, dues and card rates by unit path; units of several levels share the queries
+    (dues and cards one count of the members)."""
+    state = tally.current(root, period.end)
+    roll = _roll(root, _member_units(units), period, state)
+    return (
+        _attendance(root, units, period),
+        _dues(root, units, period, roll, state),
+        _carded(root, units, period, roll),
+    )
 
 
 def _lives(
-    branches: list[Unit], rates: tuple[dict[str, float | None], ...], rule: Any
+    branches: Sequence[UnitLike], rates: tuple[dict[str, float | None], ...], rule: Any
 ) -> list[BranchLife]:
     att, dues, cards = rates
     return [BranchLife(b, att[b.path], dues[b.path], cards[b.path], rule) for b in branches]
@@ -387,7 +469,7 @@ def branch_life(root: Unit, period: PeriodLike) -> list[BranchLife]:
 
 @dataclass(frozen=True)
 class UnitLife:
-    unit: Unit
+    unit: UnitLike
     attendance: float | None
     dues: float | None
     carded: float | None
@@ -440,7 +522,7 @@ def units_without_computer(root: Unit, level: str, period: PeriodLike) -> Values
     return {u.pk: float(sum(c.path not in working for c in inside[u.path])) for u in units}
 
 
-def members_digital(root: Unit, units: Iterable[Unit]) -> dict[int, dict[str, int]]:
+def members_digital(root: Unit, units: Iterable[UnitLike]) -> dict[int, dict[str, int]]:
     """Active members of each unit in root's subtree: in all, with a smartphone, using Zalo or
     Facebook, and at each digital skill level (two queries at most)."""
 

@@ -70,7 +70,11 @@ class Activity(models.Model):
         ordering = ["-on", "-id"]
         indexes = [
             models.Index(fields=["unit_path", "on"], name="activity_path_on"),
-            models.Index(fields=["kind", "on", "unit_path"], name="activity_kind"),
+            # Covering: meeting attendance (what was taken, who came) sums from the index alone.
+            models.Index(
+                fields=["kind", "on", "unit_path", "attendance_taken", "participants"],
+                name="activity_kind_counts",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,3 +290,71 @@ class EquipmentRequestStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.step}"
+
+
+class DuesTally(models.Model):
+    """Dues paid for one quarter by the members a branch has now and who are active, counted by
+    when they joined: `joined` is the first of her join month when she joined in or after the
+    quarter paid for, 1 January 1900 when she joined before it (or her join date is unknown). Kept by
+    `dues_record` in its transaction and rebuilt per province after members change (see
+    activities.tally); read by the dues metric only while current."""
+
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    branch_path = models.CharField(max_length=255)
+    quarter = models.DateField()
+    joined = models.DateField()
+    paid = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "quarter", "branch_path", "joined"],
+                name="dues_tally_key",
+            )
+        ]
+        indexes = [
+            # Covering: the dues metric reads a province's quarters from the index alone.
+            models.Index(
+                fields=["province", "quarter", "branch_path", "joined", "paid"],
+                name="dues_tally_read",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_path} {self.quarter}: {self.paid}"
+
+
+class RollTally(models.Model):
+    """The active members a branch has now, and of them those with a member card, by join month:
+    `joined` is the first of her join month, 1 January 1900 when she joined before the state's
+    first month (or her join date is unknown). Rebuilt per province after members change (activities.tally)."""
+
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    branch_path = models.CharField(max_length=255)
+    joined = models.DateField()
+    active = models.IntegerField(default=0)
+    carded = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["province", "branch_path", "joined", "active", "carded"], name="roll_read"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_path} {self.joined}: {self.active}"
+
+
+class TallyState(models.Model):
+    """Which version of the province's members (members' `MemberTallyState.changes`) the dues
+    and roll tallies were built from; they are read only while it is still the current one."""
+
+    province = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, primary_key=True, related_name="branch_tally"
+    )
+    members_version = models.BigIntegerField(default=-1)
+    first_month = models.DateField()  # RollTally's months before it are under 1900-01-01
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.members_version}"

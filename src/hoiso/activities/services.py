@@ -31,6 +31,7 @@ from hoiso.activities.models import (
     Trainee,
 )
 from hoiso.activities.photos import photo_save
+from hoiso.activities.tally import dues_paid_changed
 from hoiso.core import audit
 from hoiso.core.text import clean
 from hoiso.members.choices import Status
@@ -164,6 +165,13 @@ def dues_record(
                 recorded_by=actor,
             )
             for pk in added
+        )
+        # The branch's per-quarter tally moves with the rows, in the same transaction.
+        dues_paid_changed(
+            branch,
+            quarter,
+            [(members[pk].join_date, 1) for pk in added]
+            + [(members[pk].join_date, -1) for pk in removed],
         )
         audit.log(
             actor,

@@ -259,3 +259,27 @@ def test_setting_a_target_checks_every_field_in_vietnamese(cast):
         {**data, "title": "X", "required_share": "40"},
     )
     assert r.status_code == 200 and Target.objects.count() == 1
+
+
+def test_the_trend_counts_each_month_as_the_full_computation_does(cast, five):
+    _post(five, 2)
+    target = make_target(cast.province, year=2025)
+    for month, c in compliance.trend(target, today=dt.date(2025, 10, 5)):
+        full = compliance.compute(target, month)
+        assert (c.n_met, c.n_units, c.ok) == (full.n_met, full.n_units, full.ok)
+        assert c.results == []  # the chart needs no lines
+    mine = compliance.trend(target, today=dt.date(2025, 10, 5), viewer=cast.commune_a)
+    assert {r.unit.pk for _m, c in mine for r in c.results} == {cast.commune_a.pk}
+
+
+def test_the_drill_down_escapes_unit_names_and_links_each_unit(cast, five):
+    _post(five, 1)
+    cast.commune_b.name = 'Xã <b>"Mới"</b>'
+    cast.commune_b.save()
+    target = make_target(cast.province, year=dt.date.today().year)
+    url = reverse("targets:detail", kwargs={"unit_code": cast.province.code, "pk": target.pk})
+    page = cast.client(cast.lan).get(url).content.decode()
+    assert "Xã &lt;b&gt;&quot;Mới&quot;&lt;/b&gt;" in page and "<b>" not in page
+    link = reverse("targets:dashboard", args=[cast.commune_b.code])
+    assert f'<a href="{link}">' in page
+    assert page.count('<span class="chip bad">') == 5  # nobody posted this year
