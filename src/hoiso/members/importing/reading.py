@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hoiso.core.limits import control_error, length_error, max_length
+from hoiso.core.sheets import column_name
 from hoiso.members import rules
 from hoiso.members.choices import Kind, Sex
 from hoiso.members.importing import values as v
@@ -98,21 +99,12 @@ def _label(name: str) -> str:
 
 
 def _header(layout: Layout, col: int) -> str:
-    return layout.headers.get(col) or _column_letter(col)
+    return layout.headers.get(col) or column_name(col)
 
 
 def _where(layout: Layout, col: int, number: int) -> str:
     """ "Ngày sinh (C12)": the header as the file has it, and the cell."""
-    return f"{_header(layout, col)} ({_column_letter(col)}{number})"
-
-
-def _column_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return f"{_header(layout, col)} ({column_name(col)}{number})"
 
 
 def read_row(row: Row, layout: Layout, today: dt.date, language: str, parse_date: Parser) -> None:
