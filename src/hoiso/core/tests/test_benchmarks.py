@@ -77,7 +77,7 @@ def _environment(var: Path) -> dict[str, str]:
 
 
 def test_there_are_benchmarks_to_smoke_run() -> None:
-    assert {"import.py", "members.py", "targets.py", "activities.py"} <= {
+    assert {"import.py", "import_concurrency.py", "members.py", "targets.py", "activities.py"} <= {
         p.name for p in benchmark_scripts()
     }
 
@@ -112,3 +112,8 @@ def test_the_benchmark_runs_at_tiny_scale(script: Path, migrated: Path, tmp_path
     assert isinstance(figures, dict) and figures, f"{script.name} printed no JSON object"
     missing = [k for k in keys if k not in figures]
     assert not missing, f"{script.name}'s JSON lacks {missing}; it has {sorted(figures)}"
+    if script.name == "import_concurrency.py":
+        # Beside a tiny import every login and edit must still succeed, never a server error.
+        assert figures["import"]["status"] == "done"
+        assert figures["requests"] == figures["succeeded"] > 0
+        assert figures["server_errors"] == 0
