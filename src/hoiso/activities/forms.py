@@ -8,22 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hoiso.activities.choices import ActivityKind, EquipmentKind, EquipmentState, Result
 from hoiso.activities.models import Course, Theme
-from hoiso.core.forms import DATE_FORMATS, DateInput
+from hoiso.core.forms import date_field
 from hoiso.core.uploads import CappedImageField
 from hoiso.units.models import Level, Unit
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        error_messages={
-            "invalid": _("Enter the date as dd/mm/yyyy."),
-            "required": _("Enter the date."),
-        },
-    )
+    return date_field(label, required, missing=_("Enter the date."))
 
 
 class ActivityForm(forms.Form):

@@ -20,14 +20,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def date_field(label: Any, required: bool = False) -> forms.DateField:
-    """A date field that takes what cadres type and says how to write it when it cannot."""
+def date_field(label: Any, required: bool = False, missing: Any = None) -> forms.DateField:
+    """A date field that takes what cadres type and says how to write it when it cannot;
+    `missing` replaces Django's message for a required date left empty."""
+    messages = {"invalid": _("Enter the date as dd/mm/yyyy.")}
+    if missing is not None:
+        messages["required"] = missing
     return forms.DateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
         widget=DateInput(),
-        error_messages={"invalid": _("Enter the date as dd/mm/yyyy.")},
+        error_messages=messages,
     )
 
 

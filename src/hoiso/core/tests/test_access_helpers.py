@@ -15,6 +15,7 @@ import ast
 from pathlib import Path
 
 import hoiso
+from hoiso.core.tests.trees import source_tree
 
 SOURCE = Path(hoiso.__file__).parent
 # Where the rule does not apply: the helpers themselves, tests and migrations.
@@ -78,20 +79,11 @@ def test_every_object_by_id_comes_through_an_access_helper():
     )
 
 
-def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "hoiso"
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 VIEW = "from django.http import HttpRequest\n\ndef page(request: HttpRequest, pk: int):\n"
 
 
 def test_it_fails_on_each_way_of_fetching_by_id_in_a_view_module(tmp_path):
-    root = _tree(tmp_path, {
+    root = source_tree(tmp_path, {
         "comms/views.py": VIEW + "    return get_object_or_404(Post, pk=pk)\n",
         "targets/views.py": VIEW + "    return Target.objects.get(pk=pk)\n",
         "activities/digital.py": VIEW + "    return Equipment.objects.filter(unit=u, pk=pk).first()\n",
@@ -109,7 +101,7 @@ def test_it_fails_on_each_way_of_fetching_by_id_in_a_view_module(tmp_path):
 
 
 def test_it_lets_selectors_services_and_re_reads_pass(tmp_path):
-    root = _tree(tmp_path, {
+    root = source_tree(tmp_path, {
         "comms/selectors.py": VIEW + "    return Channel.objects.filter(pk=pk).first()\n",
         "comms/services.py": "def update(pk):\n    return Channel.objects.get(pk=pk)\n",
         "pages/units.py": VIEW + "    return Unit.objects.get(pk=scope.unit.pk)\n",

@@ -8,17 +8,9 @@ from pathlib import Path
 
 import hoiso
 from hoiso.core.layers import LAYER_OF, circles, imports, violations
+from hoiso.core.tests.trees import source_tree
 
 SOURCE = Path(hoiso.__file__).parent
-
-
-def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "hoiso"
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def test_every_app_of_the_source_has_a_layer():
@@ -37,7 +29,7 @@ def test_no_two_apps_import_each_other_in_a_circle():
 
 
 def test_it_reads_imports_inside_functions_and_relative_ones(tmp_path):
-    root = _tree(tmp_path, {
+    root = source_tree(tmp_path, {
         "units/services.py": "def f():\n    from hoiso.members.models import Member\n",
         "units/models.py": "from . import services\nimport hoiso.core.text\n",
     })  # fmt: skip
@@ -50,7 +42,7 @@ def test_it_reads_imports_inside_functions_and_relative_ones(tmp_path):
 
 
 def test_it_fails_on_an_upward_a_sideways_and_a_private_import(tmp_path):
-    root = _tree(tmp_path, {
+    root = source_tree(tmp_path, {
         "core/access.py": "from hoiso.accounts.models import Assignment\n",
         "comms/forms.py": "from hoiso.activities.forms import _date_field\n",
         "members/forms.py": "from hoiso.units.models import Unit\n",  # downward: fine
@@ -64,7 +56,7 @@ def test_it_fails_on_an_upward_a_sideways_and_a_private_import(tmp_path):
 
 
 def test_it_ignores_tests_and_migrations_but_not_an_app_without_a_layer(tmp_path):
-    root = _tree(tmp_path, {
+    root = source_tree(tmp_path, {
         "core/tests/test_x.py": "from hoiso.demo import services\n",
         "core/migrations/0001_x.py": "from hoiso.units.models import Unit\n",
         "voices/views.py": "from hoiso.core import audit\n",
@@ -73,7 +65,7 @@ def test_it_ignores_tests_and_migrations_but_not_an_app_without_a_layer(tmp_path
 
 
 def test_it_finds_a_circle_between_apps(tmp_path):
-    root = _tree(tmp_path, {
+    root = source_tree(tmp_path, {
         "members/stats.py": "from hoiso.targets.cache import clear\n",
         "targets/metrics.py": "def f():\n    from hoiso.members.models import Member\n",
     })  # fmt: skip
@@ -81,7 +73,7 @@ def test_it_finds_a_circle_between_apps(tmp_path):
 
 
 def test_the_projects_own_modules_stand_above_every_app(tmp_path):
-    root = _tree(tmp_path, {
+    root = source_tree(tmp_path, {
         "api.py": "from hoiso.members.api import router\n",
         "urls.py": "from hoiso.api import api\n",
         "members/api.py": "from hoiso.api import api\n",
