@@ -74,6 +74,21 @@ def assignments_of(request: HttpRequest) -> list[Assignment]:
     return cached
 
 
+def assignments_at(user: User, unit: Unit) -> list[tuple[str, str]]:
+    """(role, unit path) of her assignments on `unit` or above it: what the gate reads from a
+    request, for work that has none (a background task re-checking her rights)."""
+    return list(
+        Assignment.objects.filter(user=user, unit__path__in=unit.ancestor_paths).values_list(
+            "role", "unit__path"
+        )
+    )
+
+
+def permissions_at(user: User, unit: Unit) -> frozenset[str]:
+    """Her permissions at `unit` through those assignments."""
+    return frozenset(permissions_of({role for role, _path in assignments_at(user, unit)}))
+
+
 def is_htmx(request: HttpRequest) -> bool:
     """The request comes from htmx and wants a fragment of the page."""
     return request.headers.get("HX-Request") == "true"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hoiso.accounts.models import Assignment, User
+from hoiso.accounts.access import assignments_at
+from hoiso.accounts.models import User
 from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_MEMBERS, VIEW_SENSITIVE, permissions_of
 from hoiso.members.services import RECORD_FIELDS, SENSITIVE_FIELDS
 from hoiso.units.models import Unit
@@ -33,11 +34,7 @@ class MemberAccess:
     @classmethod
     def at(cls, user: User, unit: Unit) -> MemberAccess:
         """Her access at `unit` through her assignments on it or above it, as the gate has it."""
-        found = list(
-            Assignment.objects.filter(user=user, unit__path__in=unit.ancestor_paths).values_list(
-                "role", "unit__path"
-            )
-        )
+        found = assignments_at(user, unit)
         perms = permissions_of({role for role, _path in found})
         return cls.of(perms, tuple(sorted({path for _role, path in found})))
 

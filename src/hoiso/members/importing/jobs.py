@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from hoiso.accounts.models import Assignment
-from hoiso.accounts.roles import CHANGE_MEMBERS, permissions_of
+from hoiso.accounts.access import permissions_at
+from hoiso.accounts.roles import CHANGE_MEMBERS
 from hoiso.core import audit
 from hoiso.core.busy import short_transaction
 from hoiso.core.sheets import UnreadableFile, read, readable_name
@@ -118,8 +118,7 @@ def may_import(user: Any, unit: Any) -> bool:
     may have been revoked since she uploaded): checked when she confirms and again by the worker."""
     if user is None or not user.is_active:
         return False
-    roles = Assignment.objects.filter(user=user, unit__path__in=unit.ancestor_paths)
-    return CHANGE_MEMBERS in permissions_of(set(roles.values_list("role", flat=True)))
+    return CHANGE_MEMBERS in permissions_at(user, unit)
 
 
 def _end(imp: MemberImport, attempt: int, status: str, **fields: Any) -> bool:
