@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivityKind(models.TextChoices):
@@ -60,7 +61,7 @@ class EquipmentState(models.TextChoices):
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a decision")
     APPROVED = "approved", _("Approved, to be delivered")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("equipment request", "Refused")
     DELIVERED = "delivered", _("Delivered")
 
 
@@ -68,5 +69,5 @@ class RequestStep(models.TextChoices):
     SENT = "sent", _("Sent")
     FORWARDED = "forwarded", _("Forwarded up")
     APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("equipment request", "Refused")
     DELIVERED = "delivered", _("Delivered")

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hoiso.activities.choices import ActivityKind, EquipmentKind, EquipmentState, Result
 from hoiso.activities.models import Course, Theme
@@ -25,7 +26,7 @@ class ActivityForm(forms.Form):
     )
     on = _date(_("Date"))
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("activity", "Title"),
         max_length=200,
         required=False,
         help_text=_("Leave empty to use the kind."),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hoiso.comms.models import Channel, Topic, Visibility
 from hoiso.core.forms import date_field
@@ -82,7 +83,7 @@ class PostForm(forms.Form):
         error_messages={"required": _("Choose the channel the post was published on.")},
     )
     published_on = date_field(_("Published on"), required=True)
-    title = forms.CharField(label=_("Title"), required=False, max_length=300)
+    title = forms.CharField(label=pgettext_lazy("post", "Title"), required=False, max_length=300)
     topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", "—"), *Topic.choices])
     is_livestream = forms.BooleanField(label=_("It was a livestream"), required=False)
 
@@ -103,7 +104,7 @@ class ImportForm(forms.Form):
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("post", "Title"), max_length=300)
     body = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -59,7 +59,7 @@ class Channel(models.Model):
     # the table can be split by province.
     province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255, editable=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind)
+    kind = models.CharField(pgettext_lazy("channel", "kind"), max_length=20, choices=ChannelKind)
     name = models.CharField(_("name"), max_length=200)
     url = models.CharField(_("link"), max_length=500, blank=True)
     # What a post's link is matched against: e.g. `facebook:hoiphunuxaeakar`.
@@ -99,7 +99,7 @@ class Post(models.Model):
     # A local date (Asia/Ho_Chi_Minh): what the cadre sees on the post.
     published_on = models.DateField(_("published on"))
     url = models.CharField(_("link"), max_length=500, blank=True)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(pgettext_lazy("post", "title"), max_length=300, blank=True)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic, blank=True)
     is_livestream = models.BooleanField(_("livestream"), default=False)
     article = models.OneToOneField(
@@ -141,7 +141,7 @@ class Article(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="articles")
     province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("post", "title"), max_length=300)
     # Sanitised HTML (see comms.sanitise): only what the allow-list keeps is ever stored.
     body = models.TextField(_("text"))
     image = models.ImageField(_("picture"), upload_to="articles/%Y/%m/", blank=True)

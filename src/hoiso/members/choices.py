@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -116,5 +117,5 @@ class EventKind(models.TextChoices):
 class TransferStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     ACCEPTED = "accepted", _("Accepted")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("transfer", "Refused")
     CANCELLED = "cancelled", _("Cancelled")

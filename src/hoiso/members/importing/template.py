@@ -7,6 +7,7 @@ import io
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hoiso.core.workbook import Workbook
 from hoiso.units.models import Level, Unit
@@ -76,7 +77,7 @@ def build(unit: Unit) -> bytes:
     branches = book.add_sheet(_("Branches"))
     branches.set_column(0, 1, 36)
     branches.write(0, 0, _("Branch"), bold)
-    branches.write(0, 1, _("Commune"), bold)
+    branches.write(0, 1, pgettext("column header", "Commune"), bold)
     found = (
         Unit.objects.within(unit)
         .active()
