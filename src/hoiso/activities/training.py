@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,8 @@ from hoiso.core.forms import add_service_error
 from hoiso.core.text import normalise_phone
 from hoiso.members.models import Member
 from hoiso.units.models import Level
+
+logger = logging.getLogger(__name__)
 
 
 def _organises(scope: Scope, course: Course) -> bool:
@@ -83,7 +86,7 @@ def _find_trainee(course: Course, who: str) -> dict[str, Any]:
             "No cadre or member of %(unit)s has this username, phone or card number; "
             "check it and try again."
         )
-        % {"unit": course.organiser.name}
+        % {"unit": course.organiser.union_name}
     )
 
 
@@ -145,6 +148,8 @@ def certificate(request: HttpRequest, scope: Scope, pk: int, trainee_pk: int) ->
     try:
         pdf = certificate_pdf(trainee)
     except PdfUnavailable:
+        # The cadre reads what to do; the administrator reads which library is missing.
+        logger.exception("certificate PDF: WeasyPrint (with Pango) cannot be loaded")
         messages.error(
             request,
             _(

@@ -24,6 +24,7 @@ from hoiso.activities.models import Activity, Attendance, DuesPayment, Theme
 from hoiso.activities.photos import photo_path
 from hoiso.activities.selectors import access_activity, access_meeting
 from hoiso.core.forms import add_service_error
+from hoiso.metrics.periods import Period
 from hoiso.units.models import Level
 
 PAGE_SIZE = 30
@@ -180,11 +181,12 @@ def _quarter(request: HttpRequest) -> dt.date:
         return services.quarter_of(timezone.localdate())
 
 
-def _recent_quarters(n: int = 6) -> list[dt.date]:
+def _recent_quarters(n: int = 6) -> list[tuple[dt.date, str]]:
+    """The last `n` quarters, each with its label ("Quý IV/2026")."""
     q = services.quarter_of(timezone.localdate())
     out = []
     for _i in range(n):
-        out.append(q)
+        out.append((q, Period.containing("quarter", q).label()))
         q = services.quarter_of(q - dt.timedelta(days=1))
     return out
 

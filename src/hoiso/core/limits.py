@@ -21,7 +21,7 @@ _CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def control_error(text: str, *, breaks: bool = True) -> str:
-    """What to fix when `text` holds a control character (its code and place), else "".
+    """What to fix when `text` holds a control character (and where it is), else "".
 
     `breaks`: tab and line breaks are allowed (a spreadsheet cell, a text area)."""
     if text.isprintable():  # the common case, answered without a regular expression
@@ -30,9 +30,8 @@ def control_error(text: str, *, breaks: bool = True) -> str:
     if found is None:
         return ""
     return _(
-        "holds an invisible control character (U+%(code)04X, character %(at)d); delete it or "
-        "type the text again."
-    ) % {"code": ord(found.group()), "at": found.start() + 1}
+        "holds an invisible control character (character %(at)d); delete it or type the text again."
+    ) % {"at": found.start() + 1}
 
 
 def length_error(text: str, limit: int | None) -> str:

@@ -308,7 +308,7 @@ def populate_activities(province: Unit, *, seed: int = 2026) -> dict[str, int]:
         group = Unit.objects.filter(parent=branch).order_by("code").first()
         services.equipment_request_create(
             actor=mai, unit=branch, kind=EquipmentKind.LAPTOP, quantity=1,
-            reason="Chi hội cần máy để điểm danh và thu hội phí tại buổi sinh hoạt.",
+            reason="Chi hội cần máy để ghi nhận dự sinh hoạt và hội viên đóng hội phí tại buổi sinh hoạt.",
         )  # fmt: skip
         if group is not None:
             services.equipment_request_create(
@@ -327,7 +327,7 @@ def _targets(province: Unit, lan: User | None, today: dt.date) -> int:
          "activities.digital_skills_units_1", Level.COMMUNE, "year", 100, 100),
         ("100% cán bộ Hội chuyên trách cơ sở sử dụng thành thạo phần mềm quản lý hội viên",
          "training.cadres_proficient", Level.COMMUNE, "year", 100, 100),
-        ("50% cơ sở Hội có ít nhất 20% chi hội đạt chuẩn chi hội kiểu mẫu",
+        ("50% cơ sở Hội có ít nhất 20% chi hội kiểu mẫu",
          "branch.model_share", Level.COMMUNE, "year", 20, 50),
         ("70% chi hội có tỷ lệ hội viên dự sinh hoạt từ 70% trở lên mỗi quý",
          "activities.meeting_attendance", Level.BRANCH, "quarter", 70, 70),

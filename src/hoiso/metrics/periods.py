@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 PERIOD_KINDS = ("month", "quarter", "year")
+# Quarters are numbered in Roman numerals in the union's reports: "Quý IV/2026".
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 
 @dataclass(frozen=True)
@@ -48,14 +50,14 @@ class Period:
         return str(self.start.year)
 
     def label(self) -> str:
-        """As a cadre writes it: `03/2025`, `Quý 1/2025`, `2025`."""
+        """As the union's reports write it: `Tháng 3/2026`, `Quý I/2026`, `Năm 2026`."""
+        year = self.start.year
         if self.kind == "month":
-            return f"{self.start:%m/%Y}"
+            return str(_("Month %(m)s/%(y)s") % {"m": self.start.month, "y": year})
         if self.kind == "quarter":
-            return str(
-                _("Q%(q)s/%(y)s") % {"q": (self.start.month - 1) // 3 + 1, "y": self.start.year}
-            )
-        return str(self.start.year)
+            quarter = ROMAN_QUARTERS[(self.start.month - 1) // 3]
+            return str(_("Quarter %(q)s/%(y)s") % {"q": quarter, "y": year})
+        return str(_("Year %(y)s") % {"y": year})
 
     def months(self) -> list[Period]:
         """The months the period is made of."""

@@ -27,7 +27,7 @@ def test_a_branch_head_records_a_meeting_and_its_attendance(cast, live_server, p
     log_in(page, base, "mai")
 
     page.goto(f"{base}/u/{branch.code}/branch-life/")
-    assert page.locator(".status").inner_text() == "Chưa đạt chi hội mẫu"
+    assert page.locator(".status").inner_text() == "Chưa đạt chi hội kiểu mẫu"
     assert page.locator("[data-rate=attendance]").inner_text() == "—"
 
     started = time.monotonic()
@@ -47,14 +47,14 @@ def test_a_branch_head_records_a_meeting_and_its_attendance(cast, live_server, p
     assert time.monotonic() - started < 60
 
     assert page.locator("[data-rate=attendance]").inner_text() == "75%"
-    assert page.locator(".status").inner_text() == "Chưa đạt chi hội mẫu"  # 75% < 85%
+    assert page.locator(".status").inner_text() == "Chưa đạt chi hội kiểu mẫu"  # 75% < 85%
 
     # She corrects it: Trần Thị Thu was there after all.
     page.goto(f"{base}/u/{branch.code}/activities/")
     page.locator("#rows a").first.click()
-    page.click("text=Điểm danh")
+    page.click("text=Dự sinh hoạt")
     page.locator("label", has_text="Trần Thị Thu").click()
     page.click("button.big")
     page.wait_for_url(f"**/u/{branch.code}/branch-life/")
     assert page.locator("[data-rate=attendance]").inner_text() == "100%"
-    assert page.locator(".status").inner_text() == "Chi hội mẫu"
+    assert page.locator(".status").inner_text() == "Chi hội kiểu mẫu"

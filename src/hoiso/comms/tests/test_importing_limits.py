@@ -34,9 +34,9 @@ def _row(n, *, url=None, title="Họp chi hội"):
     ("cells", "says"),
     [
         ({"title": "Tin " * 76}, "cột Tiêu đề: Dài 303 ký tự, tối đa 300"),
-        ({"title": "Họp\x00 chi hội"}, "cột Tiêu đề: Có ký tự điều khiển ẩn (U+0000"),
+        ({"title": "Họp\x00 chi hội"}, "cột Tiêu đề: Có ký tự điều khiển ẩn (ở ký tự thứ 4)"),
         ({"url": f"{PAGE}/posts/{'9' * 480}"}, "cột Đường dẫn: Dài 523 ký tự, tối đa 500"),
-        ({"url": f"{PAGE}/posts/7\x07"}, "cột Đường dẫn: Có ký tự điều khiển ẩn (U+0007"),
+        ({"url": f"{PAGE}/posts/7\x07"}, "cột Đường dẫn: Có ký tự điều khiển ẩn (ở ký tự thứ"),
     ],
     ids=["long-title", "nul-title", "long-link", "bell-link"],
 )

@@ -59,7 +59,7 @@ def test_an_unknown_link_asks_for_the_channel_in_vietnamese(cast, page_a):
         url, {"url": "https://facebook.com/khac/posts/1", "published_on": "30/09/2025"}
     )
     assert r.status_code == 200 and not Post.objects.exists()
-    assert "Chọn kênh" in r.content.decode()
+    assert "Vui lòng chọn kênh" in r.content.decode()
 
 
 def test_the_channel_list_names_the_units_without_channels(cast, page_a):

@@ -109,7 +109,7 @@ def test_the_form_lets_a_cadre_choose_and_the_list_shows_it(cast):
 
 
 def test_an_unknown_visibility_is_refused_with_what_to_choose(cast, channels):
-    with pytest.raises(ValidationError, match="Chọn ai được xem kênh: công khai"):
+    with pytest.raises(ValidationError, match="Vui lòng chọn ai được xem kênh: công khai"):
         channel_update(actor=None, channel=channels["page"], data={"visibility": "friends"})
 
 

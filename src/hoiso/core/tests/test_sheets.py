@@ -278,13 +278,13 @@ def test_a_csv_is_read_in_every_encoding_excel_writes_even_utf16_without_its_mar
 
 
 def test_a_csv_of_nul_bytes_without_a_pattern_is_explained():
-    with pytest.raises(UnreadableFile, match="NUL"):
+    with pytest.raises(UnreadableFile, match="ký tự rỗng"):
         read_bytes(b"\x00\x00ab\x00\x00cd" * 100, "ds.csv", SMALL)
 
 
 def test_a_utf16_csv_cut_in_the_middle_of_a_letter_is_explained():
     data = csv_bytes(LIST, "utf-16-le") + b"\x00\xd8"  # half of a surrogate pair
-    with pytest.raises(UnreadableFile, match="UTF-16"):
+    with pytest.raises(UnreadableFile, match="Unicode text"):
         read_bytes(data, "ds.csv", SMALL)
 
 

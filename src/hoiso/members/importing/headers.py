@@ -23,6 +23,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "sex": ("gioi tinh", "gioi"),
     "citizen_id": ("so cccd", "cccd", "cccd/cmnd", "cmnd/cccd", "so cmnd", "cmnd",
                    "so dinh danh", "so dinh danh ca nhan", "can cuoc cong dan", "so can cuoc",
+                   "so dinh danh (cccd)", "so dinh danh ca nhan (cccd)", "so dinh danh/cccd",
+                   "so dinh danh ca nhan/cccd", "so can cuoc/cccd",
                    "so cccd/cmnd", "so cmnd/cccd"),
     "phone": ("sdt", "so dien thoai", "dien thoai", "so dt", "dt", "dien thoai lien he",
               "so dien thoai lien he"),

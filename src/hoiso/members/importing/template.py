@@ -22,7 +22,7 @@ def _columns() -> list[tuple[str, bool, str, str]]:
         ("Họ và tên", True, _("Full name; capitals and double spaces are corrected."), "Nguyễn Thị Lan"),
         ("Ngày sinh", False, _("dd/mm/yyyy, an Excel date, or the year alone."), "05/03/1985"),
         ("Giới tính", False, _("Nữ or Nam; empty means Nữ. Men become honorary members."), "Nữ"),
-        ("Số CCCD", False, _("The 12-digit citizen ID; spaces and lost leading zeros are fine. "
+        ("Số định danh (CCCD)", False, _("The 12-digit citizen ID; spaces and lost leading zeros are fine. "
                              "An old 9-digit CMND is not accepted: leave it empty."), "066185000123"),
         ("Số điện thoại", False, _("10 digits starting with 0; +84 and spaces are fine."), "0905123456"),
         ("Dân tộc", False, _("One of the 54 ethnic groups, as usually written (Kinh, Ê Đê, M'nông…)."), "Kinh"),
@@ -53,7 +53,9 @@ def build(unit: Unit) -> bytes:
     sheet.write(0, 0, _("MEMBER LIST OF %(unit)s") % {"unit": unit.name.upper()}, title)
     for col, (header, required, _help, example) in enumerate(columns):
         sheet.write(2, col, header + (" *" if required else ""), bold)
-        sheet.set_column(col, col, 24 if col == 1 else 15, text if header == "Số CCCD" else None)
+        sheet.set_column(
+            col, col, 24 if col == 1 else 15, text if header == "Số định danh (CCCD)" else None
+        )
         if example:
             sheet.write(3, col, example)
     sheet.freeze_panes(3, 2)

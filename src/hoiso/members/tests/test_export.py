@@ -61,7 +61,7 @@ def test_it_writes_the_unions_layout_to_xlsx(cast, django_capture_on_commit_call
     # Kept as she was written, as text: an .xlsx string cell is never run.
     assert "=cmd|' /C calc'!A0" in names
     # Sensitive columns only when asked for by a role that may see them.
-    assert "Số CCCD" not in sheet[4]
+    assert "Số định danh cá nhân (CCCD)" not in sheet[4]
 
 
 def test_it_writes_csv_that_excel_reads_as_utf8(cast, django_capture_on_commit_callbacks):
@@ -72,7 +72,7 @@ def test_it_writes_csv_that_excel_reads_as_utf8(cast, django_capture_on_commit_c
     assert raw.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(raw.lstrip("\ufeff"))))
     assert rows[1][1] == "Trần Thị Đào"
-    assert "Số CCCD" in rows[0]
+    assert "Số định danh cá nhân (CCCD)" in rows[0]
 
 
 def test_it_exports_the_list_as_filtered(cast, django_capture_on_commit_callbacks):

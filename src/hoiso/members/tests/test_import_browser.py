@@ -42,7 +42,7 @@ def test_a_cadre_imports_a_list_fixing_an_error_on_the_way(cast, live_server, ch
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
 
     # The preview: two new members, one row with an error naming its cell and what to do.
-    page.get_by_text("Điều Hội Số tìm thấy").wait_for()
+    page.get_by_text("Kết quả Hội Số đọc được").wait_for()
     tiles = page.locator(".tiles").inner_text()
     assert "2\nhội viên mới" in tiles and "1\ndòng có lỗi" in tiles
     problem = page.locator("table.rows tr.error").inner_text()
@@ -56,7 +56,7 @@ def test_a_cadre_imports_a_list_fixing_an_error_on_the_way(cast, live_server, ch
         "form[action$='/file/'] input[name=file]", str(_write(tmp_path / "ds2.xlsx", fixed))
     )
     page.locator("form[action$='/file/'] button").click()
-    page.get_by_text("Điều Hội Số tìm thấy").wait_for()
+    page.get_by_text("Kết quả Hội Số đọc được").wait_for()
     tiles = page.locator(".tiles").inner_text()
     assert "3\nhội viên mới" in tiles and "0\ndòng có lỗi" in tiles
 

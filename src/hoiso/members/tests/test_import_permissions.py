@@ -72,7 +72,10 @@ def test_a_branch_head_neither_sees_nor_writes_the_sensitive_fields(
     )
     text = page.content.decode()
     assert OLD_CID not in text
-    assert "Cột “Số CCCD” không được nhập vì vai trò của bạn không được sửa số CCCD" in text
+    assert (
+        "Cột “Số CCCD” không được nhập vì vai trò của bạn không được sửa số định danh cá nhân (CCCD)"
+        in text
+    )
     assert "Cột “Dân tộc” không được nhập vì vai trò của bạn không được sửa dân tộc" in text
     assert "Cột “Tôn giáo” không được nhập vì vai trò của bạn không được sửa tôn giáo" in text
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         except LookupError:
             raise CommandError(
                 f"Không tìm thấy tỉnh/thành phố “{province}”. "
-                "Hãy nhập tên (ví dụ: Đắk Lắk) hoặc mã (ví dụ: 66)."
+                "Vui lòng nhập tên (ví dụ: Đắk Lắk) hoặc mã (ví dụ: 66)."
             ) from None
         result = load_province(province=found)
         self.stdout.write(
