@@ -113,7 +113,7 @@ def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
             _(
                 "%(user)s is an admin of %(unit)s: only an admin of a unit above can remove her roles."
             )
-            % {"user": assignment.user, "unit": unit.name}
+            % {"user": assignment.user, "unit": unit.union_name}
         )
     if assignment.role == Role.UNIT_ADMIN and not (
         Assignment.objects.filter(unit=unit, role=Role.UNIT_ADMIN)
@@ -124,7 +124,7 @@ def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
             _(
                 "%(user)s is the last admin of %(unit)s: give another person the admin role there first."
             )
-            % {"user": assignment.user, "unit": unit.name}
+            % {"user": assignment.user, "unit": unit.union_name}
         )
     with transaction.atomic():
         audit.log(

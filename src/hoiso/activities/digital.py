@@ -108,7 +108,9 @@ def request_new(request: HttpRequest, scope: Scope) -> HttpResponse:
         except ValidationError as e:
             add_service_error(form, e)
         else:
-            messages.success(request, _("Request sent to %(unit)s.") % {"unit": req.at_unit.name})
+            messages.success(
+                request, _("Request sent to %(unit)s.") % {"unit": req.at_unit.union_name}
+            )
             return redirect("activities:request", scope.unit.code, req.pk)
     context = {"unit": scope.unit, "form": form, "title": _("Ask for equipment")}
     return render(request, "activities/simple_form.html", context)

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from hoiso.comms.models import Channel, Topic, Visibility
 from hoiso.core.forms import date_field
 from hoiso.core.uploads import CappedImageField, UploadSizeValidator
+from hoiso.units.forms import UnitChoiceField
 from hoiso.units.models import Unit
 
 
@@ -47,11 +48,6 @@ class ChannelForm(forms.ModelForm):
             self.initial["visibility"] = ""
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
 class ChannelUnitForm(forms.Form):
     """Which unit of the subtree the new channel belongs to."""
 
@@ -59,7 +55,7 @@ class ChannelUnitForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units.select_related("parent")  # type: ignore[attr-defined]
 
 
 class ChannelChoiceField(forms.ModelChoiceField):

@@ -12,6 +12,7 @@ from hoiso.members.choices import ETHNICITY_CHOICES, ConsentPurpose, Religion, R
 from hoiso.members.models import Member
 from hoiso.members.selectors import AGE_BANDS, Filters
 from hoiso.members.services import RECORD_FIELDS, SENSITIVE_FIELDS
+from hoiso.units.forms import UnitChoiceField
 from hoiso.units.models import Level, Unit
 
 
@@ -22,7 +23,7 @@ def _group_label(group: Unit) -> str:
 class MemberForm(forms.ModelForm):
     """The member record; sensitive fields are left out for roles that may not see them."""
 
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Unit.objects.none())
+    branch = UnitChoiceField(label=_("Branch"), queryset=Unit.objects.none())
     group = forms.ModelChoiceField(
         label=_("Women's group"), queryset=Unit.objects.none(), required=False
     )
@@ -93,7 +94,9 @@ class MemberForm(forms.ModelForm):
         if placing:
             branches = Unit.objects.within(unit).active().filter(level=Level.BRANCH)
             groups = Unit.objects.within(unit).active().filter(level=Level.GROUP)
-            cast(forms.ModelChoiceField, self.fields["branch"]).queryset = branches.order_by("name")
+            cast(forms.ModelChoiceField, self.fields["branch"]).queryset = branches.select_related(
+                "parent"
+            ).order_by("name")
             group_field = cast(forms.ModelChoiceField, self.fields["group"])
             group_field.queryset = groups.select_related("parent").order_by("path")
             group_field.label_from_instance = _group_label  # type: ignore[method-assign,assignment]
@@ -151,7 +154,7 @@ class FilterForm(forms.Form):
         choices=[("active", _("Active")), ("removed", _("Removed")), ("deceased", _("Deceased")),
                  ("all", _("All"))],
     )  # fmt: skip
-    branch = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    branch = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     age = forms.ChoiceField(
         label=_("Age"), required=False, choices=[("", _("Any age"))] + [(k, k) for k in AGE_BANDS]
     )
@@ -213,21 +216,25 @@ class FilterForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_unit = forms.ModelChoiceField(label=_("To"), queryset=Unit.objects.none())
+    to_unit = UnitChoiceField(label=_("To"), queryset=Unit.objects.none())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["to_unit"]).queryset = choices
+        cast(forms.ModelChoiceField, self.fields["to_unit"]).queryset = choices.select_related(
+            "parent"
+        )
 
 
 class AcceptForm(forms.Form):
-    to_branch = forms.ModelChoiceField(label=_("Into branch"), queryset=Unit.objects.none())
+    to_branch = UnitChoiceField(label=_("Into branch"), queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        branches = Unit.objects.within(unit).active().filter(level=Level.BRANCH).order_by("name")
-        cast(forms.ModelChoiceField, self.fields["to_branch"]).queryset = branches
+        branches = Unit.objects.within(unit).active().filter(level=Level.BRANCH)
+        cast(forms.ModelChoiceField, self.fields["to_branch"]).queryset = branches.select_related(
+            "parent"
+        ).order_by("name")
 
 
 class RefuseForm(forms.Form):

@@ -244,7 +244,7 @@ def import_confirm(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRe
     # assignment may have changed since the preview). The worker checks it once more.
     if not jobs.may_import(scope.user, imp.unit):
         messages.error(request, _("You may no longer import members into %(unit)s.") % {
-            "unit": imp.unit})  # fmt: skip
+            "unit": imp.unit.union_name})  # fmt: skip
     else:
         jobs.import_confirm(imp=imp)
     return redirect("members:import", unit_code=scope.unit.code, import_id=imp.pk)

@@ -70,7 +70,7 @@ def transfer_accept(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
         messages.error(request, " ".join(e.messages))
         return redirect("members:inbox", unit_code=scope.unit.code)
     messages.success(request, _("%(name)s has joined %(branch)s.")
-                     % {"name": member, "branch": member.branch})  # fmt: skip
+                     % {"name": member, "branch": member.branch.in_sentence})  # fmt: skip
     return redirect("members:detail", unit_code=scope.unit.code, pk=member.pk)
 
 

@@ -221,7 +221,7 @@ def member_transfer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
         try:
             if to_unit.level == Level.BRANCH and _serves(scope, to_unit):
                 services.member_move(actor=scope.user, member=member, branch=to_unit)
-                messages.success(request, _("Moved to %(unit)s.") % {"unit": to_unit.name})
+                messages.success(request, _("Moved to %(unit)s.") % {"unit": to_unit.in_sentence})
             else:
                 services.transfer_request(
                     actor=scope.user, member=member, to_unit=to_unit, note=form.cleaned_data["note"]
@@ -229,7 +229,7 @@ def member_transfer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
                 messages.success(
                     request,
                     _("Transfer sent to %(unit)s; she stays here until they accept.")
-                    % {"unit": to_unit.name},
+                    % {"unit": to_unit.union_name},
                 )
         except ValidationError as e:
             add_service_error(form, e)

@@ -24,7 +24,7 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
         0,
         0,
         _("Targets of %(unit)s, as of %(t)s")
-        % {"unit": unit.name, "t": timezone.localtime().strftime("%H:%M %d/%m/%Y")},
+        % {"unit": unit.union_name, "t": timezone.localtime().strftime("%H:%M %d/%m/%Y")},
         bold,
     )
     header = [

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -115,7 +116,7 @@ def population_set(*, actor: Any, year: int, figures: dict[Unit, int | None]) ->
     for unit, women in figures.items():
         if women is not None and women < 0:
             raise ValidationError(
-                _("%(unit)s: the number cannot be negative.") % {"unit": unit.name}
+                _("%(unit)s: the number cannot be negative.") % {"unit": capfirst(unit.union_name)}
             )
     changed = 0
     with transaction.atomic():
@@ -154,7 +155,11 @@ def _reminder_text(target: Target, unit: Unit, r: compliance.UnitResult, ends: d
     if r.value is None:
         return _(
             "%(unit)s: “%(target)s” cannot be measured yet (a figure is missing); period ends %(d)s."
-        ) % {"unit": unit.name, "target": target.title, "d": ends.strftime("%d/%m/%Y")}
+        ) % {
+            "unit": capfirst(unit.union_name),
+            "target": target.title,
+            "d": ends.strftime("%d/%m/%Y"),
+        }
     if target.comparison == Comparison.AT_MOST:
         text = _(
             "%(unit)s is over “%(target)s”: %(value)s, at most %(threshold)s; "
@@ -166,7 +171,7 @@ def _reminder_text(target: Target, unit: Unit, r: compliance.UnitResult, ends: d
             "%(missing)s more before %(d)s."
         )
     return text % {
-        "unit": unit.name,
+        "unit": capfirst(unit.union_name),
         "target": target.title,
         "value": f"{r.value:g}",
         "threshold": f"{target.threshold:g}",

@@ -1,4 +1,6 @@
 import datetime as dt
+from collections import Counter
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,3 +29,24 @@ class CloseForm(forms.Form):
         if on > dt.date.today() + dt.timedelta(days=366):
             raise forms.ValidationError(_("The date is too far ahead; check the year."))
         return on
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A select of units in which two units of one name can be told apart.
+
+    Names repeat across a province ("Chi hội Thôn 1" in many communes): such an option carries
+    its parent, "Chi hội Buôn Akô Dhông (xã Ea Kar)"; a name met once stays as it is."""
+
+    _repeated: tuple[Any, set[str]] | None = None
+
+    def repeated_names(self) -> set[str]:
+        queryset = self.queryset
+        if self._repeated is None or self._repeated[0] is not queryset:
+            counts = Counter(queryset.values_list("name", flat=True))  # type: ignore[union-attr]
+            self._repeated = (queryset, {name for name, n in counts.items() if n > 1})
+        return self._repeated[1]
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.name in self.repeated_names() and obj.parent_id:
+            return f"{obj.name} ({obj.parent.in_sentence})"
+        return str(obj.name)

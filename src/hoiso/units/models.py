@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 # Each path segment is the unit's id, zero-padded, so that siblings' paths have one length and a
 # subtree is one indexed prefix query (`path LIKE '0000001.0000042.%'`).
@@ -30,6 +31,19 @@ REFORM_DAY = dt.date(2025, 7, 1)
 CHILD_LEVEL = {Level.COMMUNE: Level.BRANCH, Level.BRANCH: Level.GROUP}
 # Levels whose units cadres may add, rename and close themselves.
 CADRE_MANAGED_LEVELS = frozenset({Level.BRANCH, Level.GROUP})
+
+
+# The words that begin a unit's name and name its kind, longest first ("Thị xã" before "Xã").
+LEVEL_WORDS = ("Thành phố", "Tổ phụ nữ", "Đặc khu", "Thị trấn", "Thị xã", "Chi hội", "Phường",
+               "Huyện", "Quận", "Tỉnh", "Xã")  # fmt: skip
+
+
+def name_in_sentence(name: str) -> str:
+    """A unit's name as written mid-sentence: "Xã Ea Kar" → "xã Ea Kar"."""
+    for word in LEVEL_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word) :]
+    return name
 
 
 def today() -> dt.date:
@@ -85,6 +99,23 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def in_sentence(self) -> str:
+        """The name as written mid-sentence: the level's word in lower case ("xã Ea Kar")."""
+        return name_in_sentence(self.name)
+
+    @property
+    def union_name(self) -> str:
+        """The union at this unit, as a sentence names it: "Hội LHPN tỉnh Đắk Lắk".
+
+        A bare "tỉnh Đắk Lắk" reads as the People's Committee; a branch or a women's group is a
+        union unit by its name already ("chi hội Thôn 1")."""
+        if self.level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
+            return pgettext("the union of a place", "Women's Union of %(place)s") % {
+                "place": self.in_sentence
+            }
+        return self.in_sentence
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -163,7 +163,7 @@ def _commit(imp: MemberImport, attempt: int) -> None:
         if not may_import(imp.user, imp.unit):
             raise Refused(
                 _("%(user)s no longer holds a role that may import members into %(unit)s.")
-                % {"user": imp.user, "unit": imp.unit}
+                % {"user": imp.user, "unit": imp.unit.union_name}
             )
         members_import_write(plan_for(imp, "checking"), imp=imp, attempt=attempt)
     except Superseded:

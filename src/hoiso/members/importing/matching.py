@@ -31,7 +31,7 @@ from hoiso.members.models import (
     visible_sql,
 )
 from hoiso.members.permissions import MemberAccess
-from hoiso.units.models import Unit
+from hoiso.units.models import Unit, name_in_sentence
 
 
 def _chunks(items: list[Any], n: int = 900) -> Iterator[list[Any]]:
@@ -218,7 +218,7 @@ class _Names:
         commune_id = member["commune_id"]
         if commune_id not in self.communes:
             found = Unit.objects.filter(pk=commune_id).values_list("name", flat=True).first()
-            self.communes[commune_id] = found or ""
+            self.communes[commune_id] = name_in_sentence(found or "")
         return (_("This person may already be a member:") + " "
                 + _("a member of another unit (%(commune)s); ask the province if unsure")
                 % {"commune": self.communes[commune_id]})  # fmt: skip
