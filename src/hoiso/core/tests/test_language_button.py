@@ -25,7 +25,7 @@ def test_in_vietnamese_the_switch_is_at_the_foot_says_english_and_asks_first(cli
     assert re.search(r'<button[^>]*value="en"[^>]*>English</button>', form)
     # Below the page's own content, not in the header beside the menus.
     assert html.index(form) > html.index("</main>")
-    assert ">EN<" not in html
+    assert ">EN<" not in html and "{#" not in html
 
 
 def test_in_english_the_way_back_is_at_the_top_and_asks_nothing(client, db):
