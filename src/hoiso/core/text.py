@@ -14,9 +14,14 @@ _SPACES = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 
+# Names such as Cư M'gar take one apostrophe, the typewriter one: the official list of communes
+# writes a curly ’ and some keyboards give ʼ, which would make two spellings of one name.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+
+
 def clean(text: str) -> str:
-    """NFC, no invisible characters, single spaces, none at the ends."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    """NFC, no invisible characters, one apostrophe ('), single spaces, none at the ends."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).translate(_APOSTROPHES)
     return _SPACES.sub(" ", text).strip()
 
 

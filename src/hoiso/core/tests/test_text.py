@@ -22,6 +22,11 @@ def test_it_turns_tabs_newlines_and_non_breaking_spaces_into_one_space():
     assert clean("Xã\tEa\u00a0Kar\n") == "Xã Ea Kar"
 
 
+def test_it_writes_one_apostrophe():
+    # The official list writes "Xã Cư M’gar"; the demo's villages and what cadres type, "M'gar".
+    assert clean("Xã Cư M\u2019gar") == clean("Xã Cư M\u02bcgar") == "Xã Cư M'gar"
+
+
 def test_it_composes_decomposed_letters():
     decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Bình")
     assert clean(decomposed) == "Nguyễn Thị Bình"
