@@ -14,9 +14,12 @@ percentage below 100 never reads "100%" (it reads 99,9%): a unit at 99.95% has n
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 # What a page shows where there is no figure.
 NONE = "—"
@@ -45,21 +48,36 @@ def _as_decimal(x: Any) -> Decimal | None:
 
 
 def _write(value: Decimal, digits: int) -> str:
-    """`value` rounded to `digits` places, grouped, with the active language's separators; a
-    fraction of zeros is dropped (50, not 50,0)."""
+    """`value` rounded to `digits` places, grouped, with the active language's separators;
+    trailing zeros of the fraction are dropped (50, not 50,0; 12,5, not 12,50)."""
     rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    if rounded == rounded.to_integral_value():
-        rounded = rounded.quantize(Decimal(1))
     if rounded == 0:
         rounded = abs(rounded)  # never "-0"
     text = f"{rounded:,f}"
-    thousands = str(get_format("THOUSAND_SEPARATOR"))
-    point = str(get_format("DECIMAL_SEPARATOR"))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _localise(text)
+
+
+@cache
+def _separators(language: str) -> tuple[str, str]:
+    """The language's thousands and decimal separators (Django's locale data), read once: a
+    drill-down writes thousands of values."""
+    return str(get_format("THOUSAND_SEPARATOR", language)), str(
+        get_format("DECIMAL_SEPARATOR", language)
+    )
+
+
+def _localise(text: str) -> str:
+    """ "1,234.5" (Python's grouping) with the active language's separators: 1.234,5 in Vietnamese."""
+    thousands, point = _separators(get_language() or settings.LANGUAGE_CODE)
     return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
 
 
 def number(n: Any) -> str:
     """A count, rounded to a whole number and grouped: 48.938 (English: 48,938); None → "—"."""
+    if type(n) is int:
+        return _localise(f"{n:,}")
     value = _as_decimal(n)
     return NONE if value is None else _write(value, 0)
 
@@ -86,9 +104,9 @@ def ratio(done: Any, needed: Any, *, is_percent: bool = False) -> str:
     return f"{decimal(done)}/{percent(needed) if is_percent else decimal(needed)}"
 
 
-def quantity(x: Any, *, is_percent: bool = False) -> str:
+def quantity(x: Any, *, is_percent: bool = False, digits: int = 1) -> str:
     """A value of a measure that may be a percentage: percent() or decimal()."""
-    return percent(x) if is_percent else decimal(x)
+    return percent(x, digits) if is_percent else decimal(x, digits)
 
 
 def sheet_percent(x: Any) -> float | None:

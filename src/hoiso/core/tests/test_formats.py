@@ -62,6 +62,8 @@ def test_it_writes_a_decimal_with_a_comma_and_one_digit(x, text):
 def test_it_writes_more_digits_when_asked():
     assert formats.decimal(3.14159, digits=2) == "3,14"
     assert formats.decimal(1234567.891, digits=0) == "1.234.568"
+    assert formats.decimal(Decimal("12.50"), digits=2) == "12,5"
+    assert formats.decimal(Decimal("-0.001"), digits=2) == "0"
 
 
 @pytest.mark.parametrize(
@@ -115,6 +117,9 @@ def test_the_filter_needs_no_load_and_formats_each_kind():
     assert render('{{ x|num:"%" }}', x=53.25) == "53,3%"
     assert render('{{ x|num:"%" }}', x=None) == "—"
     assert render("{{ x|num }}", x="chưa có") == "chưa có"
+    assert render("{{ x|num:2 }}", x=Decimal("2.25")) == "2,25"
+    assert render("{{ x|num:2 }}", x=Decimal("20.00")) == "20"
+    assert render('{{ x|num:"%2" }}', x=Decimal("12.25")) == "12,25%"
 
 
 def test_the_filter_leaves_a_plural_sentence_its_count():
