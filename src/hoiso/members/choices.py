@@ -28,14 +28,17 @@ class RemovalReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# The 54 ethnic groups in the General Statistics Office's official order and codes, then foreign.
+# The 54 ethnic groups under the codes of the General Statistics Office's list (Decision
+# 121-TCTK/PPCĐ of 1979, the codes every census since has kept), in the spellings its censuses use
+# today (Mông, not the old H'Mông; Cờ Lao; Khơ mú). The codes are what is stored: never renumber.
+# Other spellings and old names are mapped to these on import (`members/official.py`).
 # Names are proper nouns, written the same in both languages.
 ETHNIC_GROUPS = [
-    "Kinh", "Tày", "Thái", "Hoa", "Khmer", "Mường", "Nùng", "H'Mông", "Dao", "Gia Rai", "Ngái",
+    "Kinh", "Tày", "Thái", "Hoa", "Khmer", "Mường", "Nùng", "Mông", "Dao", "Gia Rai", "Ngái",
     "Ê Đê", "Ba Na", "Xơ Đăng", "Sán Chay", "Cơ Ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra Glai",
-    "Xtiêng", "Bru-Vân Kiều", "Thổ", "Giáy", "Cơ Tu", "Giẻ Triêng", "Mạ", "Khơ Mú", "Co", "Tà Ôi",
+    "Xtiêng", "Bru Vân Kiều", "Thổ", "Giáy", "Cơ Tu", "Giẻ Triêng", "Mạ", "Khơ mú", "Co", "Tà Ôi",
     "Chơ Ro", "Kháng", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "La Ha", "Phù Lá", "La Hủ",
-    "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao", "Cống", "Bố Y", "Si La", "Pu Péo", "Brâu",
+    "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cờ Lao", "Cống", "Bố Y", "Si La", "Pu Péo", "Brâu",
     "Ơ Đu", "Rơ Măm",
 ]  # fmt: skip
 KINH = 1
