@@ -106,10 +106,11 @@ def _formats(book: Workbook) -> dict[str, Any]:
 
 
 def _halves(last_col: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The columns of the left block and of the right block (the right one a little wider)."""
+    """The columns of the left block and of the right block (the right one a little wider); a
+    sheet of one column gets the right block in the column beside it."""
     split = max(0, (last_col + 1) * 2 // 5 - 1)
     if split >= last_col:
-        return (0, 0), (min(1, last_col), last_col)
+        return (0, 0), (1, max(1, last_col))
     return (0, split), (split + 1, last_col)
 
 
@@ -136,6 +137,7 @@ def write_signature(
     first row after them."""
     f = _formats(book)
     _, (r0, r1) = _halves(last_col)
+    r0 = max(r0, (last_col + 1) * 3 // 5)  # the right part of the page, under the motto's end
     _block(sheet, row, r0, r1, paper.dated(signed_on), f["italic"])
     row += 1
     for line in paper.signature.lines:
