@@ -52,6 +52,9 @@ ETHNICITY_CHOICES = [
 
 
 class Religion(models.IntegerChoices):
+    """The religions the State recognises (the Government Committee for Religious Affairs lists
+    16), under their official names in Vietnamese; the codes are stored, never renumbered."""
+
     NONE = 0, _("None")
     BUDDHISM = 1, _("Buddhism")
     CATHOLICISM = 2, _("Catholicism")
@@ -61,6 +64,15 @@ class Religion(models.IntegerChoices):
     ISLAM = 6, _("Islam")
     BRAHMANISM = 7, _("Brahmanism")
     OTHER = 9, _("Other")
+    BAHAI = 10, _("Bahá'í Faith")
+    PURE_LAND_LAY = 11, _("Pure Land Lay Buddhist Association of Vietnam")
+    ADVENTIST = 12, _("Seventh-day Adventist Church")
+    TU_AN_HIEU_NGHIA = 13, _("Tứ Ân Hiếu Nghĩa Buddhism")
+    MINH_SU = 14, _("Minh Sư Đạo")
+    MINH_LY = 15, _("Minh Lý Đạo - Tam Tông Miếu")
+    LATTER_DAY_SAINTS = 16, _("Latter-day Saints (Mormon)")
+    HIEU_NGHIA_TA_LON = 17, _("Hiếu Nghĩa Tà Lơn Buddhism")
+    BUU_SON_KY_HUONG = 18, _("Bửu Sơn Kỳ Hương")
     NOT_RECORDED = 99, _("Not recorded")
 
 

@@ -180,3 +180,17 @@ def test_an_exported_list_reads_back_through_the_import(cast: Cast, tmp_path: Pa
         write_xlsx(out, cast.commune_a, cols, rows(cast.commune_a, selectors.Filters(), cols))
     plan = plan_of(path, cast.commune_a)
     assert sorted(r.name for r in plan.rows) == ["Lê Thị Lan", "Nguyễn Thị Bình"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "religion"),
+    [("Tịnh độ cư sĩ", Religion.PURE_LAND_LAY), ("Baha'i", Religion.BAHAI),
+     ("Cơ đốc Phục lâm", Religion.ADVENTIST), ("Tứ Ân Hiếu Nghĩa", Religion.TU_AN_HIEU_NGHIA),
+     ("Bửu Sơn Kỳ Hương", Religion.BUU_SON_KY_HUONG), ("Minh Lý đạo", Religion.MINH_LY),
+     ("Mặc Môn", Religion.LATTER_DAY_SAINTS), ("Hiếu Nghĩa Tà Lơn", Religion.HIEU_NGHIA_TA_LON),
+     ("Minh Sư đạo", Religion.MINH_SU)],
+)  # fmt: skip
+def test_every_recognised_religion_has_its_own_value(cell, religion) -> None:  # type: ignore[no-untyped-def]
+    assert parse_religion(cell).value == religion
+    # The 16 the State recognises, besides none, other and not recorded.
+    assert len(Religion) - 3 == 16
