@@ -63,7 +63,6 @@ class Religion(models.IntegerChoices):
     HOA_HAO = 5, _("Hòa Hảo Buddhism")
     ISLAM = 6, _("Islam")
     BRAHMANISM = 7, _("Brahmanism")
-    OTHER = 9, _("Other")
     BAHAI = 10, _("Bahá'í Faith")
     PURE_LAND_LAY = 11, _("Pure Land Lay Buddhist Association of Vietnam")
     ADVENTIST = 12, _("Seventh-day Adventist Church")
@@ -73,6 +72,7 @@ class Religion(models.IntegerChoices):
     LATTER_DAY_SAINTS = 16, _("Latter-day Saints (Mormon)")
     HIEU_NGHIA_TA_LON = 17, _("Hiếu Nghĩa Tà Lơn Buddhism")
     BUU_SON_KY_HUONG = 18, _("Bửu Sơn Kỳ Hương")
+    OTHER = 9, _("Other")
     NOT_RECORDED = 99, _("Not recorded")
 
 
