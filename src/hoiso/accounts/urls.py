@@ -15,4 +15,5 @@ people_urlpatterns = [
     path("new/", views.person_new, name="new"),
     path("assign/", views.person_assign, name="assign"),
     path("<int:pk>/revoke/", views.person_revoke, name="revoke"),
+    path("<int:pk>/full-time/", views.person_full_time, name="full_time"),
 ]

@@ -1,4 +1,5 @@
-"""Training certificates as PDF, drawn by WeasyPrint in a font that has every Vietnamese letter."""
+"""Training certificates as PDF, drawn by WeasyPrint in a font that has every Vietnamese letter,
+in the union's document layout (`core.documents`: heading, motto, place and date, signature)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hoiso.activities.models import Trainee
+from hoiso.core.documents import context, quoted
+from hoiso.units import naming
 
 
 class PdfUnavailable(Exception):
@@ -14,9 +17,16 @@ class PdfUnavailable(Exception):
 
 def certificate_html(trainee: Trainee) -> str:
     course = trainee.course
+    paper = naming.paper(course.organiser)
     return render_to_string(
         "activities/certificate.html",
-        {"trainee": trainee, "course": course, "today": timezone.localdate()},
+        {
+            **context(paper, timezone.localdate(), number=f"{course.pk}-{trainee.pk}/GCN"),
+            "trainee": trainee,
+            "course": course,
+            "title": quoted(course.title),
+            "where": naming.where(trainee.unit),
+        },
     )
 
 

@@ -101,9 +101,21 @@ class Workbook:
         )
         self._date = self._book.add_format({"num_format": "dd/mm/yyyy"})
         self._names: set[str] = set()
+        self._shared: dict[str, Format] = {}
 
     def add_format(self, properties: dict[str, Any]) -> Format:
         return self._book.add_format(properties)
+
+    def shared_format(self, name: str, properties: dict[str, Any]) -> Format:
+        """A format made once per book under `name` (the document heading's, for instance)."""
+        if name not in self._shared:
+            self._shared[name] = self._book.add_format(properties)
+        return self._shared[name]
+
+    def number_format(self, num_format: str) -> Format:
+        """A cell format showing numbers so (core.formats.XLSX_*), made once per book; Excel
+        writes the separators of the reader's own settings (1.234,5 in Vietnamese)."""
+        return self.shared_format(f"number:{num_format}", {"num_format": num_format})
 
     def add_sheet(self, name: str) -> Sheet:
         """A new sheet; its name is made acceptable to Excel and unique in the book."""

@@ -29,14 +29,17 @@ class RemovalReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# The 54 ethnic groups in the General Statistics Office's official order and codes, then foreign.
+# The 54 ethnic groups under the codes of the General Statistics Office's list (Decision
+# 121-TCTK/PPCĐ of 1979, the codes every census since has kept), in the spellings its censuses use
+# today (Mông, not the old H'Mông; Cờ Lao; Khơ mú). The codes are what is stored: never renumber.
+# Other spellings and old names are mapped to these on import (`members/official.py`).
 # Names are proper nouns, written the same in both languages.
 ETHNIC_GROUPS = [
-    "Kinh", "Tày", "Thái", "Hoa", "Khmer", "Mường", "Nùng", "H'Mông", "Dao", "Gia Rai", "Ngái",
+    "Kinh", "Tày", "Thái", "Hoa", "Khmer", "Mường", "Nùng", "Mông", "Dao", "Gia Rai", "Ngái",
     "Ê Đê", "Ba Na", "Xơ Đăng", "Sán Chay", "Cơ Ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra Glai",
-    "Xtiêng", "Bru-Vân Kiều", "Thổ", "Giáy", "Cơ Tu", "Giẻ Triêng", "Mạ", "Khơ Mú", "Co", "Tà Ôi",
+    "Xtiêng", "Bru Vân Kiều", "Thổ", "Giáy", "Cơ Tu", "Giẻ Triêng", "Mạ", "Khơ mú", "Co", "Tà Ôi",
     "Chơ Ro", "Kháng", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "La Ha", "Phù Lá", "La Hủ",
-    "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao", "Cống", "Bố Y", "Si La", "Pu Péo", "Brâu",
+    "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cờ Lao", "Cống", "Bố Y", "Si La", "Pu Péo", "Brâu",
     "Ơ Đu", "Rơ Măm",
 ]  # fmt: skip
 KINH = 1
@@ -50,6 +53,9 @@ ETHNICITY_CHOICES = [
 
 
 class Religion(models.IntegerChoices):
+    """The religions the State recognises (the Government Committee for Religious Affairs lists
+    16), under their official names in Vietnamese; the codes are stored, never renumbered."""
+
     NONE = 0, _("None")
     BUDDHISM = 1, _("Buddhism")
     CATHOLICISM = 2, _("Catholicism")
@@ -58,6 +64,15 @@ class Religion(models.IntegerChoices):
     HOA_HAO = 5, _("Hòa Hảo Buddhism")
     ISLAM = 6, _("Islam")
     BRAHMANISM = 7, _("Brahmanism")
+    BAHAI = 10, _("Bahá'í Faith")
+    PURE_LAND_LAY = 11, _("Pure Land Lay Buddhist Association of Vietnam")
+    ADVENTIST = 12, _("Seventh-day Adventist Church")
+    TU_AN_HIEU_NGHIA = 13, _("Tứ Ân Hiếu Nghĩa Buddhism")
+    MINH_SU = 14, _("Minh Sư Đạo")
+    MINH_LY = 15, _("Minh Lý Đạo - Tam Tông Miếu")
+    LATTER_DAY_SAINTS = 16, _("Latter-day Saints (Mormon)")
+    HIEU_NGHIA_TA_LON = 17, _("Hiếu Nghĩa Tà Lơn Buddhism")
+    BUU_SON_KY_HUONG = 18, _("Bửu Sơn Kỳ Hương")
     OTHER = 9, _("Other")
     NOT_RECORDED = 99, _("Not recorded")
 

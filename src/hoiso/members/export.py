@@ -22,10 +22,12 @@ from django.utils.translation import override as language
 from django_tasks import task
 
 from hoiso.core import audit
+from hoiso.core.documents import write_heading, write_signature
 from hoiso.core.workbook import Workbook
 from hoiso.core.workbook import write_csv as core_write_csv
 from hoiso.members import selectors
 from hoiso.members.models import Member, MemberExport
+from hoiso.units import naming
 from hoiso.units.models import Unit
 
 EXPORT_DIR = "exports"
@@ -80,26 +82,29 @@ def rows(unit: Unit, filters: selectors.Filters, cols: list[Column]) -> Iterator
 
 
 def write_xlsx(out: Any, unit: Unit, cols: list[Column], data: Iterator[list[Any]]) -> int:
-    """The union's layout: two title lines, the date, a header, then numbered rows."""
+    """The union's layout (`core.documents`): the unit's heading beside the national motto, the
+    title, a header, numbered rows, then the place and date and the signature block."""
     book = Workbook(out, large=True)
     sheet = book.add_sheet(_("Members"))
-    bold = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
     header = book.add_format({"bold": True, "border": 1, "bg_color": "#F3D9E4", "text_wrap": True,
                               "align": "center", "valign": "vcenter"})  # fmt: skip
     cell = book.add_format({"border": 1})
     last = len(cols)
-    sheet.title(0, 0, last, _("VIETNAM WOMEN'S UNION") + " — " + unit.name.upper(), bold)
-    sheet.title(1, 0, last, _("LIST OF MEMBERS"), title)
-    sheet.title(2, 0, last, _("Exported on %(date)s") % {"date": _date(timezone.localdate())})
-    sheet.write_row(4, 0, [_("No."), *(str(c.label) for c in cols)], header)
+    paper = naming.paper(unit)
+    row = write_heading(book, sheet, paper, last)
+    sheet.title(row, 0, last, _("LIST OF MEMBERS"), title)
+    sheet.title(row + 1, 0, last, naming.union_name(unit))
+    top = row + 3
+    sheet.write_row(top, 0, [_("No."), *(str(c.label) for c in cols)], header)
     sheet.set_column(0, 0, 6)
     for i, c in enumerate(cols, start=1):
         sheet.set_column(i, i, c.width)
     n = 0
-    for n, row in enumerate(data, start=1):
-        sheet.write_row(4 + n, 0, row, cell)
-    sheet.freeze_panes(5, 2)
+    for n, values in enumerate(data, start=1):
+        sheet.write_row(top + n, 0, values, cell)
+    write_signature(book, sheet, paper, top + n + 2, last, timezone.localdate())
+    sheet.freeze_panes(top + 1, 2)
     book.close()
     return n
 

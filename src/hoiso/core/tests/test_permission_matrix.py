@@ -226,6 +226,7 @@ MATRIX: dict[str, Entry] = {
     "people:new": Entry(inside=_staff_only()),
     "people:assign": Entry(inside=_staff_only()),
     "people:revoke": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
+    "people:full_time": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
     "audit": Entry(inside=_staff_only()),
     "members:list": Entry(inside=EVERYONE),
     "members:new": Entry(inside=_branch_head_too()),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hoiso.core.text import fold
+from hoiso.units.naming import is_village_kind
 
 # What each column may be called, folded (no diacritics, lower case, single spaces).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -70,7 +71,14 @@ def field_of(header: Any, known: dict[str, str] | None = None) -> str | None:
     text = header_key(header)
     if known and text in known:
         return known[text] or None
-    return _LOOKUP.get(text)
+    return _LOOKUP.get(text) or ("village" if _names_villages(text) else None)
+
+
+def _names_villages(text: str) -> bool:
+    """ "Thôn", "Ấp", "Bản", "Thôn/Buôn", "Thôn, bản, tổ dân phố", "Ấp (khóm)": a column headed by
+    kinds of village, however they are written together, holds the village."""
+    parts = [p for p in re.split(r"\s*(?:[/,;()\-]|\bhoac\b|\bva\b)\s*", text) if p]
+    return bool(parts) and all(is_village_kind(p) for p in parts)
 
 
 @dataclass

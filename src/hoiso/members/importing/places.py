@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoiso.core.text import fold
+from hoiso.units.naming import village_kind
 
 _WARD_TYPES = ("thi tran", "phuong", "xa", "tt", "p", "x")
 _DISTRICT_TYPES = ("thanh pho", "thi xa", "huyen", "quan", "tp", "tx", "h", "q")
@@ -221,10 +222,6 @@ def branch_key(name: str) -> str:
 # Words that make another place when added, dropped or swapped: never a typo.
 _QUALIFIERS = frozenset({"dong", "tay", "nam", "bac", "thuong", "ha", "trung", "moi", "cu", "ngoai",
                          "trong", "tren", "duoi", "giua", "lon", "nho"})  # fmt: skip
-# What kind of place a branch is named after: "Mỹ Thạnh" and "Thôn Mỹ Thạnh" may be one place.
-_KINDS = (("to", "dan", "pho"), ("khu", "pho"), ("khu", "dan", "cu"), ("thon",), ("buon",),
-          ("bon",), ("ap",), ("ban",), ("lang",), ("xom",), ("to",), ("khoi",), ("khu",), ("soc",),
-          ("plei",), ("doi",), ("cum",))  # fmt: skip
 _TONE_MARKS = {
     "\u0300": "huyen",
     "\u0301": "sac",
@@ -264,7 +261,9 @@ class _Name:
         keep = [i for i, w in enumerate(folded)
                 if not (w == "so" and i + 1 < len(folded) and folded[i + 1].isdigit())]  # fmt: skip
         written, folded = [_unpad(written[i]) for i in keep], [_unpad(folded[i]) for i in keep]
-        kind = next((k for k in _KINDS if tuple(folded[: len(k)]) == k), ())
+        # "Mỹ Thạnh", "Thôn Mỹ Thạnh" and "Ấp Mỹ Thạnh" may be one place: every kind of village
+        # the country has is set aside alike.
+        kind = village_kind(folded)
         return cls(
             key=branch_key(name),
             words=tuple(folded[len(kind) :]),

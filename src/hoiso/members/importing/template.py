@@ -25,8 +25,8 @@ def _columns() -> list[tuple[str, bool, str, str]]:
         ("Số định danh (CCCD)", False, _("The 12-digit citizen ID; spaces and lost leading zeros are fine. "
                              "An old 9-digit CMND is not accepted: leave it empty."), "066185000123"),
         ("Số điện thoại", False, _("10 digits starting with 0; +84 and spaces are fine."), "0905123456"),
-        ("Dân tộc", False, _("One of the 54 ethnic groups, as usually written (Kinh, Ê Đê, M'nông…)."), "Kinh"),
-        ("Tôn giáo", False, _("Không, Phật giáo, Công giáo, Tin lành, Cao Đài, Hòa Hảo…"), "Không"),
+        ("Dân tộc", False, _("One of the 54 ethnic groups by its official name; usual spellings are understood (Ê-đê, Jrai, H'Mông…)."), "Kinh"),
+        ("Tôn giáo", False, _("Không, Phật giáo, Công giáo, Tin Lành, Cao Đài, Phật giáo Hòa Hảo…"), "Không"),
         ("Chi hội", False, _("The branch's name as on the “Branches” sheet (“Thôn 3” is enough). "
                              "Needed unless the sheet is named after the branch or you choose one "
                              "branch for the whole file."), ""),

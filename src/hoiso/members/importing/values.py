@@ -15,7 +15,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hoiso.core.text import clean, fold, normalise_phone
-from hoiso.members.choices import ETHNIC_GROUPS, FOREIGN, Religion
+from hoiso.members.choices import ETHNICITY_CHOICES, Religion
+from hoiso.members.official import ETHNIC_NAMES, RELIGION_NAMES, Found
 
 # Excel counts days from 30 December 1899 (with its 1900 leap-year quirk folded in).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -148,60 +149,59 @@ def _title(word: str) -> str:
     return "'".join(p[:1].upper() + p[1:].lower() for p in parts)
 
 
-# Ethnic groups by their folded names and the usual other spellings.
-_ETHNIC_ALIASES = {
-    "kinh": 1, "viet": 1, "ede": 12, "e de": 12, "e-de": 12, "rade": 12, "mnong": 20,
-    "m'nong": 20, "jrai": 10, "gia-rai": 10, "gia lai": 10, "hmong": 8, "h'mong": 8, "mong": 8,
-    "meo": 8, "thai": 3, "tay": 2, "nung": 7, "dao": 9, "hoa": 4, "khome": 5, "khmer": 5,
-    "ba-na": 13, "bahnar": 13, "xo-dang": 14, "co-ho": 16, "k'ho": 16, "cham": 17,
-    "nuoc ngoai": FOREIGN, "ngoai quoc": FOREIGN,
-}  # fmt: skip
+def _near_or_unknown(text: str, found: Found, labels: dict[int, str], unknown: str) -> Parsed:
+    if found.near is not None:
+        return Parsed(
+            error=_("“%(v)s” is not an official name: is it “%(name)s”? Please correct the cell.")
+            % {"v": text, "name": labels[found.near]}
+        )
+    return Parsed(error=unknown % {"v": text})
 
 
-def _ethnic_key(text: str) -> str:
-    return fold(text).replace("dan toc", "").replace("  ", " ").strip()
-
-
-_ETHNIC_BY_NAME = {_ethnic_key(name): i for i, name in enumerate(ETHNIC_GROUPS, start=1)}
-_ETHNIC_BY_NAME.update({_ethnic_key(k): v for k, v in _ETHNIC_ALIASES.items()})
+def _either(names: list[str]) -> str:
+    """ "Công giáo or Tin Lành"; "A, B or C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def parse_ethnicity(cell: Any) -> Parsed:
+    """One of the 54 groups under its official name; "Ê-đê", "Jrai", "H'Mông", "Kinh (Việt)"…
+    are read to theirs; a name several groups bore, or a misspelling, is an error that says so."""
     text = _text(cell)
     if not text:
         return Parsed(value=None)
-    key = _ethnic_key(text)
-    found = (
-        _ETHNIC_BY_NAME.get(key)
-        or _ETHNIC_BY_NAME.get(key.replace("-", " "))
-        or (_ETHNIC_BY_NAME.get(key.replace(" ", "")) if " " in key else None)
-    )
-    if found is None:
+    found = ETHNIC_NAMES.find(text)
+    if found.value is not None:
+        return Parsed(value=found.value)
+    labels = {value: str(label) for value, label in ETHNICITY_CHOICES}
+    if found.candidates:
         return Parsed(
-            error=_("“%(v)s” is not one of the 54 ethnic groups; check the spelling.") % {"v": text}
-        )
-    return Parsed(value=found)
-
-
-_RELIGIONS = {
-    "khong": Religion.NONE, "": Religion.NOT_RECORDED, "phat giao": Religion.BUDDHISM,
-    "phat": Religion.BUDDHISM, "dao phat": Religion.BUDDHISM, "cong giao": Religion.CATHOLICISM,
-    "thien chua": Religion.CATHOLICISM, "thien chua giao": Religion.CATHOLICISM,
-    "tin lanh": Religion.PROTESTANTISM, "dao tin lanh": Religion.PROTESTANTISM,
-    "cao dai": Religion.CAO_DAI, "hoa hao": Religion.HOA_HAO,
-    "phat giao hoa hao": Religion.HOA_HAO, "hoi giao": Religion.ISLAM, "islam": Religion.ISLAM,
-    "ba la mon": Religion.BRAHMANISM, "ba-la-mon": Religion.BRAHMANISM,
-    "khac": Religion.OTHER,
-}  # fmt: skip
+            error=_("“%(v)s” has been the name of several ethnic groups (%(names)s): please write "
+                    "the official name of hers.")
+            % {"v": text, "names": ", ".join(labels[c] for c in found.candidates)}
+        )  # fmt: skip
+    unknown = _("“%(v)s” is not one of the 54 ethnic groups; check the spelling.")
+    return _near_or_unknown(text, found, labels, unknown)
 
 
 def parse_religion(cell: Any) -> Parsed:
+    """A religion under its recognised name; "Thiên Chúa giáo", "đạo Phật", "PGHH"… are read
+    to theirs; "Cơ Đốc giáo" (Catholic or Protestant) is asked."""
     text = _text(cell)
-    key = fold(text).replace("dao ", "", 1) if fold(text).startswith("dao ") else fold(text)
-    found = _RELIGIONS.get(fold(text), _RELIGIONS.get(key))
-    if found is None:
-        return Parsed(error=_("“%(v)s” is not a religion the list knows; check it.") % {"v": text})
-    return Parsed(value=int(found))
+    if not text:
+        return Parsed(value=int(Religion.NOT_RECORDED))
+    found = RELIGION_NAMES.find(text)
+    if found.value is not None:
+        return Parsed(value=int(found.value))
+    labels = {int(r): str(r.label) for r in Religion}
+    if found.candidates:
+        return Parsed(
+            error=_("“%(v)s” may mean %(names)s: please write which.")
+            % {"v": text, "names": _either([labels[c] for c in found.candidates])}
+        )
+    unknown = _("“%(v)s” is not a religion the list knows; check it.")
+    return _near_or_unknown(text, found, labels, unknown)
 
 
 def parse_text(cell: Any) -> Parsed:
