@@ -313,6 +313,10 @@ ESMS_API_KEY = os.environ.get("ESMS_API_KEY", "")
 ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY", "")
 ESMS_BRANDNAME = os.environ.get("ESMS_BRANDNAME", "")
 ESMS_SANDBOX = envbool("ESMS_SANDBOX", False)
+# Delivery reports: eSMS calls ESMS_CALLBACK_URL (this site's /notifications/esms/<token>/);
+# the token in it is the only proof the call is eSMS's, so make it long and random.
+ESMS_CALLBACK_URL = os.environ.get("ESMS_CALLBACK_URL", "")
+ESMS_CALLBACK_TOKEN = os.environ.get("ESMS_CALLBACK_TOKEN", "")
 # Zalo: ZNS template messages (by phone number) and Official Account messages (to followers).
 ZALO_ZNS_BASE_URL = os.environ.get("ZALO_ZNS_BASE_URL", "")
 ZALO_OA_BASE_URL = os.environ.get("ZALO_OA_BASE_URL", "")

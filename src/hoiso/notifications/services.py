@@ -21,7 +21,7 @@ from hoiso.notifications import kinds, sms
 from hoiso.notifications.costs import cost_of
 from hoiso.notifications.models import (
     EXTERNAL,
-    PAID,
+    Broadcast,
     Channel,
     Consent,
     Follower,
@@ -117,6 +117,47 @@ def _lookups(members: QuerySet[Member] | None, user_ids: list[int]) -> tuple[dic
 # --- The service ------------------------------------------------------------------------------
 
 
+@dataclass
+class Planned:
+    """One recipient and how her message will go: its channels in order and its short text."""
+
+    person: Recipient
+    channels: list[str]
+    short: str
+
+    @property
+    def cost(self) -> int:
+        return cost_of(self.channels[0], self.short)
+
+
+def plan(
+    recipients: QuerySet[Member] | Iterable[User], kind: str, text: kinds.Rendered,
+    unit: Unit | None,
+) -> list[Planned]:  # fmt: skip
+    """Each recipient's channels (her preference or the kind's order, those she consented to and
+    has an address for) and her short text, in a fixed number of queries."""
+    spec = kinds.KINDS[kind]
+    members = (
+        recipients if isinstance(recipients, QuerySet) and recipients.model is Member else None
+    )
+    province_id = unit.ancestor_ids[1] if unit is not None and len(unit.ancestor_ids) > 1 else None
+    if members is not None:
+        people = _members(members)
+    else:
+        people = _users(cast(Iterable[User], recipients), province_id)
+    user_ids = [p.user_id for p in people if p.key[0] == "u" and p.user_id is not None]
+    consents, prefs, zalo = _lookups(members, user_ids)
+    shorts = {
+        plain: sms.fit(text.sms, plain=plain, parts=spec.sms_parts) for plain in (True, False)
+    }
+    planned = []
+    for p in people:
+        p.zalo_id = zalo.get(p.key, "")
+        order, plain = prefs.get(p.key, (list(spec.order), True))
+        planned.append(Planned(p, _choose(p, order, consents.get(p.key, set())), shorts[plain]))
+    return planned
+
+
 def notify(
     recipients: QuerySet[Member] | Iterable[User],
     kind: str,
@@ -130,75 +171,63 @@ def notify(
 ) -> int:
     """Queue one `kind` message to each recipient (members as a queryset, or accounts); returns
     how many were queued. With `key`, a second call with the same key queues nothing again."""
-    spec = kinds.KINDS[kind]
     text = kinds.render(kind, context)
-    members = (
-        recipients if isinstance(recipients, QuerySet) and recipients.model is Member else None
-    )
-    province_id = unit.ancestor_ids[1] if unit is not None and len(unit.ancestor_ids) > 1 else None
-    if members is not None:
-        people = _members(members)
-    else:
-        people = _users(cast(Iterable[User], recipients), province_id)
-    user_ids = [p.user_id for p in people if p.key[0] == "u" and p.user_id is not None]
-    consents, prefs, zalo = _lookups(members, user_ids)
     now = timezone.now()
     key = key or f"{kind}:{now.timestamp():.6f}"
-    messages = []
-    for p in people:
-        p.zalo_id = zalo.get(p.key, "")
-        order, plain = prefs.get(p.key, (list(spec.order), True))
-        channels = _choose(p, order, consents.get(p.key, set()))
-        short = sms.fit(text.sms, plain=plain, parts=spec.sms_parts)
-        messages.append(
-            Message(
-                key=f"{key}:{p.key}"[:120],
-                kind=kind,
-                urgent=urgent,
-                context=context,
-                subject=text.subject,
-                body=text.body,
-                short=short,
-                channels=channels[1:],
-                channel=channels[0],
-                next_try=not_before(now, urgent=urgent, channel=channels[0]),
-                cost=cost_of(channels[0], short),
-                user_id=p.user_id,
-                member_id=p.member_id,
-                name=p.name[:150],
-                phone=p.phone,
-                email=p.email,
-                zalo_id=p.zalo_id,
-                province_id=p.province_id,
-                unit=unit,
-                broadcast=broadcast,
-                sender=sender,
-            )
+    messages = [
+        Message(
+            key=f"{key}:{p.person.key}"[:120],
+            kind=kind,
+            urgent=urgent,
+            context=context,
+            subject=text.subject,
+            body=text.body,
+            short=p.short,
+            channels=p.channels[1:],
+            channel=p.channels[0],
+            next_try=not_before(now, urgent=urgent, channel=p.channels[0]),
+            cost=p.cost,
+            user_id=p.person.user_id,
+            member_id=p.person.member_id,
+            name=p.person.name[:150],
+            phone=p.person.phone,
+            email=p.person.email,
+            zalo_id=p.person.zalo_id,
+            province_id=p.person.province_id,
+            unit=unit,
+            broadcast=broadcast,
+            sender=sender,
         )
+        for p in plan(recipients, kind, text, unit)
+    ]
     with transaction.atomic():
         before = Message.objects.filter(key__startswith=f"{key}:").count()
         Message.objects.bulk_create(messages, batch_size=1000, ignore_conflicts=True)
         queued = Message.objects.filter(key__startswith=f"{key}:").count() - before
-        transaction.on_commit(lambda: schedule(min((m.next_try for m in messages), default=now)))
+        first = min((m.next_try for m in messages), default=now)
+        transaction.on_commit(lambda: schedule(first))
     return queued
 
 
-def estimate(recipients: QuerySet[Member], kind: str, context: dict[str, Any]) -> dict[str, Any]:
+@dataclass
+class Estimate:
+    count: int
+    by_channel: dict[str, int]
+    cost: int
+    text: kinds.Rendered
+
+
+def estimate(
+    recipients: QuerySet[Member] | Iterable[User], kind: str, context: dict[str, Any],
+    unit: Unit | None = None,
+) -> Estimate:  # fmt: skip
     """What `notify` would do: how many people on each first channel, and what it would cost."""
-    spec = kinds.KINDS[kind]
     text = kinds.render(kind, context)
-    people = _members(recipients)
-    consents, prefs, zalo = _lookups(recipients, [])
+    planned = plan(recipients, kind, text, unit)
     by_channel: dict[str, int] = {}
-    cost = 0
-    for p in people:
-        p.zalo_id = zalo.get(p.key, "")
-        order, plain = prefs.get(p.key, (list(spec.order), True))
-        channel = _choose(p, order, consents.get(p.key, set()))[0]
-        by_channel[channel] = by_channel.get(channel, 0) + 1
-        if channel in PAID:
-            cost += cost_of(channel, sms.fit(text.sms, plain=plain, parts=spec.sms_parts))
-    return {"count": len(people), "by_channel": by_channel, "cost": cost, "text": text}
+    for p in planned:
+        by_channel[p.channels[0]] = by_channel.get(p.channels[0], 0) + 1
+    return Estimate(len(planned), by_channel, sum(p.cost for p in planned), text)
 
 
 # --- Consent and preferences ------------------------------------------------------------------
@@ -236,3 +265,38 @@ def preference_set(
         **who, defaults={"channels": valid, "sms_plain": sms_plain}
     )
     return pref
+
+
+# --- A unit's notices -------------------------------------------------------------------------
+
+
+def notice_context(unit: Unit, title: str, body: str) -> dict[str, Any]:
+    short_name = unit.name.replace("Chi hội ", "CH ").replace("Xã ", "").replace("Phường ", "")
+    return {"title": title, "body": body, "unit": unit.name, "unit_short": f"HPN {short_name}"}
+
+
+def broadcast_send(
+    *, actor: User, unit: Unit, title: str, body: str, audience: str, audience_label: str,
+    recipients: QuerySet[Member] | QuerySet[User], urgent: bool = False,
+) -> Broadcast:  # fmt: skip
+    """Send a unit's notice to the people chosen; the sender follows it on its page."""
+    context = notice_context(unit, title, body)
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            unit=unit, sender=actor, title=title, body=body, audience=audience_label[:200]
+        )
+        n = notify(recipients, "notice", context, sender=actor, urgent=urgent,
+                   key=f"notice:{broadcast.pk}", unit=unit, broadcast=broadcast)  # fmt: skip
+        cost = sum(broadcast.messages.values_list("cost", flat=True))
+        Broadcast.objects.filter(pk=broadcast.pk).update(recipients=n, estimated_cost=cost)
+        broadcast.recipients, broadcast.estimated_cost = n, cost
+        audit.log(actor, "notice.sent", broadcast,
+                  data={"audience": audience, "recipients": n, "cost": cost})  # fmt: skip
+    return broadcast
+
+
+def messages_read(*, user: User, unit: Unit | None = None) -> int:
+    qs = Message.objects.filter(user=user, read_at__isnull=True)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.update(read_at=timezone.now())

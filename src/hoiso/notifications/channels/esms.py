@@ -55,6 +55,7 @@ class Esms:
             secret_key=settings.ESMS_SECRET_KEY,
             brandname=settings.ESMS_BRANDNAME,
             sandbox=settings.ESMS_SANDBOX,
+            callback_url=settings.ESMS_CALLBACK_URL,
         )
 
     def payload(self, message: Message, text: str) -> dict[str, str]:
