@@ -9,7 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.notice_detail, name="notice"),
     path("outbox/", views.outbox, name="outbox"),
     path("zalo/", views.inbox, name="inbox"),
-    path("read/", views.read, name="read"),
 ]
 
 # Outside any unit: a person's own preferences, and what the providers call.

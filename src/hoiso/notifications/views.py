@@ -11,7 +11,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.models import User
@@ -152,10 +151,3 @@ def my_messages(request: HttpRequest, member: Member) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     """A cadre's messages from Hội Số (reminders, notices), and how she wants to receive them."""
     return _preferences(request, {"user": request.user}, "notifications/me.html", {"member": None})
-
-
-@require_POST
-@gate(SEND_NOTICES)
-def read(request: HttpRequest, scope: Scope) -> HttpResponse:
-    services.messages_read(user=scope.user, unit=scope.unit)
-    return redirect("units:home", unit_code=scope.unit.code)

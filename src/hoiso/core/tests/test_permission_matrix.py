@@ -315,7 +315,6 @@ MATRIX: dict[str, Entry] = {
     "notifications:notice": Entry(inside=_cadres(), kwargs=_broadcast),
     "notifications:outbox": Entry(inside=_cadres()),
     "notifications:inbox": Entry(inside=_cadres()),
-    "notifications:read": Entry(method="post", inside=_cadres(302)),
     "my_messages": Entry(unscoped=True, inside=NOT_A_MEMBER),
     "notify:preferences": Entry(unscoped=True, inside=EVERYONE),
     # Anything but Zalo's signed events (here: no event at all), and eSMS's reports without
