@@ -17,10 +17,11 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Field
 from django.utils import timezone
 
 from hoiso.core import audit
@@ -190,7 +191,23 @@ def send_batch(messages: list[Message], run: Run, now: dt.datetime) -> None:
     done = max(now, timezone.now())  # `now` is ahead of the clock in tests
     for m, outcome in zip(to_send, outcomes, strict=True):
         apply(m, outcome, done, run)
-    Message.objects.bulk_update(messages, UPDATED, batch_size=500)
+    save(messages)
+
+
+def save(messages: list[Message]) -> None:
+    """Write back what became of each message: one UPDATE statement run for all of them
+    (executemany). Django's bulk_update builds a CASE per field and row, which took seconds for
+    a batch of 500 here."""
+    fields = [cast(Field, Message._meta.get_field(name)) for name in UPDATED]
+    q = connection.ops.quote_name
+    columns = ", ".join(f"{q(str(f.column))} = %s" for f in fields)
+    sql = f"UPDATE {q(Message._meta.db_table)} SET {columns} WHERE {q('id')} = %s"
+    rows = [
+        [*(f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields), m.pk]
+        for m in messages
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def deliver(*, now: dt.datetime | None = None, max_batches: int | None = None) -> Run:

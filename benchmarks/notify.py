@@ -1,0 +1,203 @@
+"""A notice to every member of a province (50,000 by default) through fake SMS (eSMS) and Zalo
+(ZNS) gateways that answer in 50 ms, sent by the real worker command, killed mid-way and started
+again.
+
+Builds (once, then reuses) a province with its members; members with a phone consented to Zalo
+by phone (those who use Zalo) or to SMS (the others); those without a phone get it in Hội Số.
+Then prints JSON:
+- queue_s: notify() for the whole province (one set-based write), wall time;
+- delivery: messages per second from the first worker's start to the last message sent,
+  the pause between the kill and the restart left out, and messages per second over the HTTP
+  channels alone;
+- lost: messages not sent at the end, and keys the gateways never saw;
+- sent_twice_sms: SMS keys that reached a phone twice (eSMS refuses a RequestId it has seen);
+- zns_requests_repeated: ZNS requests repeated after the restart — Zalo documents no
+  deduplication by tracking_id, so these are the messages in doubt after a crash.
+
+    python benchmarks/notify.py                      # SQLite, in var/bench_notify/
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/wt_bench python benchmarks/notify.py
+
+Options: --members N (50,000), --latency S (0.05), --threads N (64), --kill-at F (0.4: kill the
+worker once this share is sent), --rebuild.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "src"))
+
+SMOKE_ARGS = ["--members", "300", "--latency", "0.01", "--threads", "8"]
+SMOKE_KEYS = ["database", "messages", "queue_s", "delivery_per_s", "lost", "sent_twice_sms"]
+
+from members import _create_postgres_database  # noqa: E402
+
+CLAIM_TIMEOUT = 2
+
+
+def _setup_environment(threads: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")
+    os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / "bench_notify"))
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    # Nothing is booked in the task queue: the benchmark runs the worker command itself.
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    os.environ.update(
+        NOTIFY_SMS_BACKEND="esms", NOTIFY_ZALO_BACKEND="zalo", ESMS_API_KEY="k",
+        ESMS_SECRET_KEY="s", ESMS_BRANDNAME="HOISO", ZALO_ACCESS_TOKEN="t",
+        ZALO_ZNS_TEMPLATES="notice=1001", NOTIFY_DAILY_BUDGET="2000000000",
+        NOTIFY_QUIET_START="0", NOTIFY_QUIET_END="0", NOTIFY_SEND_THREADS=str(threads),
+        NOTIFY_CLAIM_TIMEOUT=str(CLAIM_TIMEOUT),
+    )  # fmt: skip
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        _create_postgres_database(url)
+
+
+def build(members: int) -> None:
+    """A province (Đắk Lắk's real communes), a branch per commune, members, their consents."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hoiso.demo.people import populate
+    from hoiso.demo.services import _bulk_children
+    from hoiso.members.models import Member
+    from hoiso.notifications.models import Channel, Consent
+    from hoiso.units.models import Level, Unit
+    from hoiso.units.services import find_province, load_province
+
+    with transaction.atomic():
+        province = load_province(province=find_province("Đắk Lắk")).province
+        communes = list(Unit.objects.filter(parent=province).order_by("code"))
+        _bulk_children([(c, Unit(parent=c, level=Level.BRANCH, code=f"{c.code}-01",
+                                 name="Chi hội Thôn 1")) for c in communes])  # fmt: skip
+    populate(province, members, seed=11)
+    now = timezone.now()
+    rows = Member.objects.exclude(phone="").values_list("pk", "uses_zalo")
+    consents = [Consent(member_id=pk, channel=Channel.ZNS if zalo else Channel.SMS, at=now,
+                        source="benchmark") for pk, zalo in rows]  # fmt: skip
+    Consent.objects.bulk_create(consents, batch_size=2000)
+
+
+def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "hoiso", "deliver_messages"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from hoiso.members.models import Member
+    from hoiso.notifications.fakes import FakeEsms, FakeZalo
+    from hoiso.notifications.models import Budget, Channel, Message, Status
+    from hoiso.notifications.services import notice_context, notify
+    from hoiso.units.models import Level, Unit
+
+    Message.objects.all().delete()
+    Budget.objects.all().delete()
+    province = Unit.objects.get(level=Level.PROVINCE)
+    with FakeEsms(latency=args.latency) as esms, FakeZalo(latency=args.latency) as zalo:
+        env = {**os.environ, "ESMS_BASE_URL": esms.url, "ZALO_ZNS_BASE_URL": zalo.url,
+               "ZALO_OA_BASE_URL": zalo.url, "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+        context = notice_context(province, "Họp mặt kỷ niệm", "Mời chị em dự họp mặt 20/10.")
+        t0 = time.perf_counter()
+        queued = notify(Member.objects.filter(province=province).active(), "notice", context,
+                        sender=None, key=f"bench:{timezone.now().timestamp()}", unit=province)  # fmt: skip
+        queue_s = time.perf_counter() - t0
+        total = Message.objects.count()
+        by_channel = dict(
+            Message.objects.values_list("channel").annotate(n=models_count()).order_by()
+        )
+        connection.close()
+
+        start = time.perf_counter()
+        first = _worker(env)
+        target = int(total * args.kill_at)
+        while first.poll() is None and _sent() < target:
+            time.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        killed_at = _sent()
+        in_flight = Message.objects.filter(status=Status.SENDING).count()
+        pause_start = time.perf_counter()
+        time.sleep(CLAIM_TIMEOUT + 0.2)  # the claims of the dead worker expire
+        pause = time.perf_counter() - pause_start
+        second = _worker(env)
+        second.wait()
+        elapsed = time.perf_counter() - start - pause
+        sent = _sent()
+        http_total = by_channel.get(Channel.SMS, 0) + by_channel.get(Channel.ZNS, 0)
+        sms_keys = set(Message.objects.filter(channel=Channel.SMS).values_list("key", flat=True))
+        zns_keys = set(Message.objects.filter(channel=Channel.ZNS).values_list("key", flat=True))
+        return {
+            "database": connection.vendor,
+            "messages": total,
+            "queued": queued,
+            "by_channel": by_channel,
+            "queue_s": round(queue_s, 2),
+            "delivery_s": round(elapsed, 2),
+            "delivery_per_s": round(total / elapsed, 1),
+            "http_messages_per_s": round(http_total / elapsed, 1),
+            "latency_ms": args.latency * 1000,
+            "threads": args.threads,
+            "killed_after_sent": killed_at,
+            "claimed_when_killed": in_flight,
+            "lost": total - sent + len(sms_keys - set(esms.sent)) + len(zns_keys - set(zalo.sent)),
+            "sent_twice_sms": sum(1 for n in esms.sent.values() if n > 1),
+            "sms_requests_repeated": sum(n - 1 for n in esms.keys.values() if n > 1),
+            "zns_requests_repeated": sum(n - 1 for n in zalo.keys.values() if n > 1),
+        }
+
+
+def _sent() -> int:
+    from hoiso.notifications.models import Message, Status
+
+    return Message.objects.filter(status__in=[Status.SENT, Status.DELIVERED]).count()
+
+
+def models_count():  # type: ignore[no-untyped-def]
+    from django.db.models import Count
+
+    return Count("id")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=50_000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--threads", type=int, default=64)
+    parser.add_argument("--kill-at", type=float, default=0.4)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    _setup_environment(args.threads)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from hoiso.members.models import Member
+
+    call_command("migrate", verbosity=0)
+    if args.rebuild or Member.objects.count() != args.members:
+        from django.db import connection
+
+        if Member.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
+        build(args.members)
+        connection.close()
+    print(json.dumps(run(args), indent=2))
+
+
+if __name__ == "__main__":
+    main()
