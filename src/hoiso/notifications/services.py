@@ -215,6 +215,7 @@ class Estimate:
     by_channel: dict[str, int]
     cost: int
     text: kinds.Rendered
+    sms: str  # the SMS as most will read it: without diacritics, cut to its parts
 
 
 def estimate(
@@ -227,7 +228,8 @@ def estimate(
     by_channel: dict[str, int] = {}
     for p in planned:
         by_channel[p.channels[0]] = by_channel.get(p.channels[0], 0) + 1
-    return Estimate(len(planned), by_channel, sum(p.cost for p in planned), text)
+    short = sms.fit(text.sms, plain=True, parts=kinds.KINDS[kind].sms_parts)
+    return Estimate(len(planned), by_channel, sum(p.cost for p in planned), text, short)
 
 
 # --- Consent and preferences ------------------------------------------------------------------
