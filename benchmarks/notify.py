@@ -17,8 +17,9 @@ Then prints JSON:
     python benchmarks/notify.py                      # SQLite, in var/bench_notify/
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/wt_bench python benchmarks/notify.py
 
-Options: --members N (50,000), --latency S (0.05), --threads N (64), --kill-at F (0.4: kill the
-worker once this share is sent), --rebuild.
+Options: --members N (50,000), --latency S (0.05), --threads N (128: the worker's sending
+threads), --batch N (1,000 messages claimed at a time), --kill-at F (0.4: kill the worker once
+this share is sent, 0.2 s into its next batch), --rebuild.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
-SMOKE_ARGS = ["--members", "300", "--latency", "0.01", "--threads", "8"]
+SMOKE_ARGS = ["--members", "300", "--latency", "0.01", "--threads", "8", "--batch", "50"]
 SMOKE_KEYS = ["database", "messages", "queue_s", "delivery_per_s", "lost", "sent_twice_sms"]
 
 from members import _create_postgres_database  # noqa: E402
@@ -44,7 +45,7 @@ from members import _create_postgres_database  # noqa: E402
 CLAIM_TIMEOUT = 2
 
 
-def _setup_environment(threads: int) -> None:
+def _setup_environment(threads: int, batch: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")
     os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / "bench_notify"))
     os.environ.setdefault("STATIC_MANIFEST", "0")
@@ -55,7 +56,7 @@ def _setup_environment(threads: int) -> None:
         ESMS_SECRET_KEY="s", ESMS_BRANDNAME="HOISO", ZALO_ACCESS_TOKEN="t",
         ZALO_ZNS_TEMPLATES="notice=1001", NOTIFY_DAILY_BUDGET="2000000000",
         NOTIFY_QUIET_START="0", NOTIFY_QUIET_END="0", NOTIFY_SEND_THREADS=str(threads),
-        NOTIFY_CLAIM_TIMEOUT=str(CLAIM_TIMEOUT),
+        NOTIFY_CLAIM_TIMEOUT=str(CLAIM_TIMEOUT), NOTIFY_BATCH=str(batch),
     )  # fmt: skip
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
@@ -111,10 +112,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         env = {**os.environ, "ESMS_BASE_URL": esms.url, "ZALO_ZNS_BASE_URL": zalo.url,
                "ZALO_OA_BASE_URL": zalo.url, "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
         context = notice_context(province, "Họp mặt kỷ niệm", "Mời chị em dự họp mặt 20/10.")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         queued = notify(Member.objects.filter(province=province).active(), "notice", context,
                         sender=None, key=f"bench:{timezone.now().timestamp()}", unit=province)  # fmt: skip
-        queue_s = time.perf_counter() - t0
+        queue_s, queue_cpu_s = time.perf_counter() - t0, time.process_time() - c0
         total = Message.objects.count()
         by_channel = dict(
             Message.objects.values_list("channel").annotate(n=models_count()).order_by()
@@ -126,10 +127,12 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         target = int(total * args.kill_at)
         while first.poll() is None and _sent() < target:
             time.sleep(0.05)
+        time.sleep(0.2)  # into the next batch: claimed, its requests in flight
+        in_flight_before = Message.objects.filter(status=Status.SENDING).count()
         first.send_signal(signal.SIGKILL)
         first.wait()
         killed_at = _sent()
-        in_flight = Message.objects.filter(status=Status.SENDING).count()
+        in_flight = max(in_flight_before, Message.objects.filter(status=Status.SENDING).count())
         pause_start = time.perf_counter()
         time.sleep(CLAIM_TIMEOUT + 0.2)  # the claims of the dead worker expire
         pause = time.perf_counter() - pause_start
@@ -146,11 +149,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "queued": queued,
             "by_channel": by_channel,
             "queue_s": round(queue_s, 2),
+            "queue_cpu_s": round(queue_cpu_s, 2),
+            "load_average": os.getloadavg()[0],
             "delivery_s": round(elapsed, 2),
             "delivery_per_s": round(total / elapsed, 1),
             "http_messages_per_s": round(http_total / elapsed, 1),
             "latency_ms": args.latency * 1000,
             "threads": args.threads,
+            "batch": args.batch,
             "killed_after_sent": killed_at,
             "claimed_when_killed": in_flight,
             "lost": total - sent + len(sms_keys - set(esms.sent)) + len(zns_keys - set(zalo.sent)),
@@ -176,11 +182,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=50_000)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--threads", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=128)
+    parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--kill-at", type=float, default=0.4)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    _setup_environment(args.threads)
+    _setup_environment(args.threads, args.batch)
     import django
 
     django.setup()

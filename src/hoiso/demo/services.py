@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
-from hoiso.notifications.models import Channel, Consent
 from hoiso.core import audit
 from hoiso.core.text import fold
 from hoiso.demo.activities import populate_activities
@@ -21,6 +20,7 @@ from hoiso.demo.people import populate
 from hoiso.demo.targets import demo_comms_and_targets
 from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member
+from hoiso.notifications.models import Channel, Consent
 from hoiso.units.models import Level, Unit
 from hoiso.units.services import find_province, load_province
 

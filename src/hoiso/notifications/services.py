@@ -28,6 +28,7 @@ from hoiso.notifications.models import (
     Message,
     Preference,
 )
+from hoiso.notifications.queueing import insert
 from hoiso.notifications.quiet import not_before
 from hoiso.notifications.tasks import schedule
 from hoiso.units.models import Unit
@@ -174,37 +175,33 @@ def notify(
     text = kinds.render(kind, context)
     now = timezone.now()
     key = key or f"{kind}:{now.timestamp():.6f}"
-    messages = [
-        Message(
-            key=f"{key}:{p.person.key}"[:120],
-            kind=kind,
-            urgent=urgent,
-            context=context,
-            subject=text.subject,
-            body=text.body,
-            short=p.short,
-            channels=p.channels[1:],
-            channel=p.channels[0],
-            next_try=not_before(now, urgent=urgent, channel=p.channels[0]),
-            cost=p.cost,
-            user_id=p.person.user_id,
-            member_id=p.person.member_id,
-            name=p.person.name[:150],
-            phone=p.person.phone,
-            email=p.person.email,
-            zalo_id=p.person.zalo_id,
-            province_id=p.person.province_id,
-            unit=unit,
-            broadcast=broadcast,
-            sender=sender,
-        )
+    common = {"kind": kind, "urgent": urgent, "context": context, "subject": text.subject,
+              "body": text.body, "unit_id": unit.pk if unit else None, "created_at": now,
+              "broadcast_id": broadcast.pk if broadcast else None,
+              "sender_id": sender.pk if sender else None}  # fmt: skip
+    rows: list[dict[str, Any]] = [
+        {
+            "key": f"{key}:{p.person.key}"[:120],
+            "short": p.short,
+            "channels": p.channels[1:],
+            "channel": p.channels[0],
+            "next_try": not_before(now, urgent=urgent, channel=p.channels[0]),
+            "cost": p.cost,
+            "user_id": p.person.user_id,
+            "member_id": p.person.member_id,
+            "name": p.person.name[:150],
+            "phone": p.person.phone,
+            "email": p.person.email,
+            "zalo_id": p.person.zalo_id,
+            "province_id": p.person.province_id,
+        }
         for p in plan(recipients, kind, text, unit)
     ]
     with transaction.atomic():
         before = Message.objects.filter(key__startswith=f"{key}:").count()
-        Message.objects.bulk_create(messages, batch_size=1000, ignore_conflicts=True)
+        insert(common, rows)
         queued = Message.objects.filter(key__startswith=f"{key}:").count() - before
-        first = min((m.next_try for m in messages), default=now)
+        first = min((r["next_try"] for r in rows), default=now)
         transaction.on_commit(lambda: schedule(first))
     return queued
 
