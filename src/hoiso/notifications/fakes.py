@@ -18,6 +18,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class Server(ThreadingHTTPServer):
+    # The providers do not turn connections away under load; socketserver's backlog of 5 would.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 @dataclass
 class Scripted:
     status: int = 200
@@ -35,8 +41,7 @@ class FakeProvider:
         self.sent: Counter[str] = Counter()  # each key as actually sent on to a phone
         self.script: list[Scripted] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
