@@ -117,7 +117,9 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
             follow(str((event.get("follower") or {}).get("id", "")), name == "follow")
         elif name == "user_send_text" and sender:
             message = event.get("message") or {}
-            receive(sender, str(message.get("msg_id", "")), str(message.get("text", "")))
+            # Zalo's msg_id names the message across its retries; without one, sender and time do.
+            msg_id = str(message.get("msg_id") or f"{sender}:{event.get('timestamp', '')}")
+            receive(sender, msg_id, str(message.get("text", "")))
         elif name == "user_submit_info" and sender:
             link(sender, str((event.get("info") or {}).get("phone", "")))
     return JsonResponse({"ok": True})
