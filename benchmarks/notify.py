@@ -20,7 +20,8 @@ Then prints JSON:
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/wt_bench python benchmarks/notify.py
 
 Options: --members N (50,000), --latency S (0.05), --threads N (128: the worker's sending
-threads), --batch N (1,000 messages claimed at a time), --kill-at F (0.4: kill the worker once
+threads), --batch N (1,000 messages claimed at a time), --workers N (1: worker processes
+side by side, as several `db_worker`s would run; their claims never overlap), --kill-at F (0.4: kill the worker once
 this share is sent, once requests of its next batch have reached the gateways), --rebuild.
 """
 
@@ -126,14 +127,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         connection.close()
 
         start = time.perf_counter()
-        first = _worker(env)
+        first = [_worker(env) for _ in range(args.workers)]
         target = int(total * args.kill_at)
-        while first.poll() is None and _sent() < target:
+        while any(w.poll() is None for w in first) and _sent() < target:
             time.sleep(0.05)
         # Kill it while requests of a claimed batch have reached the gateways but their answers
         # are not yet written back: the worst moment for "sent twice".
         deadline = time.perf_counter() + 10
-        while first.poll() is None and time.perf_counter() < deadline:
+        while any(w.poll() is None for w in first) and time.perf_counter() < deadline:
             http_saved = Message.objects.filter(
                 channel__in=[Channel.SMS, Channel.ZNS], status=Status.SENT
             ).count()
@@ -141,16 +142,18 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 break
             time.sleep(0.01)
         in_flight_before = Message.objects.filter(status=Status.SENDING).count()
-        first.send_signal(signal.SIGKILL)
-        first.wait()
+        for w in first:
+            w.send_signal(signal.SIGKILL)
+            w.wait()
         seen_at_kill = len(esms.keys) + len(zalo.keys)
         killed_at = _sent()
         in_flight = max(in_flight_before, Message.objects.filter(status=Status.SENDING).count())
         pause_start = time.perf_counter()
         time.sleep(CLAIM_TIMEOUT + 0.2)  # the claims of the dead worker expire
         pause = time.perf_counter() - pause_start
-        second = _worker(env)
-        second.wait()
+        second = [_worker(env) for _ in range(args.workers)]
+        for w in second:
+            w.wait()
         elapsed = time.perf_counter() - start - pause
         sent_in_run = _sent()
         # What a provider turned away for a while waits for its retry (30 s, then 2 min…): the
@@ -188,6 +191,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "latency_ms": args.latency * 1000,
             "threads": args.threads,
             "batch": args.batch,
+            "workers": args.workers,
             "killed_after_sent": killed_at,
             "claimed_when_killed": in_flight,
             "requests_seen_when_killed": seen_at_kill,
@@ -216,6 +220,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--threads", type=int, default=128)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--kill-at", type=float, default=0.4)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
