@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
@@ -19,6 +20,7 @@ from hoiso.demo.people import populate
 from hoiso.demo.targets import demo_comms_and_targets
 from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member
+from hoiso.notifications.models import Channel, Consent
 from hoiso.units.models import Level, Unit
 from hoiso.units.services import find_province, load_province
 
@@ -234,6 +236,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         _create_accounts(province)
         members = populate(province, members)
         _create_member_login(province)
+        _give_consents(province)
         populate_activities(province, seed=seed)
         refresh_province(province)
         demo_comms_and_targets(province)
@@ -241,6 +244,18 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )
     return province
+
+
+def _give_consents(province: Unit) -> None:
+    """Members with a phone agreed (on the paper form) to the union's messages: by Zalo if they
+    use it, else by SMS; so that a notice from the demo shows each channel in the outbox."""
+    now = timezone.now()
+    rows = Member.objects.filter(province=province).exclude(phone="").values_list("pk", "uses_zalo")
+    Consent.objects.bulk_create(
+        [Consent(member_id=pk, channel=Channel.ZNS if zalo else Channel.SMS, at=now,
+                 source="demo: paper form") for pk, zalo in rows],
+        batch_size=2000,
+    )  # fmt: skip
 
 
 def _create_member_login(province: Unit) -> None:
