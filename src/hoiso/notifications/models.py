@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hoiso.members.models import Member
 from hoiso.units.models import Unit
@@ -32,7 +33,7 @@ class Status(models.TextChoices):
     QUEUED = "queued", _("Waiting")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("message", "Delivered")
     FAILED = "failed", _("Not sent")
 
 
@@ -48,7 +49,7 @@ class Broadcast(models.Model):
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(pgettext_lazy("notice", "title"), max_length=120)
     body = models.TextField(_("message"), max_length=2000)
     audience = models.CharField(max_length=200)
     recipients = models.PositiveIntegerField(default=0)

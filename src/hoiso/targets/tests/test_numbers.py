@@ -13,7 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from hoiso.conftest import make_member
-from hoiso.targets.models import Notice
+from hoiso.notifications import delivery
+from hoiso.notifications.models import Channel, Message
+from hoiso.notifications.services import consent_set, preference_set
 from hoiso.targets.services import reminders_send
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level
@@ -45,9 +47,12 @@ def test_the_reminder_writes_the_share_with_comma_and_sign(cast, target, setting
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cast.hoa.email = "hoa@example.org"
     cast.hoa.save()
+    consent_set(actor=cast.hoa, user=cast.hoa, channel=Channel.EMAIL, given=True, source="self")
+    preference_set(user=cast.hoa, channels=[Channel.EMAIL], sms_plain=True)
     reminders_send(today=TODAY)
-    text = Notice.objects.get(user=cast.hoa).text
+    text = Message.objects.get(user=cast.hoa, kind="target_reminder").body
     assert "mới 33,3/66,67%; cần thêm 33,4%" in text, text
+    delivery.deliver()
     assert "mới 33,3/66,67%" in mail.outbox[0].body
 
 
