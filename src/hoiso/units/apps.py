@@ -10,6 +10,7 @@ AUDIT_ACTIONS = {
     "unit.renamed": _("Renamed a unit"),
     "unit.updated": _("Changed a unit"),
     "units.loaded": _("Loaded official units"),
+    "units.history_loaded": _("Loaded the units before the 2025 reform"),
 }
 
 
