@@ -34,7 +34,7 @@ from hoiso.members.history import (
 )
 from hoiso.members.models import MemberStat
 from hoiso.members.selectors import inbox_count
-from hoiso.units import services
+from hoiso.units import reform, services
 from hoiso.units.forms import CloseForm, UnitForm
 from hoiso.units.models import Level, Unit, today
 
@@ -116,6 +116,8 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
     }
+    if scope.can(CHANGE_UNITS):
+        context["split_waiting"] = reform.split_waiting(scope.unit)
     day, boundaries, as_of_error = as_of(request)
     context.update(on=day, boundaries=boundaries, as_of_error=as_of_error)
     if day is not None and scope.can(VIEW_MEMBERS):
@@ -196,3 +198,25 @@ def unit_close(request: HttpRequest, scope: Scope) -> HttpResponse:
             assert unit.parent is not None
             return redirect("units:home", unit_code=unit.parent.code)
     return render(request, "pages/unit_close.html", {"form": form, "unit": unit})
+
+
+@gate(CHANGE_UNITS)
+def successor_confirm(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """A cadre says which of her units took over an old unit split in the 2025 reform."""
+    if request.method != "POST":
+        return redirect("units:home", unit_code=scope.unit.code)
+    old = Unit.objects.filter(code=request.POST.get("old", "")).first()
+    chosen = Unit.objects.filter(code=request.POST.get("chosen", "")).first()
+    if old is None or chosen is None or not scope.unit.contains(chosen):
+        messages.error(request, _("Please choose one of the communes offered."))
+        return redirect("units:home", unit_code=scope.unit.code)
+    try:
+        reform.confirm_successor(old, chosen, actor=scope.user)
+    except ValueError:
+        messages.error(request, _("Please choose one of the communes offered."))
+    else:
+        messages.success(
+            request,
+            _("Recorded: “%(new)s” took over “%(old)s”.") % {"new": chosen.name, "old": old.name},
+        )
+    return redirect("units:home", unit_code=scope.unit.code)

@@ -243,10 +243,27 @@ def place_branches_before(assignment: dict[int, Unit], since: dt.date) -> int:
     return len(placed)
 
 
-def confirm_successor(old: Unit, chosen: Unit) -> None:
+def split_waiting(unit: Unit) -> list[tuple[Unit, list[SuccessorCandidate]]]:
+    """The old units split between several units of `unit`'s subtree, still waiting for a cadre
+    to say which one succeeds them, each with its candidates."""
+    waiting: dict[int, tuple[Unit, list[SuccessorCandidate]]] = {}
+    rows = (
+        SuccessorCandidate.objects.filter(candidate__path__startswith=unit.path)
+        .select_related("unit", "unit__parent", "candidate")
+        .order_by("unit__name", "candidate__name")
+    )
+    for row in rows:
+        waiting.setdefault(row.unit_id, (row.unit, []))[1].append(row)
+    return list(waiting.values())
+
+
+def confirm_successor(old: Unit, chosen: Unit, *, actor: Any = None) -> None:
     """A cadre's answer for a split old unit: `chosen` is recorded as its successor."""
     with transaction.atomic():
         if not SuccessorCandidate.objects.filter(unit=old, candidate=chosen).exists():
             raise ValueError("not a candidate")
         chosen.predecessors.add(old)
         SuccessorCandidate.objects.filter(unit=old).delete()
+        audit.log(
+            actor, "unit.successor_confirmed", chosen, data={"old": old.code, "name": old.name}
+        )

@@ -106,3 +106,25 @@ def test_the_dashboard_shows_the_periods_of_a_day(cast: Cast, then: Unit) -> Non
     assert f"1/{old_communes} đơn vị đạt" in html
     html = cast.client(cast.lan).get(url, {"on": "2024-04-15"}).content.decode()
     assert f"0/{old_communes} đơn vị đạt" in html
+
+
+def test_a_province_cadre_confirms_which_commune_took_over_a_split_one(
+    cast: Cast, then: Unit
+) -> None:
+    from hoiso.core.models import AuditEvent
+
+    old = Unit.objects.get(code="cu-22225")  # Xã Ea Bar, split between Xã Ea Bá and Xã Ea Ly
+    ea_ly = Unit.objects.get(name="Xã Ea Ly", valid_to=None)
+    home = reverse("units:home", args=[cast.province.code])
+    html = cast.client(cast.lan).get(home).content.decode()
+    assert "Xã cũ bị chia tách khi sắp xếp năm 2025" in html and "Xã Ea Bar" in html
+    # A commune's cadre cannot answer for the province's communes.
+    url = reverse("units:successor", args=[cast.commune_a.code])
+    cast.client(cast.hoa).post(url, {"old": old.code, "chosen": ea_ly.code})
+    assert not old.successors.exists()
+    url = reverse("units:successor", args=[cast.province.code])
+    page = cast.client(cast.lan).post(url, {"old": old.code, "chosen": ea_ly.code}, follow=True)
+    assert "Đã ghi nhận: “Xã Ea Ly” tiếp nhận “Xã Ea Bar”." in page.content.decode()
+    assert list(old.successors.all()) == [ea_ly]
+    assert AuditEvent.objects.filter(action="unit.successor_confirmed").count() == 1
+    assert "Xã Ea Bar" not in cast.client(cast.lan).get(home).content.decode()
