@@ -173,7 +173,7 @@ def test_its_new_members_are_placed_from_their_admission_and_counted_once_publis
         cast.branch_a1.pk, cast.branch_a1.path, timezone.localdate(), None
     )  # fmt: skip
     assert placement.staged_by_id is None
-    assert active_count_on(cast.commune_a, timezone.localdate()) == 2
+    assert active_count_on(cast.commune_a, timezone.localdate()) == 3  # Bình is new here too
 
 
 def test_it_reindexes_the_name_an_update_changes(cast: Cast, tmp_path: Path) -> None:
