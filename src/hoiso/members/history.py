@@ -289,11 +289,11 @@ def visible_placements() -> QuerySet[Placement]:
     return placements.exclude(staged_by__in=hidden) if hidden else placements
 
 
-def _count(rows: QuerySet[Placement]) -> int:
+def _count(rows: QuerySet[Placement], hidden: list[Any] | None = None) -> int:
     """How many visible placements among `rows`: all of them from the index alone, less the few
     staged ones (the visibility test would otherwise read every row)."""
     total = rows.count()
-    hidden = hidden_imports()
+    hidden = hidden_imports() if hidden is None else hidden
     if hidden:
         total -= rows.filter(staged_by__in=hidden).count()
     return total
@@ -314,6 +314,8 @@ def branches_now(unit: Unit) -> set[int]:
 def closed_branches_today() -> dict[int, str]:
     """Each closed branch and the path of the place it lies in today: its successor's (the
     common part of its successors' when it was split), or else its parent's."""
+    if not Unit.objects.filter(level=Level.BRANCH, valid_to__isnull=False).exists():
+        return {}  # the common case, in one indexed look
     closed = {
         pk: (path, parent)
         for pk, path, parent in Unit.objects.filter(valid_to__isnull=False).values_list(
@@ -378,6 +380,7 @@ def active_count_on(unit: Unit, day: dt.date, boundaries: Boundaries = NOW) -> i
         if root is None:
             return 0
         return _count(placements.filter(under(root)))
+    hidden = hidden_imports()
     now = branches_now(unit)
     if root is not None:
         then = set(
@@ -390,10 +393,11 @@ def active_count_on(unit: Unit, day: dt.date, boundaries: Boundaries = NOW) -> i
         ) if len(now) < 20_000 else now  # fmt: skip
         if then == existed:
             # Nothing has come in or gone out since: the same members as on that day's tree.
-            return _count(placements.filter(under(root)))
+            return _count(placements.filter(under(root)), hidden)
     ids = sorted(now)
     return sum(
-        _count(placements.filter(branch_id__in=ids[i : i + 500])) for i in range(0, len(ids), 500)
+        _count(placements.filter(branch_id__in=ids[i : i + 500]), hidden)
+        for i in range(0, len(ids), 500)
     )
 
 
