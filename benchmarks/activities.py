@@ -57,7 +57,8 @@ def main() -> None:
         started = time.perf_counter()
         demo_load(members=args.members)
         seeded = round(time.perf_counter() - started, 1)
-    province = Unit.objects.get(level=Level.PROVINCE)
+    # Today's province (the demo also carries Phú Yên's, closed in the 2025 reform).
+    province = Unit.objects.get(level=Level.PROVINCE, valid_to=None)
     today = timezone.localdate()
     year = metrics.Span(today - dt.timedelta(days=365), today + dt.timedelta(days=1))
     functions = {
@@ -85,7 +86,7 @@ def main() -> None:
             }
     client = Client()
     client.force_login(User.objects.get(username="lan.tinh"))
-    commune = Unit.objects.get(parent=province, name="Xã Ea Kar")
+    commune = Unit.objects.get(parent=province, name="Xã Ea Kar", valid_to=None)
     for label, url in [
         ("province branch life", f"/u/{province.code}/branch-life/"),
         ("commune branch life", f"/u/{commune.code}/branch-life/"),

@@ -230,6 +230,8 @@ MATRIX: dict[str, Entry] = {
     "units:add": Entry(inside=_cadres()),
     "units:edit": Entry(inside=_cadres()),
     "units:close": Entry(inside=_cadres()),
+    # Confirming the successor of an old commune split in 2025 (redirects to the unit's page).
+    "units:successor": Entry(method="post", inside=_cadres(302)),
     "people:list": Entry(inside=_staff_only()),
     "people:new": Entry(inside=_staff_only()),
     "people:assign": Entry(inside=_staff_only()),
