@@ -102,7 +102,7 @@ def test_the_dashboard_shows_the_periods_of_a_day(cast: Cast, then: Unit) -> Non
         path__startswith=cast.province.path, level=Level.COMMUNE, valid_to=REFORM_DAY
     ).count()  # Đắk Lắk's own (Phú Yên was another province then)
     # March 2024, on the old communes: Thị trấn Ea Kar admitted her that month.
-    assert "Cấp xã · 03/2024" in html
+    assert "Cấp xã · Tháng 3/2024" in html
     assert f"1/{old_communes} đơn vị đạt" in html
     html = cast.client(cast.lan).get(url, {"on": "2024-04-15"}).content.decode()
     assert f"0/{old_communes} đơn vị đạt" in html
