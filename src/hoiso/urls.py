@@ -17,6 +17,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.activities.urls")),
     path("", include("hoiso.comms.urls")),
     path("targets/", include("hoiso.targets.urls")),
+    path("restructure/", include("hoiso.restructuring.urls")),
 ]
 
 urlpatterns = [

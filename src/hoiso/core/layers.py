@@ -24,6 +24,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"members"}),
     frozenset({"comms", "activities"}),
     frozenset({"targets"}),
+    frozenset({"restructuring"}),
     frozenset({"pages"}),
     frozenset({"demo"}),
     frozenset({PROJECT}),

@@ -25,6 +25,8 @@ from hoiso.accounts.roles import (
 from hoiso.core.text import fold, sort_key
 from hoiso.members.models import MemberStat
 from hoiso.members.selectors import inbox_count
+from hoiso.restructuring.permissions import may_restructure
+from hoiso.restructuring.views import has_districts
 from hoiso.units import services
 from hoiso.units.forms import CloseForm, UnitForm
 from hoiso.units.models import Level, Unit, today
@@ -91,6 +93,9 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
     }
+    if scope.unit.level <= Level.COMMUNE and may_restructure(scope.user, scope.unit):
+        context["can_restructure"] = True
+        context["has_districts"] = has_districts(scope.unit)
     if is_htmx(request):
         return render(request, "pages/unit_home.html#children", context)
     return render(request, "pages/unit_home.html", context)
