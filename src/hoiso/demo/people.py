@@ -30,7 +30,8 @@ from hoiso.members.choices import (
     RemovalReason,
     Status,
 )
-from hoiso.members.models import Member, MemberEvent, NameToken
+from hoiso.members.history import branch_spans, placement_rows
+from hoiso.members.models import Member, MemberEvent, NameToken, Placement
 from hoiso.members.services import name_words
 from hoiso.units.models import Level, Unit
 
@@ -256,9 +257,12 @@ def populate(province: Unit, total: int, *, seed: int = 7, card_prefix: str = "D
     book = PhoneBook(rng, card_prefix)
     members, tokens = Writer(Member), Writer(NameToken, with_id=False)
     events = Writer(MemberEvent, with_id=False)
+    placements = Writer(Placement, with_id=False)
     written = 0
     with transaction.atomic():
-        for batch in _batches(rng, places(province), total, book, today):
+        where = places(province)
+        spans = branch_spans(p.branch.pk for p in where)
+        for batch in _batches(rng, where, total, book, today):
             for m, pk in zip(batch, reserve_ids(Member, len(batch)), strict=True):
                 m["id"] = pk
             members.write(batch)
@@ -278,6 +282,16 @@ def populate(province: Unit, total: int, *, seed: int = 7, card_prefix: str = "D
                  "branch_id": m["branch_id"], "actor_id": None,
                  "data": {"reason": m["removal_reason"]}}
                 for m in batch if m["status"] != Status.ACTIVE
+            )  # fmt: skip
+            # Active from joining, under her branch's place of each time; until her removal.
+            placements.write(
+                row
+                for m in batch
+                for row in placement_rows(
+                    member_id=m["id"], branch_id=m["branch_id"], group_id=m["group_id"],
+                    spans=spans[m["branch_id"]], start=m["join_date"],
+                    end=None if m["status"] == Status.ACTIVE else m["status_since"],
+                )
             )  # fmt: skip
             written += len(batch)
     return written

@@ -19,6 +19,7 @@ from hoiso.demo.people import populate
 from hoiso.demo.targets import demo_comms_and_targets
 from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member
+from hoiso.units import history
 from hoiso.units.models import Level, Unit
 from hoiso.units.services import find_province, load_province
 
@@ -149,6 +150,7 @@ def _bulk_children(parent_of: list[tuple[Unit, Unit]]) -> list[Unit]:
     for child in children:
         child.set_path()
     Unit.objects.bulk_update(children, ["path"], batch_size=500)
+    history.record_new(children)
     return children
 
 

@@ -51,6 +51,11 @@ class MembersConfig(AppConfig):
         from hoiso.units.services import closing_check
 
         closing_check(no_active_members)
+        # Members' placements and copied paths follow when units move (hoiso.units.history).
+        from hoiso.members.history import follow_units
+        from hoiso.units.history import on_subtree_moved
+
+        on_subtree_moved(follow_units)
         # Member metrics for targets (hoiso.metrics.registry).
         # Retention registers the deletion of the generated files that may name an erased
         # member (hoiso.members.erasure).

@@ -274,6 +274,67 @@ class Member(models.Model):
         return self.birth_date.year if self.birth_date else self.birth_year
 
 
+class Placement(models.Model):
+    """Where a member was an active member over a span of days [valid_from, valid_to): her
+    branch (and group) and the branch's path then, so that any count can be asked as of a day.
+
+    An active member has exactly one open placement (valid_to None), whose branch, group and path
+    are her current ones; removal closes it, restore opens one, a move or transfer closes and
+    opens. Where her branch sat elsewhere in the tree earlier (its UnitSpans), her placement is
+    cut along them. Written only by `members.history` (and the bulk writers: the import, the
+    demo), with the placements of an import's staged members marked like them (`staged_by`).
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="placements", db_index=False
+    )
+    branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    group = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    # The province of the branch during the span (denormalised, for province-wide counts).
+    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    path = models.CharField(max_length=255)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    staged_by = models.ForeignKey(
+        "MemberImport",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+    class Meta:
+        ordering = ["member", "valid_from"]
+        indexes = [
+            # The as-of count: a path prefix, the day within [valid_from, valid_to), from the
+            # index alone.
+            models.Index(fields=["path", "valid_from", "valid_to"], name="placement_path"),
+            # "On today's boundaries": the placements of given branches on a day.
+            models.Index(fields=["branch", "valid_from", "valid_to"], name="placement_branch"),
+            models.Index(fields=["member", "valid_from"], name="placement_member"),
+            models.Index(
+                fields=["staged_by"], condition=Q(staged_by__isnull=False), name="placement_staged"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(valid_to__isnull=True), name="placement_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="placement_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.path} {self.valid_from}–{self.valid_to or ''}"
+
+
 class MemberEvent(models.Model):
     """One dated step of a member's life in the union; her current state follows from them."""
 

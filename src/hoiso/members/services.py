@@ -25,6 +25,7 @@ from hoiso.members.choices import (
 from hoiso.members.counting import members_changed
 from hoiso.members.duplicates import find_duplicates
 from hoiso.members.erasure import erase_copies
+from hoiso.members.history import place, reopen_day, replace, unplace
 from hoiso.members.models import DeletionRequest, Member, MemberEvent, NameToken, Transfer
 from hoiso.units.models import Level, Unit
 
@@ -156,6 +157,7 @@ def member_admit(
         raise DuplicateWarning(matches)
     with transaction.atomic():
         member.save()
+        place(member, member.status_since)
         _reindex(member)
         _event(member, EventKind.ADMITTED, actor, member.join_date)
         audit.log(actor, "member.admitted", member, data={"branch": branch.code})
@@ -192,6 +194,7 @@ def member_move(*, actor: Any, member: Member, branch: Unit, group: Unit | None 
     with transaction.atomic():
         _place(member, branch, group)
         member.save()
+        replace(member, timezone.localdate())
         _reindex(member)
         _event(member, EventKind.MOVED, actor, from_branch=old.code, to_branch=branch.code)
         audit.log(actor, "member.moved", member, data={"from": old.code, "to": branch.code})
@@ -255,6 +258,7 @@ def transfer_accept(
         transfer.to_branch = to_branch
         transfer.save(update_fields=["to_branch"])
         member.save()
+        replace(member, timezone.localdate())
         _reindex(member)
         _event(member, EventKind.TRANSFERRED, actor, from_branch=old.code, to_branch=to_branch.code)
         audit.log(
@@ -308,6 +312,7 @@ def member_remove(
         member.status_since = on
         member.removal_reason = reason
         member.save()
+        unplace(member, on)
         NameToken.objects.filter(member=member).update(active=False)
         _cancel_pending(member, actor)
         _event(member, EventKind.REMOVED, actor, on, reason=reason, note=clean(note))
@@ -352,6 +357,7 @@ def member_restore(
         member.status_since = on or timezone.localdate()
         member.removal_reason = ""
         member.save()
+        place(member, reopen_day(member, member.status_since))
         NameToken.objects.filter(member=member).update(active=True)
         _event(member, EventKind.RESTORED, actor, on, note=clean(note))
         audit.log(actor, "member.restored", member)
@@ -463,6 +469,7 @@ def member_erase(*, actor: Any, member: Member) -> Member:
         if member.is_active:
             member.status, member.removal_reason = Status.REMOVED, RemovalReason.LEFT
             member.status_since = timezone.localdate()
+            unplace(member, member.status_since)
         member.erased = True
         user = member.user
         member.user = None

@@ -122,3 +122,42 @@ class Unit(models.Model):
         """Derive the path from the parent's path and the id (the row must have an id)."""
         prefix = self.parent.path if self.parent else ""
         self.path = f"{prefix}{self.pk:0{SEGMENT_WIDTH}d}."
+
+
+class UnitSpan(models.Model):
+    """Where a unit sat in the tree, and under which name, over a span of days [valid_from,
+    valid_to); valid_to None: still so. Every unit has spans covering [valid_from, valid_to) of the
+    unit, and the open span of an open unit equals its current parent, path and name. Written only
+    by `units.history` (and the bulk writers that create units)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="spans", db_index=False)
+    parent = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    path = models.CharField(max_length=255)
+    name = models.CharField(max_length=200)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+        indexes = [
+            models.Index(fields=["path", "valid_from"], name="unitspan_path"),
+            models.Index(fields=["unit", "valid_from"], name="unitspan_unit"),
+            models.Index(fields=["parent"], name="unitspan_parent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(valid_to__isnull=True), name="unitspan_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unitspan_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.valid_from}–{self.valid_to or ''}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)

@@ -15,6 +15,7 @@ from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from hoiso.core import audit
 from hoiso.core.text import clean, fold
+from hoiso.units import history
 from hoiso.units.models import Level, Unit, today
 
 CENTRAL_CODE = "TW"
@@ -29,6 +30,7 @@ def unit_insert(*, parent: Unit | None, **fields: Any) -> Unit:
     unit.save()
     unit.set_path()
     unit.save(update_fields=["path"])
+    history.record_new([unit])
     return unit
 
 
@@ -96,7 +98,7 @@ def unit_update(*, actor: Any, unit: Unit, name: str | None = None, **flags: boo
             assert unit.parent is not None
             _check_sibling_name(unit.parent, name, exclude=unit)
             changes["name"] = [unit.name, name]
-            unit.name = name
+            history.rename(unit, name, today())
         for flag, value in flags.items():
             if flag not in FLAGS:
                 raise TypeError(flag)
@@ -140,11 +142,7 @@ def unit_close(*, actor: Any, unit: Unit, on: dt.date, reason: str = "") -> Unit
         if objection := check(unit):
             raise ValidationError(objection)
     with transaction.atomic():
-        closed = list(Unit.objects.within(unit).filter(valid_to__isnull=True))
-        for u in closed:
-            u.valid_to = max(on, u.valid_from)
-        Unit.objects.bulk_update(closed, ["valid_to"])
-        unit.valid_to = on
+        closed = history.close(unit, on)
         audit.log(
             actor,
             "unit.closed",
@@ -205,7 +203,7 @@ def _upsert(result: LoadResult, *, parent: Unit, level: Level, code: str, name: 
         unit = unit_insert(parent=parent, level=level, code=code, official_code=code, name=name)
         result.created.append(name)
     elif unit.name != name:
-        unit.name = name
+        history.rename(unit, name, max(today(), unit.valid_from))
         unit.save(update_fields=["name", "updated_at"])
         result.renamed.append(name)
     else:

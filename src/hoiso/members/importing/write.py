@@ -22,6 +22,7 @@ from hoiso.core.bulk import Writer, reserve_ids
 from hoiso.core.busy import short_transaction
 from hoiso.members.choices import NOT_RECORDED, EventKind, Religion, Status
 from hoiso.members.counting import members_changed
+from hoiso.members.history import Span, branch_spans, placement_rows
 from hoiso.members.importing.memory import remember
 from hoiso.members.importing.placing import Places
 from hoiso.members.importing.plan import NEW, UPDATABLE, UPDATE, Plan, Row, name_keys
@@ -32,6 +33,7 @@ from hoiso.members.models import (
     MemberEvent,
     MemberImport,
     NameToken,
+    Placement,
 )
 
 # Members written per short transaction: about 0.05 s each on SQLite (with their ~3 name-index
@@ -131,6 +133,7 @@ def discard_staged(imp_id: Any) -> int:
         ids = _staged_ids(imp_id)
         NameToken._base_manager.filter(member_id__in=ids).delete()
         MemberEvent._base_manager.filter(member_id__in=ids).delete()
+        Placement.objects.filter(member_id__in=ids).delete()
         Member._base_manager.filter(pk__in=ids).delete()
         return len(ids)
 
@@ -145,6 +148,7 @@ def unmark_staged(imp_id: Any) -> None:
 
     def step() -> int:
         ids = _staged_ids(imp_id)
+        Placement.objects.filter(member_id__in=ids).update(staged_by=None)
         return Member._base_manager.filter(pk__in=ids).update(staged_by=None)
 
     while short_transaction(step):
@@ -200,6 +204,10 @@ class NewMembers:
             "kind": EventKind.ADMITTED, "actor_id": actor_id,
             "data": {"import": str(imp.pk)},
         })  # fmt: skip
+        # Her placement from the day she became active, marked staged like her.
+        self.placements = Writer(Placement, with_id=False)
+        self.imp_id = imp.pk
+        self.spans: dict[int, list[Span]] = {}
 
     def write(self, batch: list[Row]) -> None:
         """Call inside a transaction (ids are reserved in it)."""
@@ -207,6 +215,10 @@ class NewMembers:
         rows = []
         token_rows = []
         event_rows = []
+        placement_rows_: list[dict[str, Any]] = []
+        wanted = {r.branch_id for r in batch if r.branch_id is not None} - set(self.spans)
+        if wanted:
+            self.spans.update(branch_spans(wanted))
         for r, pk in zip(batch, reserve_ids(Member, len(batch)), strict=True):
             assert r.branch_id is not None  # a row without a branch is an error, never new
             path, commune_id = self.paths[r.branch_id]
@@ -225,9 +237,15 @@ class NewMembers:
                 for w in name_words
             ]
             event_rows.append({"member_id": pk, "on": since, "branch_id": r.branch_id})
+            placement_rows_ += placement_rows(
+                member_id=pk, branch_id=r.branch_id, group_id=row.get("group_id"),
+                spans=self.spans.get(r.branch_id) or [(path, since, None)], start=since,
+                staged_by=self.imp_id,
+            )  # fmt: skip
         self.members.write(rows)
         self.tokens.write(token_rows)
         self.events.write(event_rows)
+        self.placements.write(placement_rows_)
 
 
 def _update(

@@ -1,0 +1,380 @@
+"""Members through time: where each was an active member, day by day (Placement), and the
+member counts of any day, on the boundaries of then or of now.
+
+A placement is half-open, [valid_from, valid_to). An active member has exactly one open
+placement; the services open, close and cut them (`place`, `unplace`, `replace`), the bulk writers
+build theirs with `placement_rows`, and when units move (`units.history.reparent`) the members of
+the moved subtree follow through `follow_units`, registered as the units' hook. Where her branch
+sat elsewhere in the tree over the span (its UnitSpans), a placement is cut along them, so that
+its path is always the branch's path of then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+from django.db import connection
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat, Substr
+
+from hoiso.members.counting import members_changed
+from hoiso.members.models import ImportStatus, Member, NameToken, Placement, Transfer
+from hoiso.units.history import on_day, path_on
+from hoiso.units.models import SEGMENT_WIDTH, Level, Unit, UnitSpan
+
+Boundaries = Literal["then", "now"]
+THEN: Boundaries = "then"
+NOW: Boundaries = "now"
+# (path, valid_from, valid_to) of one span of a branch.
+Span = tuple[str, dt.date, dt.date | None]
+
+
+def province_of(path: str) -> int:
+    """The province's id read off a path below it (its second segment)."""
+    step = SEGMENT_WIDTH + 1
+    return int(path[step : step + SEGMENT_WIDTH])
+
+
+def branch_spans(branch_ids: Iterable[int]) -> dict[int, list[Span]]:
+    """Each branch's spans, oldest first."""
+    found: dict[int, list[Span]] = {}
+    ids = sorted(set(branch_ids))
+    for start in range(0, len(ids), 500):
+        rows = UnitSpan.objects.filter(unit_id__in=ids[start : start + 500]).order_by(
+            "unit_id", "valid_from"
+        )
+        for unit_id, path, vf, vt in rows.values_list("unit_id", "path", "valid_from", "valid_to"):
+            found.setdefault(unit_id, []).append((path, vf, vt))
+    return found
+
+
+def pieces(spans: list[Span], start: dt.date, end: dt.date | None = None) -> Iterator[Span]:
+    """[start, end) cut along the branch's spans: (path, from, to) of each piece. Days before the
+    branch's first span are not covered (she cannot have been in a branch that did not exist);
+    the last piece stays open when `end` is None, even past a closing of the branch."""
+    live = [s for s in spans if s[2] is None or s[2] > s[1]]  # empty spans hold no day
+    for i, (path, vf, vt) in enumerate(live):
+        lo = max(start, vf)
+        upto = None if i == len(live) - 1 else vt
+        hi = upto if end is None else end if upto is None else min(upto, end)
+        if hi is not None and hi <= lo:
+            continue
+        yield path, lo, hi
+
+
+def placement_rows(
+    *,
+    member_id: int,
+    branch_id: int,
+    group_id: int | None,
+    spans: list[Span],
+    start: dt.date,
+    end: dt.date | None = None,
+    staged_by: Any = None,
+) -> list[dict[str, Any]]:
+    """The placement rows (as dicts of attribute names) of a stint [start, end) in a branch."""
+    return [
+        {
+            "member_id": member_id,
+            "branch_id": branch_id,
+            "group_id": group_id,
+            "province_id": province_of(path),
+            "path": path,
+            "valid_from": lo,
+            "valid_to": hi,
+            "staged_by_id": staged_by,
+        }
+        for path, lo, hi in pieces(spans, start, end)
+    ]
+
+
+# --- One member: the services' steps --------------------------------------------------------
+
+
+def place(member: Member, on: dt.date) -> None:
+    """Open her placement in her current branch and group from the day `on`."""
+    rows = placement_rows(
+        member_id=member.pk,
+        branch_id=member.branch_id,
+        group_id=member.group_id,
+        spans=branch_spans([member.branch_id]).get(member.branch_id)
+        or [(member.branch_path, on, None)],
+        start=on,
+    )
+    Placement.objects.bulk_create([Placement(**row) for row in rows])
+
+
+def unplace(member: Member, on: dt.date) -> None:
+    """She is no longer active (or no longer where she was) from the day `on`: her placements
+    end that day, and any that began on or after it go."""
+    _truncate(Placement.objects.filter(member=member), on)
+
+
+def replace(member: Member, on: dt.date) -> None:
+    """She moved (her branch or group changed) on the day `on`."""
+    unplace(member, on)
+    place(member, on)
+
+
+def reopen_day(member: Member, on: dt.date) -> dt.date:
+    """The day a restored member's new placement starts: `on`, but never inside an earlier one."""
+    last = (
+        Placement.objects.filter(member=member, valid_to__isnull=False)
+        .order_by("-valid_to")
+        .values_list("valid_to", flat=True)
+        .first()
+    )
+    return max(on, last) if last else on
+
+
+def _truncate(placements: QuerySet[Placement], on: dt.date) -> None:
+    placements.filter(valid_from__gte=on).delete()
+    placements.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).update(valid_to=on)
+
+
+# --- Many members: the tree's changes -----------------------------------------------------
+
+
+def _rewrite(column: str, old_prefix: str, new_prefix: str) -> Concat:
+    return Concat(Value(new_prefix), Substr(column, len(old_prefix) + 1))
+
+
+def placements_follow(old_prefix: str, new_prefix: str, on: dt.date) -> int:
+    """Set-based: the open placements under `old_prefix` close on `on` and the same ones open
+    under `new_prefix` from that day (those that began on or after it just change path).
+    Returns how many open placements followed."""
+    province = province_of(new_prefix)
+    table = Placement._meta.db_table
+    with connection.cursor() as cursor:
+        # The closed copies first (a closed row never meets the one-open-per-member rule), then
+        # the open rows themselves take the new path and start.
+        cursor.execute(
+            f'INSERT INTO "{table}" ("member_id", "branch_id", "group_id", "province_id", '
+            '"path", "valid_from", "valid_to", "staged_by_id") '
+            'SELECT "member_id", "branch_id", "group_id", "province_id", "path", "valid_from", '
+            f'%s, "staged_by_id" FROM "{table}" '
+            'WHERE "path" LIKE %s AND "valid_to" IS NULL AND "valid_from" < %s',
+            [on, _like(old_prefix), on],
+        )
+    return (
+        Placement.objects.filter(path__startswith=old_prefix, valid_to__isnull=True)
+        .order_by()
+        .update(
+            path=_rewrite("path", old_prefix, new_prefix),
+            province_id=province,
+            valid_from=_later("valid_from", on),
+        )
+    )
+
+
+def _later(column: str, on: dt.date) -> Any:
+    from django.db.models import Case, F, When
+
+    return Case(When(**{f"{column}__lt": on}, then=Value(on)), default=F(column))
+
+
+def _like(prefix: str) -> str:
+    # Paths hold digits and dots only: nothing to escape.
+    assert prefix.replace(".", "").isdigit(), prefix
+    return prefix + "%"
+
+
+def _commune_of(path: str) -> int | None:
+    step = SEGMENT_WIDTH + 1
+    ancestors = [path[: i + step] for i in range(0, len(path), step)]
+    return (
+        Unit.objects.filter(path__in=ancestors, level=Level.COMMUNE)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def follow_units(old_prefix: str, new_prefix: str, on: dt.date) -> None:
+    """The units' hook (`units.history.on_subtree_moved`): a subtree moved from `old_prefix`
+    to `new_prefix` on `on`; its members' placements, copies of their place (branch path,
+    commune, province, also on their name-index rows) and waiting transfers' paths follow."""
+    placements_follow(old_prefix, new_prefix, on)
+    members = Member._base_manager.filter(branch_path__startswith=old_prefix)
+    old_province, new_province = province_of(old_prefix), province_of(new_prefix)
+    changes: dict[str, Any] = {"branch_path": _rewrite("branch_path", old_prefix, new_prefix)}
+    token_changes: dict[str, Any] = {}
+    if old_province != new_province:
+        changes["province_id"] = token_changes["province_id"] = new_province
+    old_commune, new_commune = _commune_of(old_prefix), _commune_of(new_prefix)
+    if old_commune != new_commune and new_commune is not None:
+        changes["commune_id"] = token_changes["commune_id"] = new_commune
+    if token_changes:
+        NameToken._base_manager.filter(member__in=members.values("pk")).update(**token_changes)
+    members.update(**changes)
+    for field in ("from_path", "to_path"):
+        Transfer.objects.filter(**{f"{field}__startswith": old_prefix}).update(
+            **{field: _rewrite(field, old_prefix, new_prefix)}
+        )
+    members_changed(old_province)
+    if new_province != old_province:
+        members_changed(new_province)
+
+
+def move_members(member_qs: QuerySet[Member], branch: Unit, on: dt.date) -> int:
+    """Set-based, for merges and splits: the given members now belong to `branch` (no group)
+    from the day `on`: the active ones' placements end that day and reopen there; their branch,
+    commune, province and path (and their name-index rows' copies) change. Returns how many
+    members moved. The caller records the events and the audit."""
+    if branch.level != Level.BRANCH:
+        raise ValueError("move_members needs a branch")
+    ids = member_qs.order_by().values("pk")
+    old_provinces = set(member_qs.order_by().values_list("province_id", flat=True).distinct())
+    province = province_of(branch.path)
+    commune = _commune_of(branch.path)
+    _truncate(Placement.objects.filter(member_id__in=ids), on)
+    table, members = Placement._meta.db_table, Member._meta.db_table
+    sub_sql, sub_params = (
+        Member._base_manager.filter(pk__in=ids, status="active")
+        .values("pk")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        for path, lo, hi in pieces(branch_spans([branch.pk]).get(branch.pk, []), on):
+            cursor.execute(
+                f'INSERT INTO "{table}" ("member_id", "branch_id", "group_id", "province_id", '
+                '"path", "valid_from", "valid_to", "staged_by_id") '
+                f'SELECT "id", %s, NULL, %s, %s, %s, %s, "staged_by_id" FROM "{members}" '
+                f'WHERE "id" IN ({sub_sql})',
+                [branch.pk, province_of(path), path, lo, hi, *sub_params],
+            )
+    NameToken._base_manager.filter(member__in=ids).update(commune_id=commune, province_id=province)
+    moved = Member._base_manager.filter(pk__in=ids).update(
+        branch_id=branch.pk,
+        group_id=None,
+        commune_id=commune,
+        province_id=province,
+        branch_path=branch.path,
+    )
+    for pk in old_provinces | {province}:
+        members_changed(pk)
+    return moved
+
+
+# --- Counting ----------------------------------------------------------------------------------
+
+
+def visible_placements() -> QuerySet[Placement]:
+    """Placements every reader may count: not those of an import's members still staged (the
+    marks of a finished import's rows are cleared in short steps after it is published)."""
+    placements = Placement.objects.all()
+    marked = list(
+        Placement.objects.filter(staged_by__isnull=False)
+        .order_by()
+        .values_list("staged_by", flat=True)
+        .distinct()
+    )
+    if not marked:
+        return placements.filter(staged_by__isnull=True)
+    from hoiso.members.models import MemberImport
+
+    done = list(
+        MemberImport.objects.filter(pk__in=marked, status=ImportStatus.DONE).values_list(
+            "pk", flat=True
+        )
+    )
+    return placements.filter(Q(staged_by__isnull=True) | Q(staged_by__in=done))
+
+
+def branches_now(unit: Unit) -> set[int]:
+    """The branches that are today in the unit's subtree: its open ones, and the closed ones
+    whose place today (through their successors, or else their parent's) lies in it."""
+    found = set(
+        Unit.objects.filter(
+            path__startswith=unit.path, level=Level.BRANCH, valid_to__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    found |= {b for b, path in closed_branches_today().items() if path.startswith(unit.path)}
+    return found
+
+
+def closed_branches_today() -> dict[int, str]:
+    """Each closed branch and the path of the place it lies in today: its successor's (the
+    common part of its successors' when it was split), or else its parent's."""
+    closed = {
+        pk: (path, parent)
+        for pk, path, parent in Unit.objects.filter(valid_to__isnull=False).values_list(
+            "pk", "path", "parent_id"
+        )
+    }
+    if not closed:
+        return {}
+    # A link row reads "from_unit has to_unit among its predecessors". Successors may be
+    # closed in turn: they are followed.
+    successors: dict[int, list[str]] = {}
+    succ_ids: dict[int, list[int]] = {}
+    links = Unit.predecessors.through.objects.filter(to_unit__valid_to__isnull=False)
+    for pred, succ, path in links.values_list("to_unit_id", "from_unit_id", "from_unit__path"):
+        successors.setdefault(pred, []).append(path)
+        succ_ids.setdefault(pred, []).append(succ)
+    parents = dict(
+        Unit.objects.filter(pk__in={p for _path, p in closed.values() if p}).values_list(
+            "pk", "path"
+        )
+    )
+    memo: dict[int, str] = {}
+
+    def today(pk: int, depth: int = 0) -> str:
+        if pk in memo:
+            return memo[pk]
+        path, parent = closed[pk]
+        result = path
+        if depth < 50:
+            if pk in succ_ids:
+                places = [today(s, depth + 1) if s in closed else None for s in succ_ids[pk]]
+                paths = [p or q for p, q in zip(places, successors[pk], strict=True)]
+                result = _common(paths)
+            elif parent in closed:
+                result = today(parent, depth + 1)
+            elif parent is not None:
+                result = parents.get(parent, path)
+        memo[pk] = result
+        return result
+
+    levels = dict(Unit.objects.filter(pk__in=list(closed)).values_list("pk", "level"))
+    return {pk: today(pk) for pk in closed if levels[pk] == Level.BRANCH}
+
+
+def _common(paths: list[str]) -> str:
+    """The path of the lowest unit above (or equal to) all of them."""
+    step = SEGMENT_WIDTH + 1
+    first = paths[0]
+    n = 0
+    while n + step <= len(first) and all(p[: n + step] == first[: n + step] for p in paths):
+        n += step
+    return first[:n]
+
+
+def active_count_on(unit: Unit, day: dt.date, boundaries: Boundaries = NOW) -> int:
+    """Active members on the day in the unit. "then": placed that day under the unit's path of
+    that day (0 when the unit did not exist); "now": placed that day in a branch that is today
+    (following closed units' successors) in the unit."""
+    placements = visible_placements().filter(on_day(day))
+    root = path_on(unit, day)
+    if boundaries == THEN:
+        if root is None:
+            return 0
+        return placements.filter(path__startswith=root).count()
+    now = branches_now(unit)
+    if root is not None:
+        then = set(
+            UnitSpan.objects.filter(
+                on_day(day), path__startswith=root, unit__level=Level.BRANCH
+            ).values_list("unit_id", flat=True)
+        )
+        existed = set(
+            UnitSpan.objects.filter(on_day(day), unit__in=now).values_list("unit_id", flat=True)
+        ) if len(now) < 20_000 else now  # fmt: skip
+        if then == existed:
+            # Nothing has come in or gone out since: the same members as on that day's tree.
+            return placements.filter(path__startswith=root).count()
+    ids = sorted(now)
+    return sum(
+        placements.filter(branch_id__in=ids[i : i + 500]).count() for i in range(0, len(ids), 500)
+    )
