@@ -134,8 +134,8 @@ def counts(runs: int, commune_code: str) -> dict[str, Any]:
 def operate(kind: str, unit_code: str, request: dict[str, Any]) -> tuple[Any, float, float]:
     """Draft (the preview's plan) then apply; returns the restructuring and both times."""
     from hoiso.accounts.models import User
-    from hoiso.restructuring.preview import preview
     from hoiso.restructuring.plan import Plan
+    from hoiso.restructuring.preview import preview
     from hoiso.restructuring.services import restructuring_apply, restructuring_draft
     from hoiso.units.models import Unit
 

@@ -31,7 +31,7 @@ class OperationForm(forms.Form):
     def __init__(self, unit: Unit, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", today())
         super().__init__(*args, **kwargs)
-        self.unit = unit
+        self.page_unit = unit
         self.children = open_children(unit)
 
     def request(self) -> dict[str, Any]:

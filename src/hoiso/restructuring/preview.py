@@ -98,15 +98,15 @@ def preview(plan: Plan) -> Preview:
         )
         result.members += counts[r.unit]
     for m in plan.members:
-        n = len(m.members) or member_counts([units[m.frm]])[m.frm]
+        moving = len(m.members) or member_counts([units[m.frm]])[m.frm]
         result.steps.append(
             Step(
                 _("Members of %(frm)s move to %(to)s.")
                 % {"frm": units[m.frm].name, "to": name(m.to)},
-                n,
+                moving,
             )
         )
-        result.members += n
+        result.members += moving
     for rn in plan.rename:
         result.steps.append(
             Step(_("%(old)s is renamed %(new)s.") % {"old": rn.old, "new": rn.name})

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
@@ -113,6 +114,8 @@ def _summary(plan: planner.Plan) -> str:
     new = {n.ref: n.name for n in plan.create}
 
     def name(ref: planner.Ref | None) -> str:
+        if ref is None:
+            return ""
         return new.get(ref, "") if isinstance(ref, str) else names.get(ref, "")
 
     if plan.kind == Kind.MERGE:
@@ -157,7 +160,8 @@ def _lock(unit_ids: set[int], paths: list[str]) -> list[Transfer]:
 
 
 def restructuring_apply(*, actor: User, restructuring: Restructuring) -> Restructuring:
-    """Apply a previewed restructuring, as previewed; refused if the tree has changed since."""
+    """Apply a previewed restructuring, as previewed; refused if the tree has changed since (the
+    draft then holds the new plan, for the admin to preview again)."""
     with transaction.atomic():
         r = Restructuring.objects.select_for_update().get(pk=restructuring.pk)
         if r.state != State.DRAFT:
@@ -165,26 +169,34 @@ def restructuring_apply(*, actor: User, restructuring: Restructuring) -> Restruc
         if not may_restructure(actor, r.unit):
             raise PermissionDenied
         plan = plan_for(r.kind, r.request, r.unit, actor)
-        if plan.to_json() != r.plan:
+        stale = plan.to_json() != r.plan
+        if stale:
             r.plan, r.summary = plan.to_json(), _summary(plan)
             r.save(update_fields=["plan", "summary"])
-            raise ValidationError(
-                _(
-                    "The units have changed since the preview. Please check the new preview and confirm again."
-                )
-            )
-        record = _apply(plan, actor)
-        r.record, r.state, r.applied_at = record, State.APPLIED, timezone.now()
-        r.save(update_fields=["record", "state", "applied_at"])
-        audit.log(
-            actor,
-            "restructuring.applied",
-            r,
-            data={"kind": r.kind, "on": plan.on.isoformat(), "summary": r.summary},
-        )
-        _changed(r.province_id)
+        else:
+            _apply_plan(r, plan, actor)
+    if stale:
+        raise ValidationError(STALE)
     restructuring.refresh_from_db()
     return restructuring
+
+
+STALE = gettext_lazy(
+    "The units have changed since the preview. Please check the new preview and confirm again."
+)
+
+
+def _apply_plan(r: Restructuring, plan: planner.Plan, actor: User) -> None:
+    record = _apply(plan, actor)
+    r.record, r.state, r.applied_at = record, State.APPLIED, timezone.now()
+    r.save(update_fields=["record", "state", "applied_at"])
+    audit.log(
+        actor,
+        "restructuring.applied",
+        r,
+        data={"kind": r.kind, "on": plan.on.isoformat(), "summary": r.summary},
+    )
+    _changed(r.province_id)
 
 
 def _apply(plan: planner.Plan, actor: User) -> dict[str, Any]:
@@ -440,10 +452,10 @@ def _undo(plan: planner.Plan, record: dict[str, Any]) -> None:
             )
     for m in reversed(record.get("members", [])):
         still = Member.objects.filter(pk__in=m["ids"], branch_id=m["to"], status=Status.ACTIVE)
-        ids = list(still.values_list("pk", flat=True))
-        move_members(Member.objects.filter(pk__in=ids), units[m["frm"]], plan.on)
+        back_ids = list(still.values_list("pk", flat=True))
+        move_members(Member.objects.filter(pk__in=back_ids), units[m["frm"]], plan.on)
         _keep_groups(m.get("groups", {}))
-        Transfer.objects.filter(member_id__in=ids, status=TransferStatus.PENDING).update(
+        Transfer.objects.filter(member_id__in=back_ids, status=TransferStatus.PENDING).update(
             from_branch=units[m["frm"]], from_path=units[m["frm"]].path
         )
     for rp in reversed(plan.reparent):

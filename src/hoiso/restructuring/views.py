@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,7 @@ from hoiso.restructuring.preview import preview
 from hoiso.restructuring.selectors import access_restructuring, restructurings_within
 from hoiso.units.models import Level, Unit
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def restructurer(view: View) -> View:
@@ -35,7 +35,7 @@ def restructurer(view: View) -> View:
 
     @gate(MANAGE_ACCOUNTS)
     @wraps(view)
-    def wrapped(request: HttpRequest, scope: Scope, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, scope: Scope, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not may_restructure(scope.user, scope.unit):
             raise PermissionDenied
         if scope.unit.level > Level.COMMUNE:

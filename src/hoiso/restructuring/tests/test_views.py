@@ -42,10 +42,17 @@ def test_the_province_previews_merges_reviews_and_undoes(cast: Cast) -> None:
     form = client.get(url("operation", cast.province, kind="merge"))
     assert form.status_code == 200 and "Xã Krông Pắc" in form.content.decode()
 
-    data = {"units": [cast.commune_a.pk, cast.commune_b.pk], "keep": cast.commune_a.pk, "name": "", "on": ON}
+    data = {
+        "units": [cast.commune_a.pk, cast.commune_b.pk],
+        "keep": cast.commune_a.pk,
+        "name": "",
+        "on": ON,
+    }
     response = client.post(url("operation", cast.province, kind="merge"), data)
     draft = Restructuring.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("detail", cast.province, pk=draft.pk)
+    assert response.status_code == 302 and response["Location"] == url(
+        "detail", cast.province, pk=draft.pk
+    )
     preview = client.get(response["Location"]).content.decode()
     assert "Chi hội Thôn Tân Lập" in preview  # the branch that moves, with its 3 members
     assert "Lê Thị Thu" in preview  # her roles move to the surviving commune
