@@ -150,7 +150,10 @@ def _lock(unit_ids: set[int], paths: list[str]) -> list[Transfer]:
     the restructuring reads the members, or she waits and then reads the moved tree afresh. So a
     member is neither left behind in a closed unit nor counted twice.
     """
-    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).values_list("pk", flat=True))
+    # "No key" update: rows that point at these units (a member a cadre saves meanwhile) take a
+    # key-share lock on them, which this one lets through; a full update lock would deadlock.
+    locked = Unit.objects.select_for_update(no_key=True).filter(pk__in=unit_ids)
+    list(locked.values_list("pk", flat=True))
     where = Q()
     for p in paths:
         where |= Q(from_path__startswith=p) | Q(to_path__startswith=p)
