@@ -80,7 +80,7 @@ class SplitForm(OperationForm):
 
     def __init__(self, unit: Unit, split: Unit, *args: Any, **kwargs: Any) -> None:
         super().__init__(unit, *args, **kwargs)
-        self.split = split
+        self.split_unit = split
         data = self.data if self.is_bound else {}
         parts = [
             (0, split.name),
@@ -111,7 +111,7 @@ class SplitForm(OperationForm):
         given = {k: v for k, v in data.items() if k.startswith(("member_", "child_")) and v}
         names = [data["name_1"]] + ([data["name_2"]] if data.get("name_2") else [])
         return {
-            "unit": self.split.pk,
+            "unit": self.split_unit.pk,
             "on": data["on"].isoformat(),
             "names": names,
             "children": {

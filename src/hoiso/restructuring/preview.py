@@ -88,15 +88,21 @@ def preview(plan: Plan) -> Preview:
             )
         )
     counts = member_counts([units[r.unit] for r in plan.reparent])
+    # One step per (from, to): a merged commune's fifty branches are one line, not fifty.
+    moves: dict[tuple[int, Ref], list[int]] = {}
     for r in plan.reparent:
+        moves.setdefault((r.frm, r.to), []).append(r.unit)
+    for (frm, to), ids in moves.items():
+        moving = sum(counts[pk] for pk in ids)
+        names = ", ".join(units[pk].name for pk in ids)
         result.steps.append(
             Step(
-                _("%(unit)s moves from %(frm)s to %(to)s, with everything in it.")
-                % {"unit": units[r.unit].name, "frm": units[r.frm].name, "to": name(r.to)},
-                counts[r.unit],
+                _("From %(frm)s to %(to)s, with everything in them: %(units)s.")
+                % {"frm": units[frm].name, "to": name(to), "units": names},
+                moving,
             )
         )
-        result.members += counts[r.unit]
+        result.members += moving
     for m in plan.members:
         moving = len(m.members) or member_counts([units[m.frm]])[m.frm]
         result.steps.append(
@@ -170,21 +176,26 @@ def _clashes(plan: Plan, units: dict[int, Unit], new: dict[str, Any], result: Pr
     arriving: dict[Ref, list[str]] = {}
     for r in plan.reparent:
         arriving.setdefault(r.to, []).append(units[r.unit].name)
+    leaving = {r.unit for r in plan.reparent}
     for to, names in arriving.items():
-        staying = []
+        staying: list[str] = []
         if isinstance(to, int):
-            leaving = {r.unit for r in plan.reparent}
             staying = list(
                 Unit.objects.filter(parent_id=to, valid_to__isnull=True)
                 .exclude(pk__in=leaving)
                 .values_list("name", flat=True)
             )
-        seen: dict[str, str] = {}
+        seen: set[str] = set()
+        doubled: dict[str, str] = {}
         for n in [*staying, *names]:
             if fold(n) in seen:
-                target = new[to].name if isinstance(to, str) else units[to].name
-                result.warnings.append(
-                    _("%(unit)s will have two units named %(name)s: rename one afterwards.")
-                    % {"unit": target, "name": n}
+                doubled.setdefault(fold(n), n)
+            seen.add(fold(n))
+        if doubled:
+            target = new[to].name if isinstance(to, str) else units[to].name
+            result.warnings.append(
+                _(
+                    "%(unit)s will have several units of the same name (%(names)s): rename them afterwards."
                 )
-            seen[fold(n)] = n
+                % {"unit": target, "names": ", ".join(sorted(doubled.values()))}
+            )
