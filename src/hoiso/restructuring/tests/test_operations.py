@@ -147,6 +147,8 @@ def test_merging_branches_moves_their_members_and_keeps_their_groups(
 ) -> None:
     in_group = people["a1"][0]
     Member.objects.filter(pk=in_group.pk).update(group=cast.group_a1)
+    leaving = transfer_request(actor=cast.hoa, member=people["a1"][1], to_unit=cast.commune_b)
+    coming = transfer_request(actor=cast.thu, member=people["b1"][0], to_unit=cast.branch_a1)
     before = counts(cast.commune_a, cast.branch_a1, cast.branch_a2)
     r = run(cast, "merge", {"units": [cast.branch_a1.pk, cast.branch_a2.pk], "keep": cast.branch_a2.pk},
             unit=cast.commune_a)  # fmt: skip
@@ -156,6 +158,13 @@ def test_merging_branches_moves_their_members_and_keeps_their_groups(
     assert Member.objects.get(pk=in_group.pk).group_id == cast.group_a1.pk
     # Mai, head of branch A1, now heads A2.
     assert Assignment.objects.get(user=cast.mai).unit_id == cast.branch_a2.pk
+    # Her transfer waiting to leave now leaves from A2; the one waiting to come in comes to A2.
+    leaving = Transfer.objects.get(pk=leaving.pk)
+    assert (leaving.from_branch_id, leaving.from_path) == (
+        cast.branch_a2.pk,
+        fresh(cast.branch_a2).path,
+    )
+    assert Transfer.objects.get(pk=coming.pk).to_unit_id == cast.branch_a2.pk
     assert active_count_on(cast.branch_a2, BEFORE, THEN) == 2
     assert active_count_on(cast.branch_a2, ON, THEN) == 5
     undo(cast, r)
@@ -163,6 +172,8 @@ def test_merging_branches_moves_their_members_and_keeps_their_groups(
     assert Member.objects.filter(branch=cast.branch_a1).count() == 3
     assert Member.objects.get(pk=in_group.pk).group_id == cast.group_a1.pk
     assert Assignment.objects.get(user=cast.mai).unit_id == cast.branch_a1.pk
+    assert Transfer.objects.get(pk=leaving.pk).from_branch_id == cast.branch_a1.pk
+    assert Transfer.objects.get(pk=coming.pk).to_unit_id == cast.branch_a1.pk
 
 
 def test_splitting_a_commune_by_branches(cast: Cast, people: dict) -> None:
