@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from hoiso.accounts.access import Scope, access
+from hoiso.accounts.models import Assignment
 from hoiso.restructuring.models import Restructuring
 from hoiso.units.models import Unit
 
@@ -20,3 +21,11 @@ def restructurings_within(unit: Unit) -> QuerySet[Restructuring]:
 
 def access_restructuring(scope: Scope, pk: Any) -> Restructuring:
     return access(restructurings_within(scope.unit), pk, "restructuring")
+
+
+def access_moved_assignment(r: Restructuring, pk: Any) -> Assignment:
+    """A role the restructuring moved (listed in its record), wherever in the province it now
+    stands: a branch moved out of the commune it was asked from is still hers to review."""
+    listed = [x["id"] for x in (*r.record.get("roles", []), *r.record.get("moved_roles", []))]
+    roles = Assignment.objects.filter(pk__in=listed, unit__path__startswith=r.province.path)
+    return access(roles.select_related("user", "unit"), pk, "assignment")

@@ -211,7 +211,7 @@ def _apply(plan: planner.Plan, actor: User) -> dict[str, Any]:
     # Who serves in a subtree that moves: for the admin's review list (their unit moves with it).
     for r in plan.reparent:
         record["moved_roles"] += [
-            {"id": a.pk, "unit": a.unit_id, "from": r.frm, "to": r.to}
+            {"id": a.pk, "unit": a.unit_id, "frm": r.frm, "to": r.to}
             for a in Assignment.objects.filter(unit__path__startswith=units[r.unit].path)
         ]
     for new in plan.create:

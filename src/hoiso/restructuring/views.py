@@ -17,14 +17,17 @@ from django.views.decorators.http import require_POST
 from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import MANAGE_ACCOUNTS
-from hoiso.accounts.selectors import access_assignment
 from hoiso.core.forms import add_service_error
 from hoiso.restructuring import forms, services
 from hoiso.restructuring.models import Kind, Restructuring, State
 from hoiso.restructuring.permissions import may_restructure
 from hoiso.restructuring.plan import Plan
 from hoiso.restructuring.preview import preview
-from hoiso.restructuring.selectors import access_restructuring, restructurings_within
+from hoiso.restructuring.selectors import (
+    access_moved_assignment,
+    access_restructuring,
+    restructurings_within,
+)
 from hoiso.units.models import Level, Unit
 
 View = Callable[..., HttpResponseBase]
@@ -194,7 +197,7 @@ def undo(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @restructurer
 def end_assignment(request: HttpRequest, scope: Scope, pk: int, assignment_pk: int) -> HttpResponse:
     r = access_restructuring(scope, pk)
-    assignment = access_assignment(scope, assignment_pk)
+    assignment = access_moved_assignment(r, assignment_pk)
     try:
         services.assignment_end(actor=scope.user, restructuring=r, assignment=assignment)
     except ValidationError as e:

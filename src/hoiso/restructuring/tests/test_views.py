@@ -105,7 +105,7 @@ def test_a_split_lets_the_admin_choose_each_branch_part(cast: Cast) -> None:
             f"child_{cast.branch_a2.pk}": 1}  # fmt: skip
     response = client.post(split, data)
     assert response.status_code == 302
-    client.post(response["Location"].replace("/restructure/", "/restructure/", 1) + "apply/")
+    client.post(response["Location"] + "apply/")
     assert Unit.objects.get(pk=cast.branch_a2.pk).parent.name == "Xã Ea Sinh"  # type: ignore[union-attr]
 
 
@@ -113,3 +113,25 @@ def test_dissolving_is_offered_only_where_there_are_districts(cast: Cast) -> Non
     client = cast.client(cast.lan)
     assert client.get(url("operation", cast.province, kind="dissolve")).status_code == 404
     assert client.get(url("operation", cast.province, kind="nonsense")).status_code == 404
+
+
+def test_the_people_of_a_moved_branch_are_listed_for_review(cast: Cast) -> None:
+    client = cast.client(cast.lan)
+    data = {"unit": cast.branch_a1.pk, "to": cast.commune_b.pk, "on": ON}
+    response = client.post(url("operation", cast.commune_a, kind="move"), data)
+    assert response.status_code == 302
+    assert client.post(response["Location"] + "apply/").status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    mai = Assignment.objects.get(user=cast.mai)
+    end = url(
+        "end_assignment", cast.commune_a, pk=Restructuring.objects.get().pk, assignment_pk=mai.pk
+    )
+    assert "Niê" in page and end in page
+    # Her branch now lies in commune B, outside the page's commune: still the admin's to end.
+    assert client.post(end).status_code == 302
+    assert not Assignment.objects.filter(pk=mai.pk).exists()
+    # A role the restructuring did not move is not reachable through it.
+    other = Assignment.objects.get(user=cast.vy)
+    assert client.post(url("end_assignment", cast.commune_a, pk=Restructuring.objects.get().pk,
+                           assignment_pk=other.pk)).status_code == 404  # fmt: skip
+    assert Unit.objects.get(pk=cast.branch_a1.pk).parent_id == cast.commune_b.pk
