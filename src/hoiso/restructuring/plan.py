@@ -14,10 +14,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hoiso.core.text import clean, fold
-from hoiso.units.models import Level, Unit, today
+from hoiso.members.models import Placement
+from hoiso.units.models import Level, Unit, UnitSpan, today
 
 # A unit of the plan: an existing unit's id, or the reference of one the plan creates.
 Ref = int | str
@@ -168,6 +170,42 @@ def _open_children(unit: Unit) -> list[Unit]:
 
 
 FLAGS = ("is_ethnic_minority_area", "is_remote_area", "is_border_area")
+
+
+def check_later_changes(plan: Plan) -> None:
+    """The date may not fall before a later change of what the plan touches: the history of a
+    unit moved or renamed since, or of a member placed since, would no longer add up."""
+    touched = Unit.objects.filter(pk__in=plan.unit_ids()).values_list("path", flat=True)
+    where = Q()
+    for path in touched:
+        where |= Q(path__startswith=path)
+    later = (
+        UnitSpan.objects.filter(where, valid_from__gt=plan.on)
+        .order_by("-valid_from")
+        .values_list("name", "valid_from")
+        .first()
+    )
+    placed = (
+        Placement.objects.filter(
+            branch_id__in=[m.frm for m in plan.members],
+            valid_to__isnull=True,
+            valid_from__gt=plan.on,
+        )
+        .order_by("-valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    if later or placed:
+        day = max(d for d in (later[1] if later else None, placed) if d is not None)
+        raise ValidationError(
+            {
+                "on": _(
+                    "Please choose a date on or after %(date)s: the units or members concerned "
+                    "changed on that day."
+                )
+                % {"date": day.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 # --- The operations ---------------------------------------------------------------------------

@@ -49,6 +49,12 @@ def _units(ids: list[int], within: Unit) -> list[Unit]:
 
 def plan_for(kind: str, request: dict[str, Any], root: Unit, actor: User) -> planner.Plan:
     """Run the planner of `kind` on the request; every unit named must lie within `root`."""
+    plan = _plan(kind, request, root, actor)
+    planner.check_later_changes(plan)
+    return plan
+
+
+def _plan(kind: str, request: dict[str, Any], root: Unit, actor: User) -> planner.Plan:
     on = dt.date.fromisoformat(request["on"])
     if kind == Kind.MERGE:
         units = _units(request["units"], root)

@@ -341,3 +341,19 @@ def test_a_transfer_accepted_after_the_merge_lands_in_the_merged_unit(
     assert member.branch_path == fresh(cast.branch_b1).path
     assert Placement.objects.filter(member=member, valid_to__isnull=True).count() == 1
     assert Transfer.objects.get(pk=transfer.pk).status == TransferStatus.ACCEPTED
+
+
+def test_the_date_cannot_fall_before_a_later_change(cast: Cast, people: dict) -> None:
+    run(
+        cast, "rename", {"unit": cast.branch_a1.pk, "name": "Chi hội Thôn Một"}, unit=cast.commune_a
+    )
+    early = {
+        "on": (ON - dt.timedelta(days=10)).isoformat(),
+        "unit": cast.commune_a.pk,
+        "name": "Xã Mới",
+    }
+    with pytest.raises(ValidationError) as raised:
+        restructuring_draft(actor=cast.lan, unit=cast.province, kind="rename", request=early)
+    assert "01/07/2026" in str(raised.value)
+    # On the day of that change or after, it is fine.
+    run(cast, "rename", {"unit": cast.commune_a.pk, "name": "Xã Mới"})
