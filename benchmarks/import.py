@@ -340,10 +340,10 @@ def _empty() -> None:
     """No members anywhere, before each timed run (outside the timing)."""
     from django.db import connection, transaction
 
-    from hoiso.members.models import Member, MemberEvent, NameToken
+    from hoiso.members.models import Member, MemberEvent, NameToken, Placement
 
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (NameToken, MemberEvent, Member):
+        for model in (NameToken, MemberEvent, Placement, Member):
             cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
