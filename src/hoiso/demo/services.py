@@ -20,7 +20,8 @@ from hoiso.demo.targets import demo_comms_and_targets
 from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member
 from hoiso.units import history
-from hoiso.units.models import Level, Unit
+from hoiso.units.models import Level, SuccessorCandidate, Unit
+from hoiso.units.reform import HISTORY_FROM, load_history, place_branches_before
 from hoiso.units.services import find_province, load_province
 
 DEMO_PASSWORD = "HoiSo@2026"
@@ -234,6 +235,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         _flag_communes(rng, communes)
         branches = _add_branches_and_groups(rng, communes)
         _create_accounts(province)
+        _load_history(province)
         members = populate(province, members)
         _create_member_login(province)
         populate_activities(province, seed=seed)
@@ -243,6 +245,24 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )
     return province
+
+
+def _load_history(province: Unit) -> None:
+    """Đắk Lắk's and Phú Yên's units before the 2025 reform, and the demo's branches in their
+    old communes: where today's commune came from several old ones, its branches are shared
+    among them in turn (the demo builds its villages, so it knows where they were)."""
+    load_history(province.code)
+    assignment: dict[int, Unit] = {}
+    for commune in Unit.objects.filter(parent=province, level=Level.COMMUNE).order_by("code"):
+        olds = list(commune.predecessors.order_by("code")) or [
+            c.unit for c in SuccessorCandidate.objects.filter(candidate=commune).order_by("pk")
+        ]
+        if not olds:
+            continue
+        branches = Unit.objects.filter(parent=commune, level=Level.BRANCH).order_by("code")
+        for i, branch in enumerate(branches):
+            assignment[branch.pk] = olds[i % len(olds)]
+    place_branches_before(assignment, HISTORY_FROM)
 
 
 def _create_member_login(province: Unit) -> None:

@@ -26,7 +26,7 @@ from hoiso.comms.models import (
 from hoiso.core.text import fold
 from hoiso.members.models import MemberStat
 from hoiso.targets.models import PopulationFigure, Target
-from hoiso.units.models import Level, Unit
+from hoiso.units.models import REFORM_DAY, Level, Unit
 
 TITLES = [
     "Hội nghị sơ kết công tác Hội 6 tháng", "Ra mắt mô hình “Phụ nữ tiết kiệm”",
@@ -150,6 +150,42 @@ def _posts(rng: random.Random, channels: list[Channel], today: dt.date) -> int:
     return len(posts)
 
 
+def _posts_before_reform(rng: random.Random, province: Unit) -> int:
+    """2024 to June 2025 on the units of then: the old districts' and communes' fanpages (no
+    longer used since the reform) and their posts, so that 2024's targets read on them."""
+    olds = list(
+        Unit.objects.within(province)
+        .filter(level__in=[Level.DISTRICT, Level.COMMUNE], valid_to=REFORM_DAY)
+        .order_by("path")
+    )
+    channels = []
+    for unit in olds:
+        if unit.level == Level.COMMUNE and rng.random() < 0.3:
+            continue  # many old communes had no fanpage
+        ch = _channel(unit, province, ChannelKind.FACEBOOK_PAGE, f"Hội LHPN {unit.name}",
+                      f"https://www.facebook.com/hoiphunu{_slug(unit.name)}{unit.pk}", rng)  # fmt: skip
+        ch.closed = True
+        channels.append(ch)
+    Channel.objects.bulk_create(channels, batch_size=1000)
+    posts: list[Post] = []
+    for ch in channels:
+        p = 0.97 if ch.unit.level == Level.DISTRICT else rng.choice([0.3, 0.6, 0.9])
+        month = dt.date(2024, 1, 1)
+        while month < REFORM_DAY:
+            nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            if rng.random() < p:
+                day = month + dt.timedelta(days=rng.randint(0, 27))
+                posts.append(Post(
+                    channel=ch, unit_id=ch.unit_id, province_id=ch.province_id,
+                    unit_path=ch.unit_path, kind=ch.kind, published_on=day,
+                    url=f"{ch.url}/posts/{len(posts) + 1}", title=rng.choice(TITLES),
+                    topic=rng.choice(TOPICS),
+                ))  # fmt: skip
+            month = nxt
+    Post.objects.bulk_create(posts, batch_size=2000)
+    return len(posts)
+
+
 def _targets(province: Unit, lan: User | None, today: dt.date) -> None:
     themes = {2024: "Năm “Chuyển đổi số trong công tác Hội”",
               today.year: "Phụ nữ Đắk Lắk đoàn kết, sáng tạo, chuyển đổi số"}  # fmt: skip
@@ -169,6 +205,13 @@ def _targets(province: Unit, lan: User | None, today: dt.date) -> None:
         for year in (2024, today.year)
         for title, metric, level, kind, threshold, share in specs
     ])  # fmt: skip
+    # Districts were unions until the reform: 2024 measures them on the units of then.
+    Target.objects.create(
+        unit=province, province=province, unit_path=province.path, year=2024, theme=themes[2024],
+        title="100% Hội LHPN cấp huyện đăng ít nhất 1 bài mỗi tháng trên fanpage",
+        metric="posts.facebook_page", level=Level.DISTRICT, period_kind="month",
+        threshold=Decimal(1), required_share=Decimal(100), created_by=lan, publish_ranking=True,
+    )  # fmt: skip
 
 
 def _population(rng: random.Random, communes: list[Unit], today: dt.date) -> None:
@@ -217,7 +260,7 @@ def demo_comms_and_targets(province: Unit, *, seed: int = 2026) -> dict[str, int
     by_pk = {u.pk: u for u in [province, *communes, *branches]}
     for ch in channels:
         ch.unit = by_pk[ch.unit_id]
-    n_posts = _posts(rng, channels, today)
+    n_posts = _posts(rng, channels, today) + _posts_before_reform(rng, province)
     _articles(province, communes, today)
     _population(rng, communes, today)
     _targets(province, User.objects.filter(username="lan.tinh").first(), today)

@@ -52,10 +52,12 @@ class MembersConfig(AppConfig):
 
         closing_check(no_active_members)
         # Members' placements and copied paths follow when units move (hoiso.units.history).
-        from hoiso.members.history import follow_units
+        from hoiso.members.history import backdate_placements, follow_units
         from hoiso.units.history import on_subtree_moved
+        from hoiso.units.reform import on_branches_backdated
 
         on_subtree_moved(follow_units)
+        on_branches_backdated(backdate_placements)
         # Member metrics for targets (hoiso.metrics.registry).
         # Retention registers the deletion of the generated files that may name an erased
         # member (hoiso.members.erasure).

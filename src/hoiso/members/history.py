@@ -21,7 +21,7 @@ from django.db.models.functions import Concat, Substr
 
 from hoiso.members.counting import members_changed
 from hoiso.members.models import ImportStatus, Member, NameToken, Placement, Transfer
-from hoiso.units.history import on_day, path_on
+from hoiso.units.history import on_day, path_on, under
 from hoiso.units.models import SEGMENT_WIDTH, Level, Unit, UnitSpan
 
 Boundaries = Literal["then", "now"]
@@ -159,7 +159,7 @@ def placements_follow(old_prefix: str, new_prefix: str, on: dt.date) -> int:
             [on, _like(old_prefix), on],
         )
     return (
-        Placement.objects.filter(path__startswith=old_prefix, valid_to__isnull=True)
+        Placement.objects.filter(under(old_prefix), valid_to__isnull=True)
         .order_by()
         .update(
             path=_rewrite("path", old_prefix, new_prefix),
@@ -196,7 +196,7 @@ def follow_units(old_prefix: str, new_prefix: str, on: dt.date) -> None:
     to `new_prefix` on `on`; its members' placements, copies of their place (branch path,
     commune, province, also on their name-index rows) and waiting transfers' paths follow."""
     placements_follow(old_prefix, new_prefix, on)
-    members = Member._base_manager.filter(branch_path__startswith=old_prefix)
+    members = Member._base_manager.filter(under(old_prefix, "branch_path"))
     old_province, new_province = province_of(old_prefix), province_of(new_prefix)
     changes: dict[str, Any] = {"branch_path": _rewrite("branch_path", old_prefix, new_prefix)}
     token_changes: dict[str, Any] = {}
@@ -260,10 +260,10 @@ def move_members(member_qs: QuerySet[Member], branch: Unit, on: dt.date) -> int:
 # --- Counting ----------------------------------------------------------------------------------
 
 
-def visible_placements() -> QuerySet[Placement]:
-    """Placements every reader may count: not those of an import's members still staged (the
-    marks of a finished import's rows are cleared in short steps after it is published)."""
-    placements = Placement.objects.all()
+def hidden_imports() -> list[Any]:
+    """The imports whose members' placements no reader may count yet: still staged (the marks
+    of a finished import's rows are cleared in short steps after it is published). Read from
+    the partial index of marked placements: nothing to read, nearly always."""
     marked = list(
         Placement.objects.filter(staged_by__isnull=False)
         .order_by()
@@ -271,15 +271,32 @@ def visible_placements() -> QuerySet[Placement]:
         .distinct()
     )
     if not marked:
-        return placements.filter(staged_by__isnull=True)
+        return []
     from hoiso.members.models import MemberImport
 
-    done = list(
+    done = set(
         MemberImport.objects.filter(pk__in=marked, status=ImportStatus.DONE).values_list(
             "pk", flat=True
         )
     )
-    return placements.filter(Q(staged_by__isnull=True) | Q(staged_by__in=done))
+    return [pk for pk in marked if pk not in done]
+
+
+def visible_placements() -> QuerySet[Placement]:
+    """Placements every reader may count: not those of an import's members still staged."""
+    hidden = hidden_imports()
+    placements = Placement.objects.all()
+    return placements.exclude(staged_by__in=hidden) if hidden else placements
+
+
+def _count(rows: QuerySet[Placement]) -> int:
+    """How many visible placements among `rows`: all of them from the index alone, less the few
+    staged ones (the visibility test would otherwise read every row)."""
+    total = rows.count()
+    hidden = hidden_imports()
+    if hidden:
+        total -= rows.filter(staged_by__in=hidden).count()
+    return total
 
 
 def branches_now(unit: Unit) -> set[int]:
@@ -355,26 +372,109 @@ def active_count_on(unit: Unit, day: dt.date, boundaries: Boundaries = NOW) -> i
     """Active members on the day in the unit. "then": placed that day under the unit's path of
     that day (0 when the unit did not exist); "now": placed that day in a branch that is today
     (following closed units' successors) in the unit."""
-    placements = visible_placements().filter(on_day(day))
+    placements = Placement.objects.filter(on_day(day))
     root = path_on(unit, day)
     if boundaries == THEN:
         if root is None:
             return 0
-        return placements.filter(path__startswith=root).count()
+        return _count(placements.filter(under(root)))
     now = branches_now(unit)
     if root is not None:
         then = set(
-            UnitSpan.objects.filter(
-                on_day(day), path__startswith=root, unit__level=Level.BRANCH
-            ).values_list("unit_id", flat=True)
+            UnitSpan.objects.filter(on_day(day), under(root), unit__level=Level.BRANCH).values_list(
+                "unit_id", flat=True
+            )
         )
         existed = set(
             UnitSpan.objects.filter(on_day(day), unit__in=now).values_list("unit_id", flat=True)
         ) if len(now) < 20_000 else now  # fmt: skip
         if then == existed:
             # Nothing has come in or gone out since: the same members as on that day's tree.
-            return placements.filter(path__startswith=root).count()
+            return _count(placements.filter(under(root)))
     ids = sorted(now)
     return sum(
-        placements.filter(branch_id__in=ids[i : i + 500]).count() for i in range(0, len(ids), 500)
+        _count(placements.filter(branch_id__in=ids[i : i + 500])) for i in range(0, len(ids), 500)
     )
+
+
+def backdate_placements(branch_ids: list[int], since: dt.date) -> int:
+    """The reform's hook (`units.reform.on_branches_backdated`): branches now have a place
+    before 1 July 2025; their members who were already active then get placements there, from
+    when they became active (not before `since`) to the reform. Returns how many were added."""
+    from hoiso.units.models import REFORM_DAY
+
+    table, members = Placement._meta.db_table, Member._meta.db_table
+    start = (
+        'CASE WHEN m."status" = \'active\' THEN COALESCE(m."status_since", m."join_date") '
+        'ELSE m."join_date" END'
+    )
+    added = 0
+    spans = branch_spans(branch_ids)
+    with connection.cursor() as cursor:
+        for branch_id in branch_ids:
+            for path, lo, hi in pieces(spans.get(branch_id, []), since, REFORM_DAY):
+                cursor.execute(
+                    f'INSERT INTO "{table}" ("member_id", "branch_id", "group_id", '
+                    '"province_id", "path", "valid_from", "valid_to", "staged_by_id") '
+                    f'SELECT p."member_id", p."branch_id", p."group_id", %s, %s, '
+                    f'CASE WHEN {start} > %s THEN {start} ELSE %s END, %s, p."staged_by_id" '
+                    f'FROM "{table}" p JOIN "{members}" m ON m."id" = p."member_id" '
+                    'WHERE p."branch_id" = %s AND p."valid_from" = %s '
+                    f"AND {start} < %s "
+                    f'AND NOT EXISTS (SELECT 1 FROM "{table}" q '
+                    'WHERE q."member_id" = p."member_id" AND q."valid_from" < %s)',
+                    [province_of(path), path, lo, lo, hi, branch_id, REFORM_DAY, hi, REFORM_DAY],
+                )
+                added += cursor.rowcount
+    for province in {province_of(p) for s in spans.values() for p, _f, _t in s}:
+        members_changed(province)
+    return added
+
+
+def children_counts_on(
+    unit: Unit, day: dt.date, boundaries: Boundaries = NOW
+) -> list[tuple[Unit | UnitSpan, int]]:
+    """The units just below `unit` with their active members on the day: on the boundaries of
+    then, the units below it that day (their spans, with the names of then); on today's, its
+    children today (those open then or now). Two grouped queries."""
+    from django.db.models import Count
+
+    from hoiso.metrics.grouping import UnitRef, by_ancestor
+
+    hidden = hidden_imports()
+    placements = Placement.objects.filter(on_day(day)).exclude(staged_by__in=hidden)
+    if boundaries == THEN:
+        root = path_on(unit, day)
+        if root is None:
+            return []
+        spans = list(
+            UnitSpan.objects.filter(on_day(day), parent=unit)
+            .select_related("unit")
+            .order_by("name")
+        )
+        refs = [UnitRef(s.unit_id, s.path) for s in spans]
+        rows = by_ancestor(placements.filter(under(root)), "path", refs, n=Count("*"))
+        return [(s, rows[s.unit_id]["n"] if s.unit_id in rows else 0) for s in spans]
+    children = list(
+        Unit.objects.filter(parent=unit).filter(Q(valid_to__isnull=True)).order_by("name")
+    )
+    per_branch: dict[int, int] = {}
+    ids = sorted(branches_now(unit))
+    for i in range(0, len(ids), 500):
+        grouped = (
+            placements.filter(branch_id__in=ids[i : i + 500])
+            .order_by()
+            .values("branch_id")
+            .annotate(n=Count("*"))
+        )
+        per_branch.update({r["branch_id"]: r["n"] for r in grouped})
+    closed = closed_branches_today()
+    paths = dict(Unit.objects.filter(pk__in=list(per_branch)).values_list("pk", "path"))
+    totals = {c.pk: 0 for c in children}
+    for branch_id, n in per_branch.items():
+        where = closed.get(branch_id, paths.get(branch_id, ""))
+        for c in children:
+            if where.startswith(c.path):
+                totals[c.pk] += n
+                break
+    return [(c, totals[c.pk]) for c in children]

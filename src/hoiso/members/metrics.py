@@ -4,21 +4,26 @@ share with digital access. One grouped query over the subtree's members per metr
 While the province's member tally is current (members.counting.tally), the counts come from it: one row per
 unit and month instead of a scan of the members. Members are counted where they are now placed (a member transferred mid-period counts for her new
 branch); status changes are dated, so removals and admissions fall in the period they happened.
+Periods measured on units that have closed since (the years before the 2025 reform) count
+members where their placements were then (members.history), on the units of then.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.members.choices import Status
 from hoiso.members.counting import tally
-from hoiso.members.models import SCOPE_COLUMN, Member, scope_q
+from hoiso.members.history import visible_placements
+from hoiso.members.models import SCOPE_COLUMN, Member, Placement, scope_q
 from hoiso.metrics.grouping import UnitRef, by_ancestor, level_value, units_open
 from hoiso.metrics.periods import Period
 from hoiso.metrics.registry import LOWER, register
+from hoiso.units.history import on_day
 from hoiso.units.models import Level, Unit
 
 # Every member metric reads the members, which every member write bumps (members_changed).
@@ -48,10 +53,27 @@ def _present_at_end(period: Period) -> Q:
     return joined & staying
 
 
+def _then(units: list[UnitRef]) -> bool:
+    """Units of then among them (closed since, e.g. before the 2025 reform): members are counted
+    where their placements were (members.history), not where they are now."""
+    return any(u.closed for u in units)
+
+
+def _placed(root: Unit, day: Any) -> QuerySet[Placement]:
+    return visible_placements().filter(on_day(day), path__startswith=root.path)
+
+
+def _last_day(period: Period) -> Any:
+    return period.end - dt.timedelta(days=1)
+
+
 def members_at_end(
     root: Unit, level: int, period: Period, units: list[UnitRef] | None = None
 ) -> dict[int, int]:
     units = units if units is not None else units_open(root, level, period)
+    if _then(units):
+        rows = by_ancestor(_placed(root, _last_day(period)), "path", units, n=Count("pk"))
+        return {u.pk: rows[u.pk]["n"] if u.pk in rows else 0 for u in units}
     province_id = tally.usable(root, level, period)
     if province_id is not None:
         kept = tally.at_end(province_id, level, period)
@@ -69,6 +91,8 @@ def _moves(
     root: Unit, level: int, period: Period
 ) -> tuple[list[UnitRef], dict[int, dict[str, Any]]]:
     units = units_open(root, level, period)
+    if _then(units):
+        return units, _moves_then(root, period, units)
     province_id = tally.usable(root, level, period)
     if province_id is not None:
         kept = tally.moves(province_id, level, period)
@@ -87,6 +111,28 @@ def _moves(
         removed=Count("pk", filter=left),
     )
     return units, rows
+
+
+def _moves_then(root: Unit, period: Period, units: list[UnitRef]) -> dict[int, dict[str, Any]]:
+    """Admissions and departures where the member was placed when they happened: a placement
+    that began on her join date, one that ended on the day she left."""
+    placements = visible_placements().filter(path__startswith=root.path)
+    joined = Q(valid_from__gte=period.start, valid_from__lt=period.end) & Q(
+        valid_from=F("member__join_date")
+    )
+    left = Q(
+        valid_to__gte=period.start,
+        valid_to__lt=period.end,
+        valid_to=F("member__status_since"),
+        member__status__in=[Status.REMOVED, Status.DECEASED],
+    )
+    return by_ancestor(
+        placements.filter(joined | left),
+        "path",
+        units,
+        new=Count("pk", filter=joined),
+        removed=Count("pk", filter=left),
+    )
 
 
 @register("members.new", _("New members admitted"), reads=READS)
@@ -116,6 +162,25 @@ def change(root: Unit, level: int, period: Period) -> dict[int, float | None]:
 def digital_share(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     """Members with a smartphone, Zalo or Facebook, as a percentage of members at the end."""
     units = units_open(root, level, period)
+    if _then(units):
+        digital_then = (
+            Q(member__has_smartphone=True)
+            | Q(member__uses_zalo=True)
+            | Q(member__uses_facebook=True)
+        )
+        placed = by_ancestor(
+            _placed(root, _last_day(period)),
+            "path",
+            units,
+            n=Count("pk"),
+            digital=Count("pk", filter=digital_then),
+        )
+        return {
+            u.pk: round(100 * placed[u.pk]["digital"] / placed[u.pk]["n"], 1)
+            if u.pk in placed and placed[u.pk]["n"]
+            else None
+            for u in units
+        }
     province_id = tally.usable(root, level, period)
     if province_id is not None:
         kept = tally.at_end(province_id, level, period)

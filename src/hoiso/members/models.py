@@ -313,7 +313,13 @@ class Placement(models.Model):
         indexes = [
             # The as-of count: a path prefix, the day within [valid_from, valid_to), from the
             # index alone.
-            models.Index(fields=["path", "valid_from", "valid_to"], name="placement_path"),
+            # (LIKE on PostgreSQL needs the pattern operator class whatever the collation;
+            # SQLite ignores it and is asked a range.)
+            models.Index(
+                fields=["path", "valid_from", "valid_to"],
+                name="placement_path",
+                opclasses=["varchar_pattern_ops", "date_ops", "date_ops"],
+            ),
             # "On today's boundaries": the placements of given branches on a day.
             models.Index(fields=["branch", "valid_from", "valid_to"], name="placement_branch"),
             models.Index(fields=["member", "valid_from"], name="placement_member"),

@@ -22,6 +22,9 @@ from hoiso.units.models import Level, Unit
 class UnitRef:
     pk: int
     path: str
+    # Closed since (a unit of then, e.g. before the 2025 reform): member metrics count members
+    # where they were placed then.
+    closed: bool = False
 
 
 def level_value(level: int | str) -> int:
@@ -42,9 +45,9 @@ def units_open(root: Unit, level: int | str, period: Period) -> list[UnitRef]:
         Unit.objects.within(root)
         .filter(level=level_value(level), valid_from__lt=period.end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
-        .values_list("pk", "path")
+        .values_list("pk", "path", "valid_to")
     )
-    return [UnitRef(pk, path) for pk, path in rows]
+    return [UnitRef(pk, path, valid_to is not None) for pk, path, valid_to in rows]
 
 
 def by_ancestor(

@@ -4,6 +4,8 @@ They live above the apps: the home shows members, the inbox and the to-do beside
 every page passes the scope gate (accounts), which units, below accounts, may not import.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -23,11 +25,18 @@ from hoiso.accounts.roles import (
     VIEW_UNIT,
 )
 from hoiso.core.text import fold, sort_key
+from hoiso.members.history import (
+    NOW,
+    THEN,
+    Boundaries,
+    active_count_on,
+    children_counts_on,
+)
 from hoiso.members.models import MemberStat
 from hoiso.members.selectors import inbox_count
 from hoiso.restructuring.permissions import may_restructure
 from hoiso.restructuring.views import has_districts
-from hoiso.units import services
+from hoiso.units import reform, services
 from hoiso.units.forms import CloseForm, UnitForm
 from hoiso.units.models import Level, Unit, today
 
@@ -69,6 +78,22 @@ def _children_with_counts(unit: Unit, show_closed: bool, q: str = "") -> list[Un
     return children
 
 
+def as_of(request: HttpRequest) -> tuple[dt.date | None, Boundaries, str]:
+    """`?on=YYYY-MM-DD&boundaries=then|now` (the day's counts, on the boundaries of then or of
+    today): the day (None when not asked or not a date), the boundaries, and an error to show."""
+    raw = request.GET.get("on", "").strip()
+    boundaries: Boundaries = THEN if request.GET.get("boundaries") == THEN else NOW
+    if not raw:
+        return None, boundaries, ""
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return None, boundaries, _("Enter the date as day/month/year.")
+    if day > today():
+        return None, boundaries, _("Choose a day that is not in the future.")
+    return day, boundaries, ""
+
+
 @gate(VIEW_UNIT)
 def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     show_closed = request.GET.get("closed") == "1"
@@ -96,6 +121,13 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     if scope.unit.level <= Level.COMMUNE and may_restructure(scope.user, scope.unit):
         context["can_restructure"] = True
         context["has_districts"] = has_districts(scope.unit)
+    if scope.can(CHANGE_UNITS):
+        context["split_waiting"] = reform.split_waiting(scope.unit)
+    day, boundaries, as_of_error = as_of(request)
+    context.update(on=day, boundaries=boundaries, as_of_error=as_of_error)
+    if day is not None and scope.can(VIEW_MEMBERS):
+        context["as_of_total"] = active_count_on(scope.unit, day, boundaries)
+        context["as_of_children"] = children_counts_on(scope.unit, day, boundaries)
     if is_htmx(request):
         return render(request, "pages/unit_home.html#children", context)
     return render(request, "pages/unit_home.html", context)
@@ -171,3 +203,25 @@ def unit_close(request: HttpRequest, scope: Scope) -> HttpResponse:
             assert unit.parent is not None
             return redirect("units:home", unit_code=unit.parent.code)
     return render(request, "pages/unit_close.html", {"form": form, "unit": unit})
+
+
+@gate(CHANGE_UNITS)
+def successor_confirm(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """A cadre says which of her units took over an old unit split in the 2025 reform."""
+    if request.method != "POST":
+        return redirect("units:home", unit_code=scope.unit.code)
+    old = Unit.objects.filter(code=request.POST.get("old", "")).first()
+    chosen = Unit.objects.filter(code=request.POST.get("chosen", "")).first()
+    if old is None or chosen is None or not scope.unit.contains(chosen):
+        messages.error(request, _("Please choose one of the communes offered."))
+        return redirect("units:home", unit_code=scope.unit.code)
+    try:
+        reform.confirm_successor(old, chosen, actor=scope.user)
+    except ValueError:
+        messages.error(request, _("Please choose one of the communes offered."))
+    else:
+        messages.success(
+            request,
+            _("Recorded: “%(new)s” took over “%(old)s”.") % {"new": chosen.name, "old": old.name},
+        )
+    return redirect("units:home", unit_code=scope.unit.code)

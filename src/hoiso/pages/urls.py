@@ -9,4 +9,5 @@ urlpatterns = [
     path("add/", views.unit_add, name="add"),
     path("edit/", views.unit_edit, name="edit"),
     path("close/", views.unit_close, name="close"),
+    path("successor/", views.successor_confirm, name="successor"),
 ]

@@ -27,10 +27,17 @@ def targets_for(unit: Unit, year: int) -> QuerySet[Target]:
     )
 
 
-def rows_for(unit: Unit, year: int) -> list[Row]:
-    """Every target that concerns the unit, as seen from it; units are loaded once per level."""
+def rows_for(unit: Unit, year: int, on: dt.date | None = None) -> list[Row]:
+    """Every target that concerns the unit, as seen from it; units are loaded once per level.
+    With `on`, each target's period is the one containing that day (of `on`'s year), measured
+    on the units open in it (the boundaries of then)."""
     store = compliance.Store()
-    return [row_for(unit, t, store=store) for t in targets_for(unit, year)]
+    if on is not None:
+        year = on.year
+    return [
+        row_for(unit, t, Period.containing(t.period_kind, on) if on else None, store=store)
+        for t in targets_for(unit, year)
+    ]
 
 
 @dataclass

@@ -3,6 +3,7 @@ to units with the lagging ones' contacts, the export; setting targets; populatio
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from html import escape as esc
 from typing import Any
@@ -75,10 +76,20 @@ def _unit_lines(row: board.Row, people: dict[int, list[Any]]) -> SafeString:
     return mark_safe("".join(out))  # every part above is escaped
 
 
+def _on(request: HttpRequest) -> dt.date | None:
+    """`?on=YYYY-MM-DD`: the day whose periods the dashboard shows (never in the future)."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("on", "").strip())
+    except ValueError:
+        return None
+    return day if dt.date(2000, 1, 1) <= day <= timezone.localdate() else None
+
+
 @gate(VIEW_TARGETS)
 def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
-    year = _year(request)
-    rows = board.rows_for(scope.unit, year)
+    on = _on(request)
+    year = on.year if on else _year(request)
+    rows = board.rows_for(scope.unit, year, on)
     return render(
         request,
         "targets/dashboard.html",
@@ -86,6 +97,8 @@ def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
             "unit": scope.unit,
             "rows": rows,
             "year": year,
+            "on": on,
+            "today": timezone.localdate(),
             "can_manage": scope.can(MANAGE_TARGETS),
             "years": range(timezone.localdate().year, 2023, -1),
         },

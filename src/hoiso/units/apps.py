@@ -8,8 +8,10 @@ AUDIT_ACTIONS = {
     "unit.closed": _("Closed a unit"),
     "unit.created": _("Added a unit"),
     "unit.renamed": _("Renamed a unit"),
+    "unit.successor_confirmed": _("Confirmed which unit took over a split old unit"),
     "unit.updated": _("Changed a unit"),
     "units.loaded": _("Loaded official units"),
+    "units.history_loaded": _("Loaded the units before the 2025 reform"),
 }
 
 

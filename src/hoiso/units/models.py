@@ -161,3 +161,21 @@ class UnitSpan(models.Model):
 
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+class SuccessorCandidate(models.Model):
+    """A unit closed in a reorganisation whose territory went to several of today's units: the
+    ones it may have become, for a cadre to confirm (never chosen without her)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_candidates")
+    candidate = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # What the published data marks as the main part (shown as a hint, never applied).
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "candidate"], name="successor_candidate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.candidate_id}?"

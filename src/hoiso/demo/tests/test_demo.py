@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 
@@ -79,14 +80,17 @@ def test_it_builds_the_province_of_dak_lak(province):
 def test_it_builds_every_official_commune(province):
     dak_lak = next(p for p in Province.iter_all() if p.code.value == 66)
     expected = {f"{w.code.value:05d}" for w in Ward.iter_by_province(dak_lak.code)}
-    communes = Unit.objects.filter(parent=province)
+    # Its open children (before the reform it also had districts, closed since).
+    communes = Unit.objects.filter(parent=province, valid_to=None)
     assert set(communes.values_list("code", flat=True)) == expected
     assert set(communes.values_list("level", flat=True)) == {Level.COMMUNE}
 
 
 def test_it_gives_every_commune_six_to_twenty_branches(province):
     per_commune = (
-        Unit.objects.filter(parent=province).annotate(n=Count("children")).values_list("name", "n")
+        Unit.objects.filter(parent=province, level=Level.COMMUNE)
+        .annotate(n=Count("children"))
+        .values_list("name", "n")
     )
     counts = dict(per_commune)
     assert counts
@@ -205,3 +209,23 @@ def test_serve_shows_the_demo_logins_once_the_demo_is_loaded(province):
     said = "\n".join(banners())
     assert DEMO_PASSWORD in said
     assert all(account.username in said for account in ACCOUNTS)
+
+
+def test_it_carries_dak_laks_and_phu_yens_units_before_the_reform(province):
+    from hoiso.members.history import THEN, active_count_on
+    from hoiso.metrics.periods import Period
+    from hoiso.targets import compliance
+    from hoiso.targets.models import Target
+    from hoiso.units.models import REFORM_DAY
+
+    phu_yen = Unit.objects.get(code="cu-54")
+    assert list(phu_yen.successors.all()) == [province]
+    districts = Unit.objects.filter(parent=province, level=Level.DISTRICT, valid_to=REFORM_DAY)
+    assert districts.count() == 15
+    # Members were placed under the old communes before the reform.
+    assert active_count_on(province, dt.date(2025, 6, 30), THEN) > 0
+    assert active_count_on(phu_yen, dt.date(2025, 6, 30), THEN) > 0
+    # 2024's district target reads on the districts of then, not "0/0 units".
+    target = Target.objects.get(year=2024, level=Level.DISTRICT)
+    result = compliance.compute(target, Period.containing("month", dt.date(2024, 5, 1)))
+    assert result.n_units == 15 and result.n_met > 0

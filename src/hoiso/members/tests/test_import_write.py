@@ -160,6 +160,22 @@ def test_it_writes_new_members_findable_by_name_with_their_admission(
     assert updated.data["fields"] == ["phone"] and updated.actor == cast.hoa
 
 
+def test_its_new_members_are_placed_from_their_admission_and_counted_once_published(
+    cast: Cast, tmp_path: Path
+) -> None:
+    from hoiso.members.history import active_count_on
+    from hoiso.members.models import Placement
+
+    _write(_plan(cast, tmp_path), cast)
+    anh = Member.objects.get(full_name="Trần Thị Ánh")
+    [placement] = Placement.objects.filter(member=anh)
+    assert (placement.branch_id, placement.path, placement.valid_from, placement.valid_to) == (
+        cast.branch_a1.pk, cast.branch_a1.path, timezone.localdate(), None
+    )  # fmt: skip
+    assert placement.staged_by_id is None
+    assert active_count_on(cast.commune_a, timezone.localdate()) == 2
+
+
 def test_it_reindexes_the_name_an_update_changes(cast: Cast, tmp_path: Path) -> None:
     binh = _binh(cast)
     plan = _plan(cast, tmp_path, [HEADER, member(1, "Nguyễn Thị Bình Minh", cid=CID)])
