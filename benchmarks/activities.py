@@ -57,7 +57,7 @@ def main() -> None:
         started = time.perf_counter()
         demo_load(members=args.members)
         seeded = round(time.perf_counter() - started, 1)
-    province = Unit.objects.get(level=Level.PROVINCE)
+    province = Unit.objects.get(level=Level.PROVINCE, valid_to__isnull=True)
     today = timezone.localdate()
     year = metrics.Span(today - dt.timedelta(days=365), today + dt.timedelta(days=1))
     functions = {

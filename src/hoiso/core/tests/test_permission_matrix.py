@@ -239,6 +239,8 @@ MATRIX: dict[str, Entry] = {
     "units:add": Entry(inside=_cadres()),
     "units:edit": Entry(inside=_cadres()),
     "units:close": Entry(inside=_cadres()),
+    # A cadre confirming an old commune's successor: without a choice, back to the unit page.
+    "units:successor": Entry(method="post", inside=_cadres(302)),
     "people:list": Entry(inside=_staff_only()),
     "people:new": Entry(inside=_staff_only()),
     "people:assign": Entry(inside=_staff_only()),
