@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "hoiso.activities",
     "hoiso.comms",
     "hoiso.targets",
+    "hoiso.restructuring",
     "hoiso.pages",
     "hoiso.demo",
 ]

@@ -20,6 +20,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.comms.urls")),
     path("targets/", include("hoiso.targets.urls")),
     path("notices/", include("hoiso.notifications.urls")),
+    path("restructure/", include("hoiso.restructuring.urls")),
 ]
 
 urlpatterns = [

@@ -25,6 +25,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"notifications"}),
     frozenset({"comms", "activities"}),
     frozenset({"targets"}),
+    frozenset({"restructuring"}),
     frozenset({"pages"}),
     frozenset({"demo"}),
     frozenset({PROJECT}),

@@ -226,10 +226,12 @@ def transfer_request(*, actor: Any, member: Member, to_unit: Unit, note: str = "
 
 
 def _decide(transfer: Transfer, actor: Any, status: str, note: str = "") -> None:
-    # Locked and re-read: two cadres answering at once must not both succeed.
+    # Locked and re-read: two cadres answering at once must not both succeed, and a
+    # restructuring that moved its units meanwhile (it locks waiting transfers first) is seen.
     current = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if current.status != TransferStatus.PENDING:
         raise ValidationError(_("This transfer has already been answered."))
+    transfer.refresh_from_db()
     transfer.status = status
     transfer.decided_by = actor
     transfer.decided_at = timezone.now()
@@ -246,6 +248,11 @@ def transfer_accept(
     member = transfer.member
     with transaction.atomic():
         _decide(transfer, actor, TransferStatus.ACCEPTED)
+        # Read again under the lock: the units may have moved since the page was read.
+        member.refresh_from_db()
+        to_branch.refresh_from_db()
+        if not Unit.objects.get(pk=transfer.to_unit_id).contains(to_branch):
+            raise ValidationError({"to_branch": _("Choose a branch of the receiving unit.")})
         old = member.branch
         _place(member, to_branch, group)
         transfer.to_branch = to_branch

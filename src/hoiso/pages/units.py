@@ -34,6 +34,8 @@ from hoiso.members.history import (
 )
 from hoiso.members.models import MemberStat
 from hoiso.members.selectors import inbox_count
+from hoiso.restructuring.permissions import may_restructure
+from hoiso.restructuring.views import has_districts
 from hoiso.units import reform, services
 from hoiso.units.forms import CloseForm, UnitForm
 from hoiso.units.models import Level, Unit, today
@@ -116,6 +118,9 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
     }
+    if scope.unit.level <= Level.COMMUNE and may_restructure(scope.user, scope.unit):
+        context["can_restructure"] = True
+        context["has_districts"] = has_districts(scope.unit)
     if scope.can(CHANGE_UNITS):
         context["split_waiting"] = reform.split_waiting(scope.unit)
     day, boundaries, as_of_error = as_of(request)

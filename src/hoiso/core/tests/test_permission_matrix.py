@@ -37,6 +37,7 @@ from hoiso.members.models import ImportStatus, Member, MemberExport, MemberImpor
 from hoiso.members.services import deletion_request_create, transfer_request
 from hoiso.members.tests.test_import_files import xlsx
 from hoiso.notifications.services import broadcast_send
+from hoiso.restructuring.models import Restructuring
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level, Unit
 
@@ -217,6 +218,22 @@ def _broadcast(cast: Cast, place: str, user: Any = None) -> dict:
     return {"pk": b.pk}
 
 
+def _restructuring(cast: Cast, place: str, user: Any = None) -> dict:
+    """A previewed restructuring asked at the target branch."""
+    unit = _target(cast, place)
+    r = Restructuring.objects.create(kind="rename", unit=unit, province=cast.province,
+                                     unit_path=unit.path, on=dt.date(2026, 7, 1),
+                                     created_by=cast.lan)  # fmt: skip
+    return {"pk": r.pk}
+
+
+def _restructured_role(cast: Cast, place: str, user: Any = None) -> dict:
+    return {**_restructuring(cast, place, user), "assignment_pk": _revocable(cast, place)["pk"]}
+
+
+# Only the province's admin (or one above) restructures: every actor of the matrix serves a
+# commune or a branch, so none may (tests/test_views.py checks the province's admin).
+PROVINCE_ADMINS_ONLY = {**{a: 403 for a in ACTORS}, "anonymous": 302}
 PUBLIC = {a: 200 for a in ACTORS}
 _ALL_302 = {a: 302 for a in ACTORS}
 MATRIX: dict[str, Entry] = {
@@ -327,6 +344,16 @@ MATRIX: dict[str, Entry] = {
         unscoped=True,
         inside={a: 404 for a in ACTORS},
         kwargs=lambda cast, place, user: {"token": "guess"},
+    ),
+    "restructuring:index": Entry(inside=PROVINCE_ADMINS_ONLY),
+    "restructuring:operation": Entry(
+        inside=PROVINCE_ADMINS_ONLY, kwargs=lambda c, p, u: {"kind": "merge"}
+    ),
+    "restructuring:detail": Entry(inside=PROVINCE_ADMINS_ONLY, kwargs=_restructuring),
+    "restructuring:apply": Entry(method="post", inside=PROVINCE_ADMINS_ONLY, kwargs=_restructuring),
+    "restructuring:undo": Entry(method="post", inside=PROVINCE_ADMINS_ONLY, kwargs=_restructuring),
+    "restructuring:end_assignment": Entry(
+        method="post", inside=PROVINCE_ADMINS_ONLY, kwargs=_restructured_role
     ),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
