@@ -30,7 +30,7 @@ class Command(BaseCommand):
         except LookupError:
             raise CommandError(
                 f"Không tìm thấy tỉnh/thành phố “{province}”. "
-                "Hãy nhập tên (ví dụ: Đắk Lắk) hoặc mã (ví dụ: 66)."
+                "Vui lòng nhập tên (ví dụ: Đắk Lắk) hoặc mã (ví dụ: 66)."
             ) from None
         self.stdout.write(
             f"{result.province.name}: {result.created} đơn vị trước 01/07/2025 mới, "
