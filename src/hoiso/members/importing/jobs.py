@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -174,6 +175,8 @@ def _commit(imp: MemberImport, attempt: int) -> None:
     except Exception as e:
         log.exception("import %s failed; nothing was written", imp.pk)
         message = str(e) if isinstance(e, (UnreadableFile, Refused)) else ""
+        if isinstance(e, ValidationError):  # a branch to create was added by hand meanwhile
+            message = " ".join(e.messages)
         error = (message + " " if message else "") + _(
             "Nothing was written: the members are as they were."
         )
