@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from hoiso.accounts.models import Assignment
+from hoiso.accounts.models import AccountImport, Assignment
 from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_SENSITIVE, Role, permissions_of
 from hoiso.accounts.tokens import token_create
 from hoiso.activities.models import Course
@@ -142,6 +142,14 @@ def _import(cast: Cast, place: str, user: Any = None) -> dict:
     return {"import_id": imp.pk}
 
 
+def _account_import(cast: Cast, place: str, user: Any = None) -> dict:
+    """A spreadsheet of cadres for the target unit by the requesting user (anyone's, for the
+    anonymous)."""
+    author = user if user is not None and user.is_authenticated else cast.hoa
+    imp = AccountImport.objects.create(user=author, unit=_target(cast, place), filename="cb.xlsx")
+    return {"import_id": imp.pk}
+
+
 def _activity(cast: Cast, place: str, user: Any = None) -> dict:
     return {"pk": activity_record(actor=None, unit=_target(cast, place), data={}).pk}
 
@@ -226,6 +234,11 @@ MATRIX: dict[str, Entry] = {
     "people:new": Entry(inside=_staff_only()),
     "people:assign": Entry(inside=_staff_only()),
     "people:revoke": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
+    "people:bulk": Entry(inside=_staff_only()),
+    "people:bulk_detail": Entry(inside=_staff_only(), kwargs=_account_import),
+    "people:bulk_confirm": Entry(method="post", inside=_staff_only(302), kwargs=_account_import),
+    # Before the accounts are made there are no slips: 404 even to the author.
+    "people:bulk_slips": Entry(inside=_staff_only(404), kwargs=_account_import),
     "audit": Entry(inside=_staff_only()),
     "members:list": Entry(inside=EVERYONE),
     "members:new": Entry(inside=_branch_head_too()),
