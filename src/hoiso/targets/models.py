@@ -106,13 +106,18 @@ class PopulationFigure(models.Model):
 
 
 class Notice(models.Model):
-    """An in-app reminder to a cadre: her unit lags on a target and the period ends soon."""
+    """An in-app reminder to a cadre: her unit lags on a target and the period ends soon, or (no
+    target) a unit above reminds her of something else, such as her commune's set-up."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="notices")
+    # None for a reminder that is not about a target (a commune's set-up: `notice_send`), whose
+    # `period_key` then says what it is about.
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="notices", null=True, blank=True
+    )
     period_key = models.CharField(max_length=10)
     text = models.CharField(max_length=500)
     emailed = models.BooleanField(default=False)

@@ -220,6 +220,18 @@ def reminders_send(*, today: dt.date | None = None) -> int:
     return sent
 
 
+def notice_send(*, user: Any, unit: Unit, text: str, key: str) -> int:
+    """An in-app reminder not about a target (`key` says what about), unless one on the same
+    matter still waits unread for her; returns how many were sent (0 or 1)."""
+    waiting = Notice.objects.filter(
+        user=user, unit=unit, target=None, period_key=key, read_at__isnull=True
+    )
+    if waiting.exists():
+        return 0
+    Notice.objects.create(user=user, unit=unit, target=None, period_key=key[:10], text=text[:500])
+    return 1
+
+
 def notices_read(*, user: Any, unit: Unit) -> None:
     Notice.objects.filter(user=user, unit=unit, read_at__isnull=True).update(read_at=timezone.now())
 

@@ -234,6 +234,9 @@ MATRIX: dict[str, Entry] = {
     "people:new": Entry(inside=_staff_only()),
     "people:assign": Entry(inside=_staff_only()),
     "people:revoke": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
+    # A province's page: a branch (or commune) has none, whoever asks.
+    "units:setup": Entry(inside=_cadres(404)),
+    "units:setup_remind": Entry(method="post", inside=_cadres(404)),
     "people:bulk": Entry(inside=_staff_only()),
     "people:bulk_detail": Entry(inside=_staff_only(), kwargs=_account_import),
     "people:bulk_confirm": Entry(method="post", inside=_staff_only(302), kwargs=_account_import),
