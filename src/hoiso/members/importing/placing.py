@@ -206,7 +206,10 @@ def _branch_of_row(
         if chosen:
             row.branch_id = chosen
             return
-        if found is None and key in setup.create_branches and setup.may_create_branches:
+        create = key in setup.create_branches or (
+            setup.create_all_branches and not new_branches.why_not(source)
+        )
+        if found is None and create and setup.may_create_branches:
             _to_create(row, plan, commune, key, source)
             return
         # A near spelling is only proposed: her rows wait for the cadre, like an unknown name.

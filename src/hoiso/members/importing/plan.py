@@ -92,6 +92,8 @@ class Setup:
     # branches at all (the unit form's right; the operator may).
     create_branches: set[str] = field(default_factory=set)
     may_create_branches: bool = True
+    # The command line's --create-branches: every name that may become a branch does.
+    create_all_branches: bool = False
 
 
 @dataclass
