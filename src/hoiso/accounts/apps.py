@@ -14,6 +14,7 @@ AUDIT_ACTIONS = {
     "account.token_revoked": _("Revoked an API token"),
     "assignment.created": _("Gave a role"),
     "assignment.revoked": _("Removed a role"),
+    "assignment.full_time": _("Marked a role as full-time or not"),
 }
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from hoiso.accounts.models import Assignment, User
@@ -95,37 +99,108 @@ def assignment_create(
     return assignment
 
 
-def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
-    """Take a role away; one cannot take away one's own, nor a role one could not grant.
+@dataclass
+class Revoking:
+    """Whether an actor may take away each of many roles, asked of the database once for all of
+    them (the people page shows a *remove* button only where the answer is yes)."""
 
-    An admin's roles are hers to lose only by a decision from above: an admin she created (a
-    peer at her unit) cannot lock her out. And a unit never loses its last admin.
-    """
+    actor: User
+    perms: dict[int, frozenset[str]]  # unit id → what the actor holds there
+    admin_paths: dict[int, list[str]]  # user id → paths of the units she is an admin of
+    admins: dict[int, int]  # unit id → how many admins it has
+
+    @classmethod
+    def of(cls, actor: User, assignments: Iterable[Assignment]) -> Revoking:
+        assignments = list(assignments)
+        units = {a.unit_id: a.unit for a in assignments}
+        users = {a.user_id for a in assignments} | {actor.pk}
+        ancestors = {p for u in units.values() for p in u.ancestor_paths}
+        held: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for user_id, path, role in Assignment.objects.filter(
+            user_id__in=users, unit__path__in=ancestors
+        ).values_list("user_id", "unit__path", "role"):
+            held[user_id].append((path, role))
+        own = held[actor.pk]
+        perms = {
+            pk: permissions_of({r for p, r in own if p in unit.ancestor_paths})
+            for pk, unit in units.items()
+        }
+        admin_paths = {u: [p for p, r in held[u] if r == Role.UNIT_ADMIN] for u in users}
+        admins = dict(
+            Assignment.objects.filter(unit_id__in=units, role=Role.UNIT_ADMIN)
+            .values_list("unit_id")
+            .annotate(n=Count("pk"))
+            .values_list("unit_id", "n")
+        )
+        return cls(actor, perms, admin_paths, admins)
+
+    def refusal(self, assignment: Assignment) -> ValidationError | PermissionDenied | None:
+        """Why the actor may not take this role away, or None if she may.
+
+        One cannot take away one's own role, nor a role one could not grant. An admin's roles
+        are hers to lose only by a decision from above: an admin she created (a peer at her unit)
+        cannot lock her out. And a unit never loses its last admin."""
+        unit = assignment.unit
+        if assignment.user_id == self.actor.pk:
+            return ValidationError(_("You cannot remove your own role; ask the unit above."))
+        superuser = self.actor.is_superuser
+        if not superuser:
+            held = self.perms.get(unit.pk, frozenset())
+            if MANAGE_ACCOUNTS not in held:
+                return PermissionDenied()
+            if not PERMISSIONS[assignment.role] <= held:
+                return ValidationError(
+                    {"role": _("You can only grant a role whose rights you hold here.")}
+                )
+        paths = set(unit.ancestor_paths)
+        is_admin = any(p in paths for p in self.admin_paths.get(assignment.user_id, []))
+        above = any(p in paths and p != unit.path for p in self.admin_paths.get(self.actor.pk, []))
+        if is_admin and not (superuser or above):
+            return ValidationError(
+                _(
+                    "%(user)s is an admin of %(unit)s: only an admin of a unit above can remove her roles."
+                )
+                % {"user": assignment.user, "unit": unit.name}
+            )
+        if assignment.role == Role.UNIT_ADMIN and self.admins.get(unit.pk, 0) <= 1:
+            return ValidationError(
+                _(
+                    "%(user)s is the last admin of %(unit)s: give another person the admin role there first."
+                )
+                % {"user": assignment.user, "unit": unit.name}
+            )
+        return None
+
+
+def assignment_set_full_time(*, actor: User, assignment: Assignment, full_time: bool) -> None:
+    """Mark a role as held by a full-time (paid) cadre or not: for whoever may grant that role
+    there, as giving the role anew would be; not for one's own roles."""
     if assignment.user_id == actor.pk:
-        raise ValidationError(_("You cannot remove your own role; ask the unit above."))
+        raise ValidationError(_("You cannot change your own role; ask the unit above."))
     if not actor.is_superuser:
         _check_can_grant(actor, assignment.unit, assignment.role)
-    unit = assignment.unit
-    if is_admin_at(assignment.user, unit) and not (
-        actor.is_superuser or _admin_strictly_above(actor, unit)
-    ):
-        raise ValidationError(
-            _(
-                "%(user)s is an admin of %(unit)s: only an admin of a unit above can remove her roles."
-            )
-            % {"user": assignment.user, "unit": unit.name}
+    if assignment.full_time == full_time:
+        return
+    with transaction.atomic():
+        assignment.full_time = full_time
+        assignment.save(update_fields=["full_time"])
+        audit.log(
+            actor,
+            "assignment.full_time",
+            assignment,
+            data={
+                "user": assignment.user.username,
+                "role": assignment.role,
+                "full_time": full_time,
+            },
         )
-    if assignment.role == Role.UNIT_ADMIN and not (
-        Assignment.objects.filter(unit=unit, role=Role.UNIT_ADMIN)
-        .exclude(pk=assignment.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            _(
-                "%(user)s is the last admin of %(unit)s: give another person the admin role there first."
-            )
-            % {"user": assignment.user, "unit": unit.name}
-        )
+
+
+def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
+    """Take a role away, if `Revoking.refusal` finds no reason not to."""
+    refusal = Revoking.of(actor, [assignment]).refusal(assignment)
+    if refusal is not None:
+        raise refusal
     with transaction.atomic():
         audit.log(
             actor,
@@ -134,18 +209,6 @@ def assignment_revoke(*, actor: User, assignment: Assignment) -> None:
             data={"user": assignment.user.username, "role": assignment.role},
         )
         assignment.delete()
-
-
-def is_admin_at(user: User, unit: Unit) -> bool:
-    """Whether the user is an admin of this unit or of a unit above it."""
-    return Assignment.objects.filter(
-        user=user, role=Role.UNIT_ADMIN, unit__path__in=unit.ancestor_paths
-    ).exists()
-
-
-def _admin_strictly_above(user: User, unit: Unit) -> bool:
-    above = [p for p in unit.ancestor_paths if p != unit.path]
-    return Assignment.objects.filter(user=user, role=Role.UNIT_ADMIN, unit__path__in=above).exists()
 
 
 def password_changed(*, user: User) -> None:

@@ -19,4 +19,5 @@ people_urlpatterns = [
     path("bulk/<uuid:import_id>/", bulk_views.bulk_detail, name="bulk_detail"),
     path("bulk/<uuid:import_id>/confirm/", bulk_views.bulk_confirm, name="bulk_confirm"),
     path("bulk/<uuid:import_id>/slips.pdf", bulk_views.bulk_slips, name="bulk_slips"),
+    path("<int:pk>/full-time/", views.person_full_time, name="full_time"),
 ]

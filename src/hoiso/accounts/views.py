@@ -89,11 +89,13 @@ def people(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
     # One row per person and unit, with all her roles there (an admin is usually a cadre too).
     rows: list[dict[str, Any]] = []
+    revoking = services.Revoking.of(scope.user, page)
     for a in page:
+        role = (a, revoking.refusal(a) is None)  # the role, and whether she may take it away
         if rows and rows[-1]["user"] == a.user and rows[-1]["unit"] == a.unit:
-            rows[-1]["assignments"].append(a)
+            rows[-1]["assignments"].append(role)
         else:
-            rows.append({"user": a.user, "unit": a.unit, "assignments": [a]})
+            rows.append({"user": a.user, "unit": a.unit, "assignments": [role]})
     context = {"unit": scope.unit, "page": page, "rows": rows, "q": q}
     return render(request, "accounts/people.html", context)
 
@@ -149,6 +151,27 @@ def person_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("Role removed."))
+    return redirect("people:list", unit_code=scope.unit.code)
+
+
+@require_POST
+@gate(MANAGE_ACCOUNTS)
+def person_full_time(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    assignment = access_assignment(scope, pk)
+    full_time = request.POST.get("full_time") == "1"
+    try:
+        services.assignment_set_full_time(
+            actor=scope.user, assignment=assignment, full_time=full_time
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        said = (
+            _("%(user)s is now marked as a full-time cadre.")
+            if full_time
+            else _("%(user)s is no longer marked as a full-time cadre.")
+        )
+        messages.success(request, said % {"user": assignment.user.full_name})
     return redirect("people:list", unit_code=scope.unit.code)
 
 

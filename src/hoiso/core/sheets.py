@@ -23,9 +23,10 @@ import posixpath
 import re
 import struct
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -34,6 +35,7 @@ import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from hoiso.core import legacy_text
 from hoiso.core.uploads import too_large_message, upload_limit
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -53,6 +55,8 @@ class UnreadableFile(ValueError):
 class Sheet:
     name: str
     rows: list[list[Any]]
+    # Columns typed with an old Vietnamese font and converted to Unicode: {column index: table}.
+    converted: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,9 +105,13 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> list[She
     if len(data) > limits.size:
         raise UnreadableFile(too_large_message(len(data), limits.size))
     if suffix == ".csv":
-        return [Sheet(Path(name).stem, _read_csv(data, Path(name).stem, limits))]
-    surveys = _survey(data, limits)
-    return _read_workbook(data, surveys, limits)
+        sheet = _read_csv(data, Path(name).stem, limits)
+    else:
+        sheets = _read_workbook(data, _survey(data, limits), limits)
+        for sheet in sheets:
+            sheet.converted = legacy_text.convert_rows(sheet.rows)
+        return sheets
+    return [sheet]
 
 
 def cell_name(row: int, column: int) -> str:
@@ -632,15 +640,25 @@ def _encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def _read_csv(data: bytes, name: str, limits: Limits) -> list[list[Any]]:
+def _windows_vietnamese(cell: str) -> str:
+    """A cell read as Latin-1, given back as Windows' Vietnamese code page means it."""
+    return unicodedata.normalize("NFC", cell.encode("latin-1").decode("cp1258", "replace"))
+
+
+def _read_csv(data: bytes, name: str, limits: Limits) -> Sheet:
+    """A CSV file's rows. A file that is not UTF-8 is read byte for byte (Latin-1) first, so that
+    columns typed with an old Vietnamese font can be recognised by their bytes; the other cells
+    are then read as Windows' Vietnamese code page (1258), in which Excel saves CSV there."""
     encoding = _encoding(data)
-    errors = "replace" if encoding == "cp1258" else "strict"
+    legacy = encoding == "cp1258"
+    if legacy:
+        encoding = "latin-1"
     sample = data[:32768].decode(encoding, errors="ignore")[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="")
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     budget = _Budget(limits, sheet=name)
     rows = []
     try:
@@ -662,4 +680,5 @@ def _read_csv(data: bytes, name: str, limits: Limits) -> list[list[Any]]:
                 "read. Open it in Excel, save it as “CSV UTF-8 (Comma delimited)” and upload that."
             )
         ) from None
-    return rows
+    plain = _windows_vietnamese if legacy else None
+    return Sheet(name, rows, legacy_text.convert_rows(rows, plain))

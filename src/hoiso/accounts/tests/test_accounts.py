@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils.translation import override
 
-from hoiso.accounts import roles
+from hoiso.accounts import roles, services
 from hoiso.accounts.models import ApiToken, Assignment, User
 from hoiso.accounts.roles import Role
 from hoiso.accounts.services import (
@@ -652,3 +652,66 @@ def test_it_cannot_reach_another_communes_assignment_through_its_own_unit(cast):
     response = cast.client(cast.hoa).post(f"/u/{cast.commune_a.code}/people/{thus.pk}/revoke/")
     assert response.status_code == 404
     assert Assignment.objects.filter(pk=thus.pk).exists()
+
+
+def _removable(response) -> set[tuple[str, str, str]]:
+    """The roles the page offers to remove: a *remove* button posts to each one's revoke URL."""
+    shown = set()
+    for row in response.context["rows"]:
+        for a, removable in row["assignments"]:
+            posts_there = f"/people/{a.pk}/revoke/" in response.text
+            assert removable == posts_there
+            if removable:
+                shown.add((a.user.username, a.unit.code, a.role))
+    return shown
+
+
+def test_the_people_page_offers_to_remove_only_the_roles_she_may_remove(cast):
+    """Hoa (the commune's admin) may remove Mai's and Vy's roles, not her own. Lan (the
+    province's admin, above her) may remove Hoa's cadre role too, but not her admin role: it is
+    the commune's last."""
+    as_hoa = cast.client(cast.hoa).get(f"/u/{cast.commune_a.code}/people/")
+    assert _removable(as_hoa) == {
+        ("vy", cast.commune_a.code, Role.VIEWER),
+        ("mai", cast.branch_a1.code, Role.BRANCH_HEAD),
+    }
+    as_lan = cast.client(cast.lan).get(f"/u/{cast.commune_a.code}/people/")
+    assert _removable(as_lan) == {
+        ("hoa", cast.commune_a.code, Role.CADRE),
+        ("vy", cast.commune_a.code, Role.VIEWER),
+        ("mai", cast.branch_a1.code, Role.BRANCH_HEAD),
+    }
+    # A peer admin sees no button on her creator's roles: only an admin above may remove them.
+    nga = _peer_admin_of_commune_a(cast)
+    as_nga = cast.client(nga).get(f"/u/{cast.commune_a.code}/people/")
+    assert not any(u == "hoa" for u, _unit, _role in _removable(as_nga))
+    # And every refusal the page implies is the one the service gives.
+    for a in Assignment.objects.filter(unit__path__startswith=cast.commune_a.path):
+        refused = services.Revoking.of(nga, [a]).refusal(a) is not None
+        assert refused == ((a.user.username, a.unit.code, a.role) not in _removable(as_nga))
+
+
+def test_a_cadres_full_time_mark_is_changed_in_place_and_audited(cast):
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.CADRE)
+    url = f"/u/{cast.commune_a.code}/people/{hoas.pk}/full-time/"
+    page = cast.client(cast.lan).get(f"/u/{cast.commune_a.code}/people/")
+    assert url in page.text  # the button is on Hoa's cadre role
+    cast.client(cast.lan).post(url, {"full_time": "1"})
+    hoas.refresh_from_db()
+    assert hoas.full_time
+    assert AuditEvent.objects.filter(action="assignment.full_time", actor=cast.lan).exists()
+    cast.client(cast.lan).post(url, {"full_time": "0"})
+    hoas.refresh_from_db()
+    assert not hoas.full_time
+
+
+def test_one_may_not_mark_ones_own_role_full_time(cast):
+    hoas = Assignment.objects.get(user=cast.hoa, role=Role.CADRE)
+    url = f"/u/{cast.commune_a.code}/people/{hoas.pk}/full-time/"
+    assert url not in cast.client(cast.hoa).get(f"/u/{cast.commune_a.code}/people/").text
+    response = cast.client(cast.hoa).post(url, {"full_time": "1"}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    hoas.refresh_from_db()
+    assert not hoas.full_time
+    with pytest.raises(ValidationError):
+        services.assignment_set_full_time(actor=cast.hoa, assignment=hoas, full_time=True)

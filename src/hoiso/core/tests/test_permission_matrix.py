@@ -242,6 +242,7 @@ MATRIX: dict[str, Entry] = {
     "people:bulk_confirm": Entry(method="post", inside=_staff_only(302), kwargs=_account_import),
     # Before the accounts are made there are no slips: 404 even to the author.
     "people:bulk_slips": Entry(inside=_staff_only(404), kwargs=_account_import),
+    "people:full_time": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
     "audit": Entry(inside=_staff_only()),
     "members:list": Entry(inside=EVERYONE),
     "members:new": Entry(inside=_branch_head_too()),

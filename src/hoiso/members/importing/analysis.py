@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hoiso.core.sheets import Sheet
+from hoiso.core.legacy_text import FONTS
+from hoiso.core.sheets import Sheet, column_name
 from hoiso.members.importing import values as v
 from hoiso.members.importing.headers import Layout, data_rows, find_layout
 from hoiso.members.importing.matching import match_rows
@@ -29,6 +30,25 @@ def sheet_layouts(
         if layout is not None and layout.column_of("full_name") is None:
             layout = None
         yield sheet, layout
+
+
+def converted_notes(sheet: Sheet, layout: Layout) -> list[str]:
+    """One line per old font the sheet's columns were typed in, naming the columns converted."""
+    notes = []
+    for table in sorted(set(sheet.converted.values())):
+        columns = [
+            f"{column_name(c)} (“{layout.headers[c]}”)" if layout.headers.get(c) else column_name(c)
+            for c, t in sorted(sheet.converted.items())
+            if t == table
+        ]
+        notes.append(
+            _(
+                "Sheet “%(sheet)s”: columns %(columns)s were typed with the old %(font)s font; "
+                "Hội Số has read them as Unicode. Check a few names below."
+            )
+            % {"sheet": sheet.name, "columns": ", ".join(columns), "font": FONTS[table]}
+        )
+    return notes
 
 
 def analyse(
@@ -50,6 +70,7 @@ def analyse(
             plan.skipped_sheets.append(sheet.name)
             continue
         plan.sheets.append((sheet.name, layout))
+        plan.converted.extend(converted_notes(sheet, layout))
         readable = set_aside(layout, setup.actor, plan)
         work.extend((sheet, readable, n, list(cells)) for n, cells in data_rows(sheet.rows, layout))
     total = len(work)

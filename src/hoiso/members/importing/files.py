@@ -77,6 +77,7 @@ def save_preview(imp: MemberImport, plan: Plan) -> None:
         ],
         "skipped_sheets": plan.skipped_sheets,
         "set_aside": plan.set_aside,
+        "converted": plan.converted,
         "unknown_branches": plan.unknown_branches,
         "branch_proposals": plan.branch_proposals,
         "branch_rows": plan.branch_rows,

@@ -118,6 +118,8 @@ class Plan:
     places: Places | None = None
     # Columns set aside because the author's role may not change what they hold, in words.
     set_aside: list[str] = field(default_factory=list)
+    # Columns typed with an old Vietnamese font (.VnTime, VNI) and read as Unicode, in words.
+    converted: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)

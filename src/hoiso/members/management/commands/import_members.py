@@ -173,8 +173,13 @@ class Command(BaseCommand):
             f"  có thể trùng / duplicates:   {summary['duplicate']}\n"
             f"  lỗi / errors:                {summary['error']}"
         )
+        for note in plan.converted:
+            self.stdout.write(f"  {note}")
         if plan.skipped_sheets:
-            self.stdout.write("  bỏ qua trang / sheets skipped: " + ", ".join(plan.skipped_sheets))
+            self.stdout.write(
+                "  bỏ qua trang không có dòng tiêu đề với cột “Họ và tên” / sheets skipped, no "
+                "header row with a full-name column: " + ", ".join(plan.skipped_sheets)
+            )
         to_choose: list[tuple[str, list[Any]]] = [
             *plan.unknown_branches.values(),
             *plan.ambiguous_places.values(),
