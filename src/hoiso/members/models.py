@@ -508,6 +508,8 @@ class MemberImport(models.Model):
     # Branches the write has prepared for the rows of names the cadre chose to create: opened
     # with the members, deleted with them if the write fails (units.services.PENDING_FROM).
     created_branches = models.JSONField(default=list, blank=True)
+    # The province's folder it came with (several communes' lists uploaded at once), if any.
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,6 +7,7 @@ page cannot ship without someone deciding who may open it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,6 +143,16 @@ def _import(cast: Cast, place: str, user: Any = None) -> dict:
     return {"import_id": imp.pk}
 
 
+def _batch(cast: Cast, place: str, user: Any = None) -> dict:
+    """A province batch of the requesting user's lists, into the target unit."""
+    author = user if user is not None and user.is_authenticated else cast.hoa
+    batch = uuid.uuid4()
+    MemberImport.objects.create(
+        user=author, unit=_target(cast, place), filename="x.xlsx", batch=batch
+    )
+    return {"batch": batch}
+
+
 def _account_import(cast: Cast, place: str, user: Any = None) -> dict:
     """A spreadsheet of cadres for the target unit by the requesting user (anyone's, for the
     anonymous)."""
@@ -260,6 +271,10 @@ MATRIX: dict[str, Entry] = {
     "members:account": Entry(method="post", inside=_cadres(302), kwargs=_member),
     "members:import_new": Entry(inside=_branch_head_too()),
     "members:import_template": Entry(inside=_branch_head_too()),
+    # A province's pages: at a branch there are none (and no batch of hers either).
+    "members:province_import": Entry(inside=_branch_head_too(404)),
+    "members:province_batch": Entry(inside=_branch_head_too(404), kwargs=_batch),
+    "members:province_confirm": Entry(method="post", inside=_branch_head_too(404), kwargs=_batch),
     "members:import": Entry(inside=_branch_head_too(), kwargs=_import),
     "members:import_decide": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),
     "members:import_replace": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),

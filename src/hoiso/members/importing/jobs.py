@@ -197,12 +197,14 @@ def import_start(
     chunks: Any,
     default_branch: Any = None,
     language: str = "",
+    batch: Any = None,
 ) -> MemberImport:
     """Keep the uploaded file and read it in the background."""
     name = readable_name(filename)
     imp = MemberImport.objects.create(
-        user=actor, unit=unit, filename=name, default_branch=default_branch, language=language
-    )
+        user=actor, unit=unit, filename=name, default_branch=default_branch, language=language,
+        batch=batch,
+    )  # fmt: skip
     store(imp, chunks, upload_limit("sheet"))
     audit.log(actor, "members.import_started", imp, data={"file": name})
     transaction.on_commit(lambda: analyse_import.enqueue(str(imp.pk), imp.attempt))
