@@ -100,6 +100,12 @@ def _batch(scope: Scope, batch: Any) -> list[MemberImport]:
     return imports
 
 
+def _ready(imp: MemberImport) -> bool:
+    """Waiting in preview with something to write."""
+    has_rows = bool(imp.summary.get("new") or imp.summary.get("update"))
+    return imp.status == ImportStatus.PREVIEW and has_rows
+
+
 @gate(CHANGE_MEMBERS)
 def province_batch(request: HttpRequest, scope: Scope, batch: Any) -> HttpResponse:
     province = _province(scope)
@@ -109,7 +115,7 @@ def province_batch(request: HttpRequest, scope: Scope, batch: Any) -> HttpRespon
     totals = {k: sum(imp.summary.get(k, 0) for imp in imports)
               for k in ("rows", "new", "error", "added", "branches")}  # fmt: skip
     context = {"unit": province, "batch": batch, "rows": rows, "running": running,
-               "totals": totals, "waiting": sum(i.status == ImportStatus.PREVIEW for i in imports)}  # fmt: skip
+               "totals": totals, "waiting": sum(_ready(i) for i in imports)}  # fmt: skip
     template = (
         "members/province_batch.html#table" if is_htmx(request) else "members/province_batch.html"
     )
@@ -124,8 +130,7 @@ def province_confirm(request: HttpRequest, scope: Scope, batch: Any) -> HttpResp
     province = _province(scope)
     started = 0
     for imp in _batch(scope, batch):
-        ready = imp.summary.get("new") or imp.summary.get("update")
-        if imp.status == ImportStatus.PREVIEW and ready and jobs.may_import(scope.user, imp.unit):
+        if _ready(imp) and jobs.may_import(scope.user, imp.unit):
             started += jobs.import_confirm(imp=imp)
     messages.success(request, _("%(n)s lists are being written.") % {"n": started})
     return redirect("members:province_batch", unit_code=province.code, batch=batch)

@@ -47,6 +47,7 @@ def test_the_communes_files_are_routed_checked_and_confirmed_together(cast: Cast
     assert imports["Krông Pắc.xlsx"].unit == cast.commune_b
     assert imports["Xã Ea Kar.xlsx"].summary["error"] == 1  # Thôn 9 waits for her answer
     assert "2 danh sách: 3 dòng, 2 hội viên mới, 1 dòng lỗi" in page
+    assert "Xác nhận 2 danh sách" in page
     assert not Member.objects.exists()
     batch = imports["Xã Ea Kar.xlsx"].batch
     client.post(reverse("members:province_confirm", args=[cast.province.code, batch]))
