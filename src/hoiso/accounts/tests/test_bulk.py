@@ -154,3 +154,18 @@ def test_only_admins_of_the_unit_may_upload(cast: Cast, who: str) -> None:
         reverse("people:bulk", args=[cast.commune_a.code])
     )
     assert response.status_code in (403, 404)
+
+
+def test_the_cadres_list_is_cleared_after_the_retention_days(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hoiso.members.retention import files_purge
+
+    settings.GENERATED_FILES_RETENTION_DAYS = 7
+    _imp, _page = _preview(cast)
+    assert files_purge().account_lists == 0
+    later = timezone.now() + dt.timedelta(days=8)
+    assert files_purge(now=later).account_lists == 1
+    assert AccountImport.objects.get().rows == []
