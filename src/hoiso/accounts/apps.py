@@ -6,6 +6,7 @@ from hoiso.core import audit_actions
 # The actions this app writes to the audit log, in the words the audit page shows.
 AUDIT_ACTIONS = {
     "account.created": _("Created an account"),
+    "account.bulk_created": _("Created accounts from a spreadsheet"),
     "account.logged_in": _("Logged in"),
     "account.logged_out": _("Logged out"),
     "account.password_changed": _("Changed the password"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -61,6 +62,35 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         # The role's code, not its label: this text is kept in the audit log in no one language.
         return f"{self.user} — {self.role} — {self.unit}"
+
+    @property
+    def audit_unit(self) -> Any:
+        return self.unit
+
+
+class AccountImport(models.Model):
+    """A spreadsheet of cadres uploaded by a unit admin: checked, shown to her, then made into
+    accounts and roles when she confirms (`accounts.bulk`). Only its author sees it."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        DONE = "done", _("done")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PREVIEW)
+    # The file's rows as read: [[row number, {field: text}], …], checked again on confirm.
+    rows = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
 
     @property
     def audit_unit(self) -> Any:

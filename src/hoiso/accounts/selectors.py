@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hoiso.accounts.access import Scope, access
-from hoiso.accounts.models import ApiToken, Assignment, User
+from hoiso.accounts.models import AccountImport, ApiToken, Assignment, User
 
 
 def access_assignment(scope: Scope, pk: Any) -> Assignment:
@@ -22,3 +22,11 @@ def access_assignment(scope: Scope, pk: Any) -> Assignment:
 def access_token(user: User, pk: Any) -> ApiToken:
     """One of the user's own API tokens, or 404 (scoped to the user, not to a unit)."""
     return access(ApiToken.objects.filter(user=user), pk, "API token")
+
+
+def access_account_import(scope: Scope, pk: Any) -> AccountImport:
+    """One of the user's own spreadsheets of cadres for the scope's subtree, or 404."""
+    imports = AccountImport.objects.select_related("unit").filter(
+        user=scope.user, unit__path__startswith=scope.unit.path
+    )
+    return access(imports, pk, "account import")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoiso.accounts import views
+from hoiso.accounts import bulk_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,5 +15,9 @@ people_urlpatterns = [
     path("new/", views.person_new, name="new"),
     path("assign/", views.person_assign, name="assign"),
     path("<int:pk>/revoke/", views.person_revoke, name="revoke"),
+    path("bulk/", bulk_views.bulk_new, name="bulk"),
+    path("bulk/<uuid:import_id>/", bulk_views.bulk_detail, name="bulk_detail"),
+    path("bulk/<uuid:import_id>/confirm/", bulk_views.bulk_confirm, name="bulk_confirm"),
+    path("bulk/<uuid:import_id>/slips.pdf", bulk_views.bulk_slips, name="bulk_slips"),
     path("<int:pk>/full-time/", views.person_full_time, name="full_time"),
 ]

@@ -21,6 +21,7 @@ from hoiso.core.uploads import UploadSizeValidator, check_upload_size, upload_li
 from hoiso.members import services
 from hoiso.members.importing import files, jobs, progress
 from hoiso.members.importing.headers import header_key
+from hoiso.members.importing.memory import NEW_BRANCH
 from hoiso.members.importing.template import template_response
 from hoiso.members.models import ImportStatus, Member, MemberImport
 from hoiso.members.selectors import access_import
@@ -142,6 +143,8 @@ def import_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
         context.update(
             preview=preview, page=page, show=show, columns=columns, field_choices=FIELD_CHOICES,
             sheet_count=len(preview.get("sheets", [])), branch_questions=_branch_questions(preview),
+            new_branches=_new_branches(preview),
+            any_creatable=bool(preview.get("creatable")),
         )  # fmt: skip
     template = "members/import.html#status" if is_htmx(request) else "members/import.html"
     return render(request, template, context)
@@ -167,12 +170,19 @@ def _branch_questions(preview: dict[str, Any]) -> list[dict[str, Any]]:
     and how many rows wait on the answer."""
     proposals = preview.get("branch_proposals", {})
     counts = preview.get("branch_rows", {})
+    creatable = preview.get("creatable", {})
     questions = [
         {"key": key, "text": text, "options": options, "proposed": proposals.get(key),
-         "rows": counts.get(key, 0)}
+         "rows": counts.get(key, 0), "new_name": creatable.get(key, "")}
         for key, (text, options) in preview.get("unknown_branches", {}).items()
     ]  # fmt: skip
     return sorted(questions, key=lambda q: q["proposed"] is None)
+
+
+def _new_branches(preview: dict[str, Any]) -> list[tuple[str, int]]:
+    """The branches confirming will create, with how many rows each receives."""
+    counts = preview.get("branch_rows", {})
+    return sorted((name, counts.get(key, 0)) for key, name in preview.get("to_create", {}).items())
 
 
 @require_POST
@@ -199,6 +209,10 @@ def import_decide(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRes
         elif kind == "branch" and key in preview.get("unknown_branches", {}):
             if value.isdigit() and int(value) in branch_ids:
                 branches[key] = int(value)
+            elif value == NEW_BRANCH and key in preview.get("creatable", {}):
+                branches[key] = NEW_BRANCH
+            elif not value:
+                branches.pop(key, None)
         elif kind == "place" and key in preview.get("ambiguous_places", {}):
             allowed = {code for code, _name in preview["ambiguous_places"][key][1]}
             if value in allowed:

@@ -572,6 +572,11 @@ class MemberImport(models.Model):
     # Raised each time a worker is sent to read or write it: a worker acts only while the
     # import is still at its own attempt, so a late one never undoes or repeats a newer one.
     attempt = models.PositiveIntegerField(default=0)
+    # Branches the write has prepared for the rows of names the cadre chose to create: opened
+    # with the members, deleted with them if the write fails (units.services.PENDING_FROM).
+    created_branches = models.JSONField(default=list, blank=True)
+    # The province's folder it came with (several communes' lists uploaded at once), if any.
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

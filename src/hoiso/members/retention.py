@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoiso.accounts.models import AccountImport
 from hoiso.core.text import fold
 from hoiso.members.choices import EventKind
 from hoiso.members.erasure import eraser
@@ -60,6 +61,7 @@ class Purged:
     exports: int = 0
     imports: int = 0
     stray: int = 0
+    account_lists: int = 0
 
 
 def files_purge(*, now: dt.datetime | None = None) -> Purged:
@@ -78,6 +80,9 @@ def files_purge(*, now: dt.datetime | None = None) -> Purged:
             _drop_import(imp, reason % {"days": days})
             done.imports += 1
     done.stray = _sweep(cutoff.timestamp())
+    # The cadres' spreadsheets (names and phones) kept for an accounts preview go the same way.
+    old_lists = AccountImport.objects.filter(created_at__lt=cutoff).exclude(rows=[])
+    done.account_lists = old_lists.update(rows=[])
     return done
 
 

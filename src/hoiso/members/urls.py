@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoiso.members import imports, inbox, me, views
+from hoiso.members import imports, inbox, me, province_imports, views
 
 app_name = "members"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("import/", imports.import_new, name="import_new"),
     path("import/template/", imports.import_template, name="import_template"),
+    path("import/province/", province_imports.province_new, name="province_import"),
+    path("import/province/<uuid:batch>/", province_imports.province_batch, name="province_batch"),
+    path(
+        "import/province/<uuid:batch>/confirm/",
+        province_imports.province_confirm,
+        name="province_confirm",
+    ),
     path("imports/<uuid:import_id>/", imports.import_detail, name="import"),
     path("imports/<uuid:import_id>/decide/", imports.import_decide, name="import_decide"),
     path("imports/<uuid:import_id>/file/", imports.import_replace, name="import_replace"),

@@ -34,6 +34,8 @@ _ALL = (
         sms_parts=2,
     ),
     Kind("target_reminder", (Channel.INAPP,)),
+    # A unit above reminds a unit's cadres of something that is not a target (its set-up).
+    Kind("reminder", (Channel.INAPP,)),
 )
 KINDS: dict[str, Kind] = {k.code: k for k in _ALL}
 

@@ -46,7 +46,9 @@ def _children_with_counts(unit: Unit, show_closed: bool, q: str = "") -> list[Un
 
     Siblings' paths have one length, so one grouped query over the subtree counts for all.
     """
-    children = list(Unit.objects.filter(parent=unit))
+    # Branches an import is still writing are not shown until their members are (see
+    # units.services.PENDING_FROM).
+    children = list(Unit.objects.filter(parent=unit).exclude(valid_from=services.PENDING_FROM))
     if not show_closed:
         children = [c for c in children if not c.is_closed]
     if q:
@@ -108,6 +110,7 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         and scope.unit.child_level is not None
         and scope.unit.valid_to is None,
         "can_edit": scope.can_from_above(CHANGE_UNITS),
+        "can_setup": scope.can(CHANGE_UNITS) and scope.unit.level == Level.PROVINCE,
         "can_manage_people": scope.can(MANAGE_ACCOUNTS),
         "can_view_audit": scope.can(VIEW_AUDIT),
         "can_view_members": scope.can(VIEW_MEMBERS),

@@ -21,6 +21,7 @@ from hoiso.core import audit, formats
 from hoiso.core.text import clean
 from hoiso.metrics.registry import LOWER, REGISTRY
 from hoiso.metrics.versions import bump
+from hoiso.notifications.models import Message
 from hoiso.notifications.services import messages_read, notify
 from hoiso.targets import compliance
 from hoiso.targets.models import Comparison, PopulationFigure, Target
@@ -219,6 +220,17 @@ def reminders_send(*, today: dt.date | None = None) -> int:
             sent += notify(list(users.values()), "target_reminder", {"text": text[:500]},
                            sender=None, key=reminder_key(target, period.key, unit_id), unit=unit)  # fmt: skip
     return sent
+
+
+def notice_send(*, user: Any, unit: Unit, text: str, key: str) -> int:
+    """A reminder not about a target (`key` says what about), through notify(), unless one on
+    the same matter still waits unread for her; returns how many were sent (0 or 1)."""
+    waiting = Message.objects.filter(
+        user=user, unit=unit, kind="reminder", context__key=key, read_at__isnull=True
+    )
+    if waiting.exists():
+        return 0
+    return notify([user], "reminder", {"text": text[:500], "key": key}, sender=None, unit=unit)
 
 
 def notices_read(*, user: Any, unit: Unit) -> None:

@@ -236,3 +236,48 @@ def load_province(*, province: Province, actor: Any = None) -> LoadResult:
                 data={"created": len(result.created), "renamed": len(result.renamed)},
             )
     return result
+
+
+# --- Branches made by a member import ------------------------------------------------------------
+
+# A branch an import prepares carries this start date until the import is written: `active()`
+# leaves it out of every list, count and choice, so that nobody sees it, nor puts anything in it,
+# before its members arrive with it (and a failed import deletes it as if it had never been).
+PENDING_FROM = dt.date(9999, 12, 31)
+
+
+def unit_prepare_child(*, parent: Unit, name: str) -> Unit:
+    """A branch under a commune, not yet open (`units_open` opens it): for a write that shows its
+    work all at once at the end."""
+    level = parent.child_level
+    if level is None or parent.valid_to is not None:
+        raise ValidationError(_("Units cannot be added under this unit."))
+    return unit_insert(
+        parent=parent,
+        level=level,
+        code=_next_code(parent),
+        name=clean(name),
+        valid_from=PENDING_FROM,
+        **{flag: getattr(parent, flag) for flag in FLAGS},
+    )
+
+
+def units_open(*, actor: Any, units: list[Unit], data: dict[str, Any]) -> None:
+    """Open prepared branches from today, audited as created (inside the caller's transaction).
+    Refused when a sibling of the same name was opened meanwhile."""
+    for unit in units:
+        assert unit.parent is not None
+        _check_sibling_name(unit.parent, unit.name, exclude=unit)
+    Unit.objects.filter(pk__in=[u.pk for u in units], valid_from=PENDING_FROM).update(
+        valid_from=today()
+    )
+    for unit in units:
+        assert unit.parent is not None
+        audit.log(actor, "unit.created", unit,
+                  data={"name": unit.name, "parent": unit.parent.code, **data})  # fmt: skip
+
+
+def units_discard_prepared(ids: list[int]) -> int:
+    """Delete prepared branches that were never opened (nothing can be in them)."""
+    deleted, _by_model = Unit.objects.filter(pk__in=ids, valid_from=PENDING_FROM).delete()
+    return deleted

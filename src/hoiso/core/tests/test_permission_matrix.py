@@ -7,6 +7,7 @@ page cannot ship without someone deciding who may open it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from hoiso.accounts.models import Assignment
+from hoiso.accounts.models import AccountImport, Assignment
 from hoiso.accounts.roles import CHANGE_MEMBERS, VIEW_SENSITIVE, Role, permissions_of
 from hoiso.accounts.tokens import token_create
 from hoiso.activities.models import Course
@@ -144,6 +145,24 @@ def _import(cast: Cast, place: str, user: Any = None) -> dict:
     return {"import_id": imp.pk}
 
 
+def _batch(cast: Cast, place: str, user: Any = None) -> dict:
+    """A province batch of the requesting user's lists, into the target unit."""
+    author = user if user is not None and user.is_authenticated else cast.hoa
+    batch = uuid.uuid4()
+    MemberImport.objects.create(
+        user=author, unit=_target(cast, place), filename="x.xlsx", batch=batch
+    )
+    return {"batch": batch}
+
+
+def _account_import(cast: Cast, place: str, user: Any = None) -> dict:
+    """A spreadsheet of cadres for the target unit by the requesting user (anyone's, for the
+    anonymous)."""
+    author = user if user is not None and user.is_authenticated else cast.hoa
+    imp = AccountImport.objects.create(user=author, unit=_target(cast, place), filename="cb.xlsx")
+    return {"import_id": imp.pk}
+
+
 def _activity(cast: Cast, place: str, user: Any = None) -> dict:
     return {"pk": activity_record(actor=None, unit=_target(cast, place), data={}).pk}
 
@@ -253,6 +272,14 @@ MATRIX: dict[str, Entry] = {
     "people:new": Entry(inside=_staff_only()),
     "people:assign": Entry(inside=_staff_only()),
     "people:revoke": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
+    # A province's page: a branch (or commune) has none, whoever asks.
+    "units:setup": Entry(inside=_cadres(404)),
+    "units:setup_remind": Entry(method="post", inside=_cadres(404)),
+    "people:bulk": Entry(inside=_staff_only()),
+    "people:bulk_detail": Entry(inside=_staff_only(), kwargs=_account_import),
+    "people:bulk_confirm": Entry(method="post", inside=_staff_only(302), kwargs=_account_import),
+    # Before the accounts are made there are no slips: 404 even to the author.
+    "people:bulk_slips": Entry(inside=_staff_only(404), kwargs=_account_import),
     "people:full_time": Entry(method="post", inside=_staff_only(302), kwargs=_revocable),
     "audit": Entry(inside=_staff_only()),
     "members:list": Entry(inside=EVERYONE),
@@ -271,6 +298,10 @@ MATRIX: dict[str, Entry] = {
     "members:account": Entry(method="post", inside=_cadres(302), kwargs=_member),
     "members:import_new": Entry(inside=_branch_head_too()),
     "members:import_template": Entry(inside=_branch_head_too()),
+    # A province's pages: at a branch there are none (and no batch of hers either).
+    "members:province_import": Entry(inside=_branch_head_too(404)),
+    "members:province_batch": Entry(inside=_branch_head_too(404), kwargs=_batch),
+    "members:province_confirm": Entry(method="post", inside=_branch_head_too(404), kwargs=_batch),
     "members:import": Entry(inside=_branch_head_too(), kwargs=_import),
     "members:import_decide": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),
     "members:import_replace": Entry(method="post", inside=_branch_head_too(302), kwargs=_import),

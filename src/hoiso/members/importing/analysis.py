@@ -17,7 +17,7 @@ from hoiso.core.sheets import Sheet, column_name
 from hoiso.members.importing import values as v
 from hoiso.members.importing.headers import Layout, data_rows, find_layout
 from hoiso.members.importing.matching import match_rows
-from hoiso.members.importing.placing import Places, place_row
+from hoiso.members.importing.placing import Places, place_row, settle_new_branches
 from hoiso.members.importing.plan import BATCH, NotAllowed, Plan, Row, Setup
 from hoiso.members.importing.reading import read_row, repeating, set_aside
 
@@ -84,5 +84,6 @@ def analyse(
         plan.rows.append(row)
         if progress and i % BATCH == 0:
             progress(i, total * 2)
+    settle_new_branches(plan)
     match_rows(plan.rows, places.province, setup, progress=progress, total=total)
     return plan

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.uploads import too_large_message
-from hoiso.members.importing.plan import NEW, UPDATE, Plan
+from hoiso.members.importing.plan import NEW, UPDATE, Plan, Row
 from hoiso.members.models import (
     MemberImport,
 )
@@ -62,7 +62,7 @@ def save_preview(imp: MemberImport, plan: Plan) -> None:
         shown.append({
             "ref": r.ref, "sheet": r.sheet, "number": r.number, "status": r.status,
             "name": r.name, "problems": r.problems, "match": r.match,
-            "branch": plan.places.branch_names.get(r.branch_id or 0, "") if plan.places else "",
+            "branch": _branch_shown(plan, r),
             "changes": [[k, _show(a), _show(b)] for k, (a, b) in r.changes.items()],
             # Showing this row shows her old ethnicity, religion or ID number: a logged read.
             "member": r.member_id if r.status == UPDATE else None,
@@ -81,9 +81,17 @@ def save_preview(imp: MemberImport, plan: Plan) -> None:
         "unknown_branches": plan.unknown_branches,
         "branch_proposals": plan.branch_proposals,
         "branch_rows": plan.branch_rows,
+        "creatable": plan.creatable,
+        "to_create": {k: name for k, (name, _commune) in plan.to_create.items()},
         "ambiguous_places": plan.ambiguous_places,
     }  # fmt: skip
     preview_path(imp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _branch_shown(plan: Plan, row: Row) -> str:
+    if row.new_branch and row.new_branch in plan.to_create:
+        return _("%(name)s (new)") % {"name": plan.to_create[row.new_branch][0]}
+    return plan.places.branch_names.get(row.branch_id or 0, "") if plan.places else ""
 
 
 def load_preview(imp: MemberImport) -> dict[str, Any]:

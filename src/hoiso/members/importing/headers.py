@@ -208,7 +208,7 @@ def data_rows(rows: Sequence[Sequence[Any]], layout: Layout) -> Iterator[tuple[i
             cells = [c for c in _cells(row) if c]
             if any(_signs(c) for c in cells):
                 break
-            if cells[0].startswith(_END_WORDS) or not _has_other_data(row, layout):
+            if not cells or cells[0].startswith(_END_WORDS) or not _has_other_data(row, layout):
                 continue
         yield i + 1, row
 

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -174,6 +175,8 @@ def _commit(imp: MemberImport, attempt: int) -> None:
     except Exception as e:
         log.exception("import %s failed; nothing was written", imp.pk)
         message = str(e) if isinstance(e, (UnreadableFile, Refused)) else ""
+        if isinstance(e, ValidationError):  # a branch to create was added by hand meanwhile
+            message = " ".join(e.messages)
         error = (message + " " if message else "") + _(
             "Nothing was written: the members are as they were."
         )
@@ -194,12 +197,14 @@ def import_start(
     chunks: Any,
     default_branch: Any = None,
     language: str = "",
+    batch: Any = None,
 ) -> MemberImport:
     """Keep the uploaded file and read it in the background."""
     name = readable_name(filename)
     imp = MemberImport.objects.create(
-        user=actor, unit=unit, filename=name, default_branch=default_branch, language=language
-    )
+        user=actor, unit=unit, filename=name, default_branch=default_branch, language=language,
+        batch=batch,
+    )  # fmt: skip
     store(imp, chunks, upload_limit("sheet"))
     audit.log(actor, "members.import_started", imp, data={"file": name})
     transaction.on_commit(lambda: analyse_import.enqueue(str(imp.pk), imp.attempt))

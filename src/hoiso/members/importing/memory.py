@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from hoiso.accounts.access import permissions_at
+from hoiso.accounts.roles import CHANGE_UNITS
 from hoiso.members.importing.plan import Setup
 from hoiso.members.models import (
     ImportMemory,
     MemberImport,
 )
 from hoiso.members.permissions import MemberAccess
+
+# The cadre's answer "create this branch" to a branch name (else a branch's id).
+NEW_BRANCH = "new"
 
 
 def _memory(unit: Any) -> dict[str, dict[str, str]]:
@@ -31,6 +36,7 @@ def remembered_setup(unit: Any, imp: MemberImport | None = None) -> Setup:
         memory["header"].update(imp.headers)
         memory["branch"].update(imp.branch_choices)
         memory["place"].update(imp.place_choices)
+    create = {k for k, v in memory["branch"].items() if v == NEW_BRANCH}
     return Setup(
         unit=unit,
         known_headers=memory["header"],
@@ -39,7 +45,15 @@ def remembered_setup(unit: Any, imp: MemberImport | None = None) -> Setup:
         default_branch_id=imp.default_branch_id if imp else None,
         add_duplicates=set(imp.add_duplicates) if imp else set(),
         actor=MemberAccess.at(imp.user, unit) if imp and imp.user else MemberAccess.operator(),
+        create_branches=create,
+        may_create_branches=may_create_branches(imp.user if imp else None, unit),
     )
+
+
+def may_create_branches(user: Any, unit: Any) -> bool:
+    """Whether the import's author may add branches where it imports (the unit form's right,
+    units.change; the command line's operator may)."""
+    return user is None or CHANGE_UNITS in permissions_at(user, unit)
 
 
 def remember(imp: MemberImport) -> None:
@@ -50,6 +64,8 @@ def remember(imp: MemberImport) -> None:
         (ImportMemory.Kind.PLACE, imp.place_choices),
     ):
         for key, value in answers.items():
+            if value == NEW_BRANCH:  # made by this import: its name is a branch's from now on
+                continue
             ImportMemory.objects.update_or_create(
                 unit=imp.unit, kind=kind, key=key[:200], defaults={"value": str(value or "")}
             )

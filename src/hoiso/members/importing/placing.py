@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hoiso.core.sheets import Sheet
 from hoiso.core.text import clean
+from hoiso.members.importing import new_branches
 from hoiso.members.importing.headers import Layout
 from hoiso.members.importing.places import (
     BranchFound,
@@ -75,6 +76,11 @@ class Places:
             index = self.indexes.get(commune_id)
             self._branches_seen[key] = index.find(name) if index else None
         return self._branches_seen[key]
+
+    def add_branch(self, pk: int, commune_id: int, name: str, path: str) -> None:
+        """A branch the import has just created, for the rows placed in it."""
+        self.branch_names[pk], self.branch_paths[pk] = name, path
+        self.branch_commune[pk] = commune_id
 
     def unit_paths_and_communes(self) -> dict[int, tuple[str, int]]:
         """Branch id → (its path, its commune's id)."""
@@ -186,20 +192,29 @@ def _branch_of_row(
 ) -> None:
     """The row's branch in its commune, or the question the cadre must answer about it."""
     index = places.indexes.get(commune.pk)
-    for source in (_cell_text(row, layout, "branch"), _cell_text(row, layout, "village")):
-        if not source or index is None:
+    branch_cell = _cell_text(row, layout, "branch")
+    village = _cell_text(row, layout, "village")
+    for source in (branch_cell, village):
+        if not source:
             continue
-        found = places.find_branch(commune.pk, source)
+        found = places.find_branch(commune.pk, source) if index is not None else None
         if found and found.exact:
             row.branch_id = found.pk
             return
-        chosen = setup.branch_choices.get(f"{commune.pk}:{branch_key(source)}")
+        key = f"{commune.pk}:{branch_key(source)}"
+        chosen = setup.branch_choices.get(key)
         if chosen:
             row.branch_id = chosen
             return
+        create = key in setup.create_branches or (
+            setup.create_all_branches and not new_branches.why_not(source)
+        )
+        if found is None and create and setup.may_create_branches:
+            _to_create(row, plan, commune, key, source)
+            return
         # A near spelling is only proposed: her rows wait for the cadre, like an unknown name.
-        if found or source == _cell_text(row, layout, "branch"):
-            _ask_branch(row, plan, places, commune, source, found)
+        if found or source == branch_cell:
+            _ask_branch(row, plan, places, setup, commune, source, found)
             return
     found = places.find_branch(commune.pk, sheet.name) if index is not None else None
     if found and found.exact:
@@ -209,6 +224,9 @@ def _branch_of_row(
     if default and places.branch_commune.get(default) == commune.pk:
         row.branch_id = default
         return
+    if village:
+        _ask_branch(row, plan, places, setup, commune, village, None)
+        return
     row.problem(
         _("Branch"),
         _("Which branch? Add a “Chi hội” column, or choose a branch for rows without one."),
@@ -216,15 +234,24 @@ def _branch_of_row(
 
 
 def _ask_branch(
-    row: Row, plan: Plan, places: Places, commune: Unit, name: str, near: BranchFound | None
+    row: Row,
+    plan: Plan,
+    places: Places,
+    setup: Setup,
+    commune: Unit,
+    name: str,
+    near: BranchFound | None,
 ) -> None:
-    """The row waits for the cadre to say which branch `name` is (with the one proposed)."""
+    """The row waits for the cadre to say which branch `name` is (with the one proposed), or,
+    when no branch is near and she may, whether to create it."""
     key = f"{commune.pk}:{branch_key(name)}"
     plan.unknown_branches.setdefault(
         key, (f"{name} ({commune.name})", places.branches_of(commune.pk))
     )
     plan.branch_rows[key] = plan.branch_rows.get(key, 0) + 1
     if near is None:
+        if setup.may_create_branches:
+            _note_new_name(plan, key, name)
         row.problem(
             _("Branch"),
             _("%(commune)s has no branch called “%(name)s”: choose which branch it is above.")
@@ -238,6 +265,52 @@ def _ask_branch(
           "it is “%(branch)s”.")
         % {"name": name, "commune": commune.name, "branch": places.branch_names[near.pk]},
     )  # fmt: skip
+
+
+def _note_new_name(plan: Plan, key: str, name: str) -> None:
+    """Offer `name` as a new branch (its spellings are checked once every row is read)."""
+    if new_branches.why_not(name):
+        return
+    if new_branches.is_marked(name):
+        plan.spellings.setdefault(key, set()).add(new_branches.spelling(name))
+        if key not in plan.creatable or not new_branches.is_marked(plan.creatable[key]):
+            plan.creatable[key] = new_branches.new_branch_name(name)
+    else:
+        plan.creatable.setdefault(key, new_branches.new_branch_name(name))
+
+
+def _to_create(row: Row, plan: Plan, commune: Unit, key: str, name: str) -> None:
+    """The cadre chose to create this name's branch: the row is new, in the branch to come."""
+    if new_branches.why_not(name):
+        row.problem(
+            _("Branch"),
+            _("“%(name)s” is too short to name a new branch: write the village's full name.")
+            % {"name": name},
+        )
+        return
+    _note_new_name(plan, key, name)
+    plan.to_create.setdefault(key, ("", commune.pk))
+    plan.branch_rows[key] = plan.branch_rows.get(key, 0) + 1
+    row.new_branch = key
+
+
+def settle_new_branches(plan: Plan) -> None:
+    """Once every row is placed: a name written with two sets of marks ("Thôn Mỹ Thạnh", "Thôn Mỹ
+    Thanh") is two places, so no branch is made of it; the others take their cleaned name."""
+    split = {key for key, spelt in plan.spellings.items() if len(spelt) > 1}
+    for key in split:
+        plan.creatable.pop(key, None)
+        plan.to_create.pop(key, None)
+    for key, (_name, commune_id) in list(plan.to_create.items()):
+        plan.to_create[key] = (plan.creatable[key], commune_id)
+    for row in plan.rows:
+        if row.new_branch in split:
+            row.new_branch = ""
+            row.problem(
+                _("Branch"),
+                _("This village is written in several ways in the file (with different marks): "
+                  "correct the file so that each village is written one way."),
+            )  # fmt: skip
 
 
 def _commune_label(places: Places, codes: Iterable[str]) -> str:

@@ -58,6 +58,9 @@ class Row:
     match: str = ""
     place: PlaceMatch | None = None
     existing: dict[str, Any] = field(default_factory=dict)  # the member an update changes
+    # The question key of the branch the cadre chose to create for this row (its id is known
+    # only once the write creates it).
+    new_branch: str = ""
 
     @property
     def ref(self) -> str:
@@ -85,6 +88,12 @@ class Setup:
     # What the author may see and change, as the member form has it; the command line's operator
     # may do everything. A column she may not change is not read at all (set aside).
     actor: MemberAccess = field(default_factory=MemberAccess.operator)
+    # Branch names (question keys) the cadre chose to create, and whether the author may create
+    # branches at all (the unit form's right; the operator may).
+    create_branches: set[str] = field(default_factory=set)
+    may_create_branches: bool = True
+    # The command line's --create-branches: every name that may become a branch does.
+    create_all_branches: bool = False
 
 
 @dataclass
@@ -97,6 +106,14 @@ class Plan:
     # Of those, the ones near a branch's name: the branch proposed, pre-selected for the cadre.
     branch_proposals: dict[str, int] = field(default_factory=dict)
     branch_rows: dict[str, int] = field(default_factory=dict)  # rows waiting on each name
+    # Of those, the ones that may become a new branch: {key: its cleaned name}; and the branches
+    # chosen to be created on confirmation: {key: (name, commune id)}, with their rows in
+    # `branch_rows` too.
+    creatable: dict[str, str] = field(default_factory=dict)
+    to_create: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Each new name's spellings in the file: one key written two ways is not offered (two places).
+    spellings: dict[str, set[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    created: list[Unit] = field(default_factory=list)  # by the write, opened with its members
     ambiguous_places: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
     places: Places | None = None
     # Columns set aside because the author's role may not change what they hold, in words.

@@ -35,6 +35,8 @@ from hoiso.members.models import (
     NameToken,
     Placement,
 )
+from hoiso.units.models import Unit
+from hoiso.units.services import unit_prepare_child, units_discard_prepared, units_open
 
 # Members written per short transaction: about 0.05 s each on SQLite (with their ~3 name-index
 # rows and an event), so that a login or an edit waits a fraction of a second at most.
@@ -62,8 +64,37 @@ def members_import_write(plan: Plan, *, imp: MemberImport, attempt: int) -> dict
     were added and updated; raises Superseded when a newer attempt owns the import, Cancelled when
     the cadre cancels (what it staged stays invisible: the caller discards it)."""
     discard_staged(imp.pk)
+    prepare_branches(plan, imp=imp, attempt=attempt)
     added = stage(plan, actor=imp.user, imp=imp, attempt=attempt)
     return publish(plan, actor=imp.user, imp=imp, attempt=attempt, added=added)
+
+
+def prepare_branches(plan: Plan, *, imp: MemberImport, attempt: int) -> None:
+    """Make the branches the cadre chose to create, not yet open (invisible like the staged
+    members, opened with them by `publish`), and place their rows in them."""
+    if not plan.to_create:
+        return
+    assert plan.places is not None
+    places = plan.places
+    communes = {u.pk: u for u in places.communes.values()}
+
+    def step() -> dict[str, Unit]:
+        hold(imp.pk, attempt)
+        made = {key: unit_prepare_child(parent=communes[commune_id], name=name)
+                for key, (name, commune_id) in plan.to_create.items()}  # fmt: skip
+        MemberImport.objects.filter(pk=imp.pk).update(
+            created_branches=[u.pk for u in made.values()]
+        )
+        return made
+
+    made = short_transaction(step)
+    for unit in made.values():
+        assert unit.parent_id is not None
+        places.add_branch(unit.pk, unit.parent_id, unit.name, unit.path)
+    for row in plan.rows:
+        if row.status == NEW and row.new_branch:
+            row.branch_id = made[row.new_branch].pk
+    plan.created = list(made.values())
 
 
 def stage(plan: Plan, *, actor: Any, imp: MemberImport, attempt: int) -> int:
@@ -100,6 +131,9 @@ def publish(
         _immediate_constraints()
         updated = _update(plan, actor_id, {"import": str(imp.pk)}, lambda: check_cancel(imp.pk))
         counts = {"added": added, "updated": updated}
+        if plan.created:
+            counts["branches"] = len(plan.created)
+            units_open(actor=actor, units=plan.created, data={"import": str(imp.pk)})
         audit.log(actor, "members.imported", imp, unit=imp.unit,
                   data={"file": imp.filename, **counts})  # fmt: skip
         remember(imp)
@@ -139,7 +173,21 @@ def discard_staged(imp_id: Any) -> int:
 
     while n := short_transaction(step):
         removed += n
+    _discard_branches(imp_id)
     return removed
+
+
+def _discard_branches(imp_id: Any) -> None:
+    """The branches an unfinished write prepared (empty now, never opened) go with its members."""
+
+    def step() -> None:
+        ids = MemberImport.objects.filter(pk=imp_id).values_list("created_branches", flat=True)
+        prepared = next(iter(ids), None)
+        if prepared:
+            units_discard_prepared(prepared)
+            MemberImport.objects.filter(pk=imp_id).update(created_branches=[])
+
+    short_transaction(step)
 
 
 def unmark_staged(imp_id: Any) -> None:
@@ -164,7 +212,9 @@ def sweep_staged() -> None:
         .values_list("staged_by", flat=True)
         .distinct()
     )
-    for imp_id in list(marked):
+    waiting = MemberImport.objects.exclude(status__in=[ImportStatus.DONE, ImportStatus.WRITING])
+    prepared = waiting.exclude(created_branches=[]).values_list("pk", flat=True)
+    for imp_id in {*marked, *prepared}:
         status = MemberImport.objects.filter(pk=imp_id).values_list("status", flat=True).first()
         if status == ImportStatus.DONE:
             unmark_staged(imp_id)

@@ -14,5 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         done = files_purge()
         self.stdout.write(
-            f"{done.exports} export(s), {done.imports} import(s), {done.stray} stray file(s) deleted"
+            f"{done.exports} export(s), {done.imports} import(s), {done.stray} stray file(s) deleted, "
+            f"{done.account_lists} cadre list(s) cleared"
         )
