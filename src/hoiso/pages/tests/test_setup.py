@@ -14,7 +14,7 @@ from hoiso.comms.tests.factories import make_channel
 from hoiso.conftest import Cast, make_member, make_unit, make_user
 from hoiso.core.models import AuditEvent
 from hoiso.members.counting.stats import refresh_province
-from hoiso.targets.models import Notice
+from hoiso.notifications.models import Message
 from hoiso.units.models import Level
 
 
@@ -54,12 +54,12 @@ def test_the_reminder_reaches_the_laggards_cadres_once(cast: Cast, progress: Non
     url = reverse("units:setup_remind", args=[cast.province.code])
     assert client.post(url).status_code == 302
     # Thu (admin and cadre of Krông Pắc) once; Hoa's commune is set up; Cư Huê has no one.
-    notices = list(Notice.objects.all())
+    notices = list(Message.objects.filter(kind="reminder"))
     assert [(n.user, n.unit) for n in notices] == [(cast.thu, cast.commune_b)]
-    assert "chưa có cán bộ nào đăng nhập" in notices[0].text
-    assert "chưa nhập hội viên" in notices[0].text and "Tỉnh Đắk Lắk" in notices[0].text
+    assert "chưa có cán bộ nào đăng nhập" in notices[0].body
+    assert "chưa nhập hội viên" in notices[0].body and "Tỉnh Đắk Lắk" in notices[0].body
     client.post(url)  # the first is still unread: not sent again
-    assert Notice.objects.count() == 1
+    assert Message.objects.filter(kind="reminder").count() == 1
     assert AuditEvent.objects.filter(action="units.setup_reminded").count() == 2
     home = cast.client(cast.thu).get(reverse("units:home", args=[cast.commune_b.code]))
     assert "chưa hoàn thành việc đưa lên Hội Số" in home.content.decode()
@@ -70,8 +70,8 @@ def test_only_the_ticked_communes_are_reminded(cast: Cast, progress: None) -> No
     cast.client(cast.lan).post(
         reverse("units:setup_remind", args=[cast.province.code]), {"commune": ["24373"]}
     )
-    assert not Notice.objects.exists()  # Ea Kar is set up: nothing to remind it of
-    assert other.notices.count() == 0
+    assert not Message.objects.filter(kind="reminder").exists()  # Ea Kar is set up: nothing to remind it of
+    assert not Message.objects.filter(user=other).exists()
 
 
 def test_a_commune_has_no_set_up_page(cast: Cast) -> None:
