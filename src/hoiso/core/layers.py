@@ -22,7 +22,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"accounts"}),
     frozenset({"metrics"}),
     frozenset({"members"}),
-    frozenset({"comms", "activities"}),
+    frozenset({"comms", "activities", "documents"}),
     frozenset({"targets"}),
     frozenset({"pages"}),
     frozenset({"demo"}),

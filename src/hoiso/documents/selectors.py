@@ -1,0 +1,54 @@
+"""Documents and receipts through the scope. A document is readable at a unit when the unit (or
+one below it) issued it or received it, or when it was sent to the user herself by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from hoiso.accounts.access import Scope, access
+from hoiso.documents.models import Attachment, Document, Receipt
+
+
+def documents_of(scope: Scope) -> QuerySet[Document]:
+    """The documents readable at the scope's unit."""
+    path = scope.unit.path
+    received = Receipt.objects.filter(Q(unit_path__startswith=path) | Q(user=scope.user)).values(
+        "document_id"
+    )
+    return Document.objects.filter(Q(unit_path__startswith=path) | Q(pk__in=received))
+
+
+def access_document(scope: Scope, pk: Any) -> Document:
+    return access(documents_of(scope).select_related("unit"), pk, "document")
+
+
+def own_receipt(scope: Scope, document: Document) -> Receipt | None:
+    """The receipt of the scope's unit (or, failing one, of the user by name) for the document."""
+    receipts = Receipt.objects.filter(document=document).filter(
+        Q(unit=scope.unit) | Q(user=scope.user)
+    )
+    return receipts.order_by("user_id").select_related("forwarded_from__sender").first()
+
+
+def access_issued(scope: Scope, pk: Any) -> Document:
+    """A document the scope's unit sent (issued or forwarded), for its tracking page."""
+    sent = Receipt.objects.filter(sender=scope.unit).values("document_id")
+    documents = Document.objects.filter(Q(unit=scope.unit) | Q(pk__in=sent))
+    return access(documents.select_related("unit"), pk, "document")
+
+
+def access_attachment(scope: Scope, document: Document, pk: Any) -> Attachment:
+    """A file of the document, or of a report on it that the scope's unit sent or received."""
+    path = scope.unit.path
+    files = Attachment.objects.filter(
+        Q(document=document)
+        | Q(receipt__document=document)
+        & (
+            Q(receipt__unit_path__startswith=path)
+            | Q(receipt__sender__path__startswith=path)
+            | Q(receipt__user=scope.user)
+        )
+    )
+    return access(files, pk, "file")
