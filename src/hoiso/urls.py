@@ -6,6 +6,7 @@ from hoiso.accounts.views import audit_log
 from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
 from hoiso.core.views import healthz
+from hoiso.documents.urls import public_urlpatterns as public_documents
 from hoiso.members.urls import me_urlpatterns
 from hoiso.pages.views import home
 
@@ -17,6 +18,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.activities.urls")),
     path("", include("hoiso.comms.urls")),
     path("targets/", include("hoiso.targets.urls")),
+    path("documents/", include("hoiso.documents.urls")),
 ]
 
 urlpatterns = [
@@ -27,5 +29,6 @@ urlpatterns = [
     path("u/<str:unit_code>/", include(unit_patterns)),
     path("me/", include((me_urlpatterns, "me"))),
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
+    path("p/<str:unit_code>/documents/", include((public_documents, "public_documents"))),
     path("api/v1/", api.urls),
 ]

@@ -3,11 +3,13 @@ one below it) issued it or received it, or when it was sent to the user herself 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from hoiso.accounts.access import Scope, access
+from hoiso.core.text import fold
 from hoiso.documents.models import Attachment, Document, Receipt
 
 
@@ -52,3 +54,47 @@ def access_attachment(scope: Scope, document: Document, pk: Any) -> Attachment:
         )
     )
     return access(files, pk, "file")
+
+
+def inbox(scope: Scope) -> QuerySet[Receipt]:
+    """What has come to the scope's unit, and to the user by name, newest first."""
+    return (
+        Receipt.objects.filter(Q(unit=scope.unit) | Q(user=scope.user))
+        .select_related("document__unit", "sender")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a query: `15/KH` → ["15", "kh"] (each must appear)."""
+    return re.findall(r"[a-z0-9]+", fold(text))[:10]
+
+
+def register(scope: Scope, filters: dict[str, Any]) -> QuerySet[Document]:
+    """The unit's register: documents it received (`direction` "in", the default) or issued
+    ("out"), narrowed by number or words (without diacritics), kind, issuer and date range."""
+    if filters.get("direction") == "out":
+        docs = Document.objects.filter(unit=scope.unit)
+    else:
+        received = Receipt.objects.filter(Q(unit=scope.unit) | Q(user=scope.user))
+        docs = Document.objects.filter(pk__in=received.values("document_id"))
+    for word in words(filters.get("q") or ""):
+        docs = docs.filter(search_text__contains=word)
+    if filters.get("kind"):
+        docs = docs.filter(kind=filters["kind"])
+    if filters.get("issuer"):
+        # The issuer's name is folded into the search text too (the symbol's tail as well).
+        for word in words(filters["issuer"]):
+            docs = docs.filter(search_text__contains=word)
+    if filters.get("start"):
+        docs = docs.filter(issued_on__gte=filters["start"])
+    if filters.get("end"):
+        docs = docs.filter(issued_on__lte=filters["end"])
+    return docs.select_related("unit").order_by("-issued_on", "-pk")
+
+
+def unread_count(scope: Scope) -> int:
+    """How many documents the scope's unit (or she by name) has not opened yet."""
+    return Receipt.objects.filter(
+        Q(unit=scope.unit) | Q(user=scope.user), read_at__isnull=True
+    ).count()

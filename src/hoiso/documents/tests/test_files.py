@@ -58,7 +58,7 @@ def test_it_refuses_a_file_over_the_limit(cast: Cast, settings) -> None:  # type
 
 
 def test_it_refuses_a_pdf_with_javascript(cast: Cast) -> None:
-    with pytest.raises(ValidationError, match="script"):
+    with pytest.raises(ValidationError, match="JavaScript"):
         issue(
             cast.province,
             units=[cast.commune_a],
