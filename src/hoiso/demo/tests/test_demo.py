@@ -205,3 +205,21 @@ def test_serve_shows_the_demo_logins_once_the_demo_is_loaded(province):
     said = "\n".join(banners())
     assert DEMO_PASSWORD in said
     assert all(account.username in said for account in ACCOUNTS)
+
+
+def test_it_issues_a_few_documents_some_answered(province):
+    from hoiso.documents.models import Document, Receipt
+
+    docs = Document.objects.filter(unit=province)
+    assert sorted(docs.values_list("symbol", flat=True)) == [
+        "01/KH-HLHPN",
+        "02/CT-HLHPN",
+        "03/TB-HLHPN",
+    ]
+    plan = docs.get(kind="KH")
+    direct = Receipt.objects.filter(document=plan, sender=province)
+    assert direct.count() == Unit.objects.filter(parent=province).count()
+    assert direct.filter(reported_at__isnull=False).exists()
+    assert direct.filter(read_at__isnull=True).exists()
+    assert Receipt.objects.filter(document=plan, forwarded_from__unit__name="Xã Ea Kar").exists()
+    assert docs.filter(public=True).count() == 1
