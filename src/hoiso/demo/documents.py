@@ -16,7 +16,6 @@ from hoiso.documents.services import (
     document_issue,
     receipt_acknowledge,
     receipt_forward,
-    receipt_read,
     receipt_report,
 )
 from hoiso.units.models import Level, Unit
@@ -84,7 +83,6 @@ def populate_documents(province: Unit) -> int:
         if i % 3 == 2:
             continue  # not yet opened
         opened = _at(plan.issued_on + dt.timedelta(days=1 + i % 4), 8)
-        receipt_read(actor=answer, receipt=receipt)
         receipt_acknowledge(actor=answer, receipt=receipt, at=opened)
         if i % 3 == 0:
             receipt_report(

@@ -7,6 +7,8 @@ name the user gave is kept only for display and for the download's file name.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import html
 import io
 import logging
@@ -233,6 +235,17 @@ def _trust_roots() -> list[Any]:
     return roots
 
 
+def run_async(coroutine: Any) -> Any:
+    """Run one of pyHanko's coroutines to its end, also where an event loop is already running
+    in this thread (an ASGI server, a test driving a browser): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def pdf_signatures(content: bytes) -> list[dict[str, Any]]:
     """Each digital signature the PDF carries: who signed, when she says, whether the signed
     bytes are intact, whether the signature is valid, whether her certificate leads to a
@@ -240,7 +253,7 @@ def pdf_signatures(content: bytes) -> list[dict[str, Any]]:
     if b"/ByteRange" not in content:
         return []
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -250,7 +263,7 @@ def pdf_signatures(content: bytes) -> list[dict[str, Any]]:
         roots = _trust_roots()
         for sig in reader.embedded_signatures:
             context = ValidationContext(trust_roots=roots, allow_fetching=False)
-            status = validate_pdf_signature(sig, context)
+            status = run_async(async_validate_pdf_signature(sig, context))
             cert = status.signing_cert
             subject = cert.subject.native if cert is not None else {}
             when = status.signer_reported_dt

@@ -194,6 +194,11 @@ def tracking(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         reported=Count("pk", filter=Q(reported_at__isnull=False)),
         on_time=Count("pk", filter=Q(done_on_time=True)),
     )
+    counts.update(
+        unread=counts["total"] - counts["read"],
+        unacknowledged=counts["total"] - counts["acknowledged"],
+        unreported=counts["total"] - counts["reported"],
+    )
     state = request.GET.get("state", "")
     shown = receipts.filter(STATES[state]) if state in STATES else receipts
     shown = shown.select_related("unit", "user", "read_by", "acknowledged_by").order_by(

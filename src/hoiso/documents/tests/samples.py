@@ -92,11 +92,10 @@ def signed_pdf(signer_name: str = "Nguyễn Thị Lan") -> bytes:
         signing_key=a_key,
         cert_registry=SimpleCertificateStore.from_certs([a_cert]),
     )
-    out = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf())),
-        signers.PdfSignatureMetadata(field_name="Signature1"),
-        signer=signer,
-    )
+    from hoiso.documents.files import run_async
+
+    pdf_signer = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="Signature1"), signer)
+    out = run_async(pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf()))))
     return out.getvalue()
 
 
