@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hoiso.accounts.models import User
 from hoiso.core.forms import date_field
@@ -137,12 +138,15 @@ class ReportForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    DIRECTIONS = [("in", _("Received")), ("out", _("Sent"))]
+    DIRECTIONS = [
+        ("in", pgettext_lazy("register", "Documents received")),
+        ("out", pgettext_lazy("register", "Documents sent")),
+    ]
     direction = forms.ChoiceField(label=_("Register"), choices=DIRECTIONS, required=False)
     q = forms.CharField(label=_("Number or words"), required=False, max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False
     )
     issuer = forms.CharField(label=_("Issued by"), required=False, max_length=100)
-    start = date_field(_("From"))
-    end = date_field(_("To"))
+    start = date_field(pgettext_lazy("date range", "From"))
+    end = date_field(pgettext_lazy("date range", "To"))
