@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,17 @@ from hoiso.documents.selectors import (
 )
 
 PAGE = 50
+# The register counts its matches up to here, then says "more than": counting every match of a
+# common word in 100,000 documents would read them all on each keystroke.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most COUNT_CAP + 1 rows (pages past the cap are not offered)."""
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[attr-defined]
 
 
 @gate(VIEW_DOCUMENTS)
@@ -54,8 +66,15 @@ def _register_rows(scope: Scope, form: RegisterForm) -> QuerySet[Document]:
 def register_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     form = RegisterForm(request.GET or None)
     docs = _register_rows(scope, form)
-    page = Paginator(docs, PAGE).get_page(request.GET.get("page"))
-    context = {"unit": scope.unit, "form": form, "page": page, "query": request.GET.urlencode()}
+    page = CappedPaginator(docs, PAGE).get_page(request.GET.get("page"))
+    context = {
+        "unit": scope.unit,
+        "form": form,
+        "page": page,
+        "query": request.GET.urlencode(),
+        "cap": COUNT_CAP,
+        "capped": page.paginator.count > COUNT_CAP,
+    }
     if is_htmx(request):
         return render(request, "documents/register.html#results", context)
     return render(request, "documents/register.html", context)
