@@ -160,6 +160,8 @@ class Receipt(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "-sent_at"], name="receipt_inbox"),
+            # The unit's register of documents received: its documents straight off the index.
+            models.Index(fields=["unit", "document"], name="receipt_register"),
             models.Index(fields=["user", "-sent_at"], name="receipt_inbox_person"),
             models.Index(fields=["document", "sender"], name="receipt_tracking"),
         ]
