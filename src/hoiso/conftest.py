@@ -23,6 +23,7 @@ PASSWORD = "Mat-khau-2026"
 def _fast_test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     # Uploaded and written files (imports, exports, pictures) go to the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENTS_ROOT = tmp_path / "documents"
     # A fresh in-memory cache for each test (named after its tmp folder): nothing leaks between.
     settings.CACHES = {
         "default": {

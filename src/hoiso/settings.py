@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "hoiso.notifications",
     "hoiso.activities",
     "hoiso.comms",
+    "hoiso.documents",
     "hoiso.targets",
     "hoiso.restructuring",
     "hoiso.pages",
@@ -271,7 +272,13 @@ GENERATED_FILES_RETENTION_DAYS = envint("GENERATED_FILES_RETENTION_DAYS", 7)
 UPLOAD_MAX_MB = {
     "sheet": envint("UPLOAD_MAX_SHEET_MB", 50),
     "picture": envint("UPLOAD_MAX_PICTURE_MB", 15),
+    "document": envint("UPLOAD_MAX_DOCUMENT_MB", 20),
 }
+# Documents' attachments: outside MEDIA_ROOT and the static root, served only through a view
+# that checks who asks (hoiso.documents). A PEM bundle of the certificate authorities whose
+# signatures on PDFs are trusted (e.g. the government's root CA); none by default.
+DOCUMENTS_ROOT = Path(os.environ.get("HOISO_DOCUMENTS_DIR", VAR_DIR / "documents")).resolve()
+DOCUMENT_TRUST_ROOTS = os.environ.get("HOISO_DOCUMENT_TRUST_ROOTS", "")
 # A spreadsheet's sheets are measured before they are read (core/sheets.py): far beyond what a
 # real member list holds, and low enough that one file cannot take a worker's memory.
 SHEET_MAX_ROWS = envint("SHEET_MAX_ROWS", 200_000)

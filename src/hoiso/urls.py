@@ -6,6 +6,7 @@ from hoiso.accounts.views import audit_log
 from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
 from hoiso.core.views import healthz
+from hoiso.documents.urls import public_urlpatterns as public_documents
 from hoiso.members.urls import me_urlpatterns
 from hoiso.notifications.urls import open_urlpatterns as notification_urlpatterns
 from hoiso.notifications.views import my_messages
@@ -21,6 +22,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("targets/", include("hoiso.targets.urls")),
     path("notices/", include("hoiso.notifications.urls")),
     path("restructure/", include("hoiso.restructuring.urls")),
+    path("documents/", include("hoiso.documents.urls")),
 ]
 
 urlpatterns = [
@@ -33,5 +35,6 @@ urlpatterns = [
     path("me/messages/", my_messages, name="my_messages"),
     path("notifications/", include((notification_urlpatterns, "notify"))),
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
+    path("p/<str:unit_code>/documents/", include((public_documents, "public_documents"))),
     path("api/v1/", api.urls),
 ]

@@ -32,11 +32,15 @@ MANAGE_CHANNELS = "comms.manage"  # register channels, publish articles on Hội
 VIEW_TARGETS = "targets.view"  # targets, their dashboard
 MANAGE_TARGETS = "targets.manage"  # set targets, enter population figures
 SEND_NOTICES = "notifications.send"  # send notices, see the outbox and followers' messages
+VIEW_DOCUMENTS = "documents.view"  # documents received and issued, the register
+ANSWER_DOCUMENTS = "documents.answer"  # acknowledge a document received, report back
+ISSUE_DOCUMENTS = "documents.issue"  # issue, forward, remind
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
 _ACTIVITIES_ALL = {VIEW_ACTIVITIES, RECORD_ACTIVITIES, MANAGE_ACTIVITIES}
 _COMMS_TARGETS_ALL = {VIEW_COMMS, LOG_POSTS, MANAGE_CHANNELS, VIEW_TARGETS, MANAGE_TARGETS}
-_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL, SEND_NOTICES}
+_DOCUMENTS_ALL = {VIEW_DOCUMENTS, ANSWER_DOCUMENTS, ISSUE_DOCUMENTS}
+_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL, SEND_NOTICES, *_DOCUMENTS_ALL}
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_WORK_ALL}),
     Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_WORK_ALL}),
@@ -50,9 +54,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_COMMS,
             LOG_POSTS,
             VIEW_TARGETS,
+            VIEW_DOCUMENTS,
+            ANSWER_DOCUMENTS,
         }
     ),
-    Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS, VIEW_ACTIVITIES, VIEW_COMMS, VIEW_TARGETS}),
+    Role.VIEWER: frozenset(
+        {VIEW_UNIT, VIEW_MEMBERS, VIEW_ACTIVITIES, VIEW_COMMS, VIEW_TARGETS, VIEW_DOCUMENTS}
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from hoiso.accounts.roles import Role
 from hoiso.core import audit
 from hoiso.core.text import fold
 from hoiso.demo.activities import populate_activities
+from hoiso.demo.documents import populate_documents
 from hoiso.demo.people import populate
 from hoiso.demo.targets import demo_comms_and_targets
 from hoiso.members.counting.stats import refresh_province
@@ -244,6 +245,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         populate_activities(province, seed=seed)
         refresh_province(province)
         demo_comms_and_targets(province)
+        populate_documents(province)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )

@@ -21,10 +21,12 @@ from hoiso.accounts.roles import (
     MANAGE_MEMBERS,
     VIEW_ACTIVITIES,
     VIEW_AUDIT,
+    VIEW_DOCUMENTS,
     VIEW_MEMBERS,
     VIEW_UNIT,
 )
 from hoiso.core.text import fold, sort_key
+from hoiso.documents.selectors import unread_count
 from hoiso.members.history import (
     NOW,
     THEN,
@@ -120,6 +122,8 @@ def unit_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "inbox": inbox_count(scope.unit) if scope.can(MANAGE_MEMBERS) else 0,
         "child_level_label": Level(scope.unit.child_level).label if scope.unit.child_level else "",
         "today": today(),
+        # Documents come to the unit: how many it has not opened yet (None: not hers to see).
+        "documents_new": unread_count(scope) if scope.can(VIEW_DOCUMENTS) else None,
     }
     if scope.unit.level <= Level.COMMUNE and may_restructure(scope.user, scope.unit):
         context["can_restructure"] = True

@@ -31,6 +31,9 @@ from hoiso.activities.services import (
 from hoiso.activities.tests.images import PNG
 from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_unit, make_user
+from hoiso.documents.models import Receipt
+from hoiso.documents.tests import samples
+from hoiso.documents.tests.factories import issue
 from hoiso.members.choices import Religion
 from hoiso.members.forms import MemberForm
 from hoiso.members.importing import files, jobs
@@ -173,8 +176,12 @@ def _with_photo(cast: Cast, place: str, user: Any = None) -> dict:
 
 
 def _course(cast: Cast, place: str, user: Any = None) -> dict:
-    data = {"title": "Phần mềm", "topic": "member_software", "starts_on": dt.date(2026, 3, 2),
-            "ends_on": dt.date(2026, 3, 2)}  # fmt: skip
+    data = {
+        "title": "Phần mềm",
+        "topic": "member_software",
+        "starts_on": dt.date(2026, 3, 2),
+        "ends_on": dt.date(2026, 3, 2),
+    }
     return {"pk": course_create(actor=None, organiser=_target(cast, place), data=data).pk}
 
 
@@ -253,6 +260,42 @@ def _restructured_role(cast: Cast, place: str, user: Any = None) -> dict:
 # Only the province's admin (or one above) restructures: every actor of the matrix serves a
 # commune or a branch, so none may (tests/test_views.py checks the province's admin).
 PROVINCE_ADMINS_ONLY = {**{a: 403 for a in ACTORS}, "anonymous": 302}
+
+
+def _received(cast: Cast, place: str, user: Any = None) -> dict:
+    """A document of the province, with a file, sent to the target branch; a report is owed."""
+    doc = issue(
+        cast.province,
+        units=[_target(cast, place)],
+        report_required=True,
+        deadline=dt.date(2026, 12, 31),
+        uploads=[samples.upload("ke-hoach.pdf", samples.pdf())],
+    )
+    return {"pk": doc.pk}
+
+
+def _received_file(cast: Cast, place: str, user: Any = None) -> dict:
+    pk = _received(cast, place)["pk"]
+    return {"pk": pk, "file_pk": Receipt.objects.get(document_id=pk).document.attachments.get().pk}
+
+
+def _sent(cast: Cast, place: str, user: Any = None) -> dict:
+    """A document the target branch issued to a women's group of its own."""
+    target = _target(cast, place)
+    group = make_unit(target, Level.GROUP, f"{target.code}-d{Unit.objects.count()}", "Tổ 8")
+    return {"pk": issue(target, units=[group]).pk}
+
+
+def _public_document(cast: Cast, place: str, user: Any = None) -> dict:
+    doc = issue(
+        cast.commune_a,
+        units=[cast.branch_a1],
+        public=True,
+        uploads=[samples.upload("thong-bao.pdf", samples.pdf())],
+    )
+    return {"unit_code": cast.commune_a.code, "pk": doc.pk, "file_pk": doc.attachments.get().pk}
+
+
 PUBLIC = {a: 200 for a in ACTORS}
 _ALL_302 = {a: 302 for a in ACTORS}
 MATRIX: dict[str, Entry] = {
@@ -386,6 +429,19 @@ MATRIX: dict[str, Entry] = {
     "restructuring:end_assignment": Entry(
         method="post", inside=PROVINCE_ADMINS_ONLY, kwargs=_restructured_role
     ),
+    "documents:inbox": Entry(inside=EVERYONE),
+    "documents:register": Entry(inside=EVERYONE),
+    "documents:register_export": Entry(inside=EVERYONE),
+    "documents:new": Entry(inside=_cadres()),
+    "documents:detail": Entry(inside=EVERYONE, kwargs=_received),
+    "documents:file": Entry(inside=EVERYONE, kwargs=_received_file),
+    "documents:acknowledge": Entry(method="post", inside=_branch_head_too(302), kwargs=_received),
+    "documents:report": Entry(inside=_branch_head_too(), kwargs=_received),
+    "documents:tracking": Entry(inside=_cadres(), kwargs=_sent),
+    "documents:remind": Entry(method="post", inside=_cadres(302), kwargs=_sent),
+    "documents:forward": Entry(inside=_cadres(), kwargs=_received),
+    "public_documents:list": Entry(inside=PUBLIC, public=True),
+    "public_documents:file": Entry(inside=PUBLIC, public=True, kwargs=_public_document),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
@@ -486,13 +542,36 @@ def test_the_import_writes_the_fields_the_member_form_lets_the_role_edit(
     cast: Cast, actor: str
 ) -> None:
     user = _actor(cast, actor)
-    member = make_member(cast.branch_a1, "Đỗ Thị Mơ", citizen_id="066185000123", ethnicity=12,
-                         religion=Religion.PROTESTANTISM, phone="0987654321", card_number="DL0001")  # fmt: skip
+    member = make_member(
+        cast.branch_a1,
+        "Đỗ Thị Mơ",
+        citizen_id="066185000123",
+        ethnicity=12,
+        religion=Religion.PROTESTANTISM,
+        phone="0987654321",
+        card_number="DL0001",
+    )
     before = {f: getattr(member, f) for f in _IMPORTED}
-    header = ["Họ và tên", "Ngày sinh", "Số thẻ", "Số CCCD", "SĐT", "Dân tộc", "Tôn giáo",
-              "Nghề nghiệp"]  # fmt: skip
-    row = ["Đỗ Thị Mơ Mai", dt.date(1985, 3, 5), "DL0001", "066185000999", "0912000999", "Kinh",
-           "Phật giáo", "Làm ruộng"]  # fmt: skip
+    header = [
+        "Họ và tên",
+        "Ngày sinh",
+        "Số thẻ",
+        "Số CCCD",
+        "SĐT",
+        "Dân tộc",
+        "Tôn giáo",
+        "Nghề nghiệp",
+    ]
+    row = [
+        "Đỗ Thị Mơ Mai",
+        dt.date(1985, 3, 5),
+        "DL0001",
+        "066185000999",
+        "0912000999",
+        "Kinh",
+        "Phật giáo",
+        "Làm ruộng",
+    ]
     imp = MemberImport.objects.create(user=user, unit=cast.branch_a1, filename="ds.xlsx")
     xlsx(files.source_path(imp), {"DS": [header, row]})
     jobs.analyse_import.call(str(imp.pk))

@@ -229,3 +229,21 @@ def test_it_carries_dak_laks_and_phu_yens_units_before_the_reform(province):
     target = Target.objects.get(year=2024, level=Level.DISTRICT)
     result = compliance.compute(target, Period.containing("month", dt.date(2024, 5, 1)))
     assert result.n_units == 15 and result.n_met > 0
+
+
+def test_it_issues_a_few_documents_some_answered(province):
+    from hoiso.documents.models import Document, Receipt
+
+    docs = Document.objects.filter(unit=province)
+    assert sorted(docs.values_list("symbol", flat=True)) == [
+        "01/KH-HLHPN",
+        "02/CT-HLHPN",
+        "03/TB-HLHPN",
+    ]
+    plan = docs.get(kind="KH")
+    direct = Receipt.objects.filter(document=plan, sender=province)
+    assert direct.count() == Unit.objects.filter(parent=province).count()
+    assert direct.filter(reported_at__isnull=False).exists()
+    assert direct.filter(read_at__isnull=True).exists()
+    assert Receipt.objects.filter(document=plan, forwarded_from__unit__name="Xã Ea Kar").exists()
+    assert docs.filter(public=True).count() == 1

@@ -70,7 +70,9 @@ def test_only_the_ticked_communes_are_reminded(cast: Cast, progress: None) -> No
     cast.client(cast.lan).post(
         reverse("units:setup_remind", args=[cast.province.code]), {"commune": ["24373"]}
     )
-    assert not Message.objects.filter(kind="reminder").exists()  # Ea Kar is set up: nothing to remind it of
+    assert not Message.objects.filter(
+        kind="reminder"
+    ).exists()  # Ea Kar is set up: nothing to remind it of
     assert not Message.objects.filter(user=other).exists()
 
 
