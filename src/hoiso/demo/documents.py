@@ -89,7 +89,7 @@ def populate_documents(province: Unit) -> int:
                 actor=answer,
                 receipt=receipt,
                 at=opened + dt.timedelta(days=3),
-                text="Đã tổ chức tọa đàm với chị em hội viên, thăm hỏi hộ khó khăn.",
+                text="Đã tổ chức tọa đàm với hội viên, thăm hỏi hộ khó khăn.",
             )
     ea_kar = Receipt.objects.filter(document=plan, unit__name="Xã Ea Kar").first()
     if ea_kar is not None:

@@ -61,7 +61,7 @@ class CheckedFile:
 
 
 def _refuse(name: str, message: str) -> ValidationError:
-    return ValidationError(_("%(name)s: %(problem)s") % {"name": name, "problem": message})
+    return ValidationError(f"{name}: {message}")  # the problem is translated already
 
 
 def safe_name(raw: str) -> str:

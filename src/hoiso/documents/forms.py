@@ -109,19 +109,19 @@ class RecipientsForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("document", "Kind"), choices=Kind.choices)
     issuer_code = forms.CharField(
         label=_("Issuer's abbreviation"),
         max_length=20,
         help_text=_("As in the symbol: 15/KH-HLHPN. An official letter carries only this."),
     )
     summary = forms.CharField(
-        label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("document", "Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     body = forms.CharField(
         label=_("Content (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    issued_on = date_field(_("Date"), required=True)
+    issued_on = date_field(pgettext_lazy("document", "Date"), required=True)
     signer_name = forms.CharField(label=_("Signed by"), max_length=150)
     signer_position = forms.CharField(label=_("Position"), max_length=150)
     deadline = date_field(_("Deadline"))
@@ -145,7 +145,7 @@ class RegisterForm(forms.Form):
     direction = forms.ChoiceField(label=_("Register"), choices=DIRECTIONS, required=False)
     q = forms.CharField(label=_("Number or words"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False
+        label=pgettext_lazy("document", "Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False
     )
     issuer = forms.CharField(label=_("Issued by"), required=False, max_length=100)
     start = date_field(pgettext_lazy("date range", "From"))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hoiso.units.models import Unit
 
@@ -49,13 +50,13 @@ class Document(models.Model):
     province = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=2, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("document", "kind"), max_length=2, choices=Kind.choices)
     year = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField()
     symbol = models.CharField(_("number and symbol"), max_length=60)
     summary = models.CharField(_("summary"), max_length=500)
     body = models.TextField(_("content"), blank=True)
-    issued_on = models.DateField(_("date"))
+    issued_on = models.DateField(pgettext_lazy("document", "date"))
     signer_name = models.CharField(_("signed by"), max_length=150)
     signer_position = models.CharField(_("position"), max_length=150)
     deadline = models.DateField(_("deadline"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hoiso.accounts.access import Scope, gate, is_htmx
@@ -88,7 +89,7 @@ def register_export(request: HttpRequest, scope: Scope) -> HttpResponse:
     book = Workbook(out)
     sheet = book.add_sheet(_("Register of documents"))
     bold = book.add_format({"bold": True})
-    header = [_("Number and symbol"), _("Kind"), _("Date"), _("Issued by"), _("Summary"),
+    header = [_("Number and symbol"), pgettext("document", "Kind"), pgettext("document", "Date"), _("Issued by"), pgettext("document", "Summary"),
               _("Signed by"), _("Deadline")]  # fmt: skip
     sheet.write_row(0, 0, header, bold)
     for i, d in enumerate(docs, 1):
