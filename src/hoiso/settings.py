@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hoiso.accounts",
     "hoiso.metrics",
     "hoiso.members",
+    "hoiso.notifications",
     "hoiso.activities",
     "hoiso.comms",
     "hoiso.targets",
@@ -292,3 +293,53 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội Số <hoiso@localhost>")
+
+# --- Notifications (hoiso.notifications) ----------------------------------------------------
+# Which adapter carries each external channel: "outbox" (the default: nothing leaves the machine,
+# each message is kept as it would have been sent and shown on the Outbox page) or the real
+# provider ("esms" for SMS, "zalo" for ZNS and the Official Account). E-mail goes through
+# Django's SMTP backend once EMAIL_HOST is set, else to the outbox too.
+NOTIFY_SMS_BACKEND = os.environ.get("NOTIFY_SMS_BACKEND", "outbox")
+NOTIFY_ZALO_BACKEND = os.environ.get("NOTIFY_ZALO_BACKEND", "outbox")
+for _name, _value, _allowed in (
+    ("NOTIFY_SMS_BACKEND", NOTIFY_SMS_BACKEND, {"outbox", "esms"}),
+    ("NOTIFY_ZALO_BACKEND", NOTIFY_ZALO_BACKEND, {"outbox", "zalo"}),
+):
+    if _value not in _allowed:
+        raise ImproperlyConfigured(f"{_name} must be one of {sorted(_allowed)}, not {_value!r}")
+# eSMS.vn brand-name SMS (customer-care messages, SmsType 2).
+ESMS_BASE_URL = os.environ.get("ESMS_BASE_URL", "")
+ESMS_API_KEY = os.environ.get("ESMS_API_KEY", "")
+ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY", "")
+ESMS_BRANDNAME = os.environ.get("ESMS_BRANDNAME", "")
+ESMS_SANDBOX = envbool("ESMS_SANDBOX", False)
+# Delivery reports: eSMS calls ESMS_CALLBACK_URL (this site's /notifications/esms/<token>/);
+# the token in it is the only proof the call is eSMS's, so make it long and random.
+ESMS_CALLBACK_URL = os.environ.get("ESMS_CALLBACK_URL", "")
+ESMS_CALLBACK_TOKEN = os.environ.get("ESMS_CALLBACK_TOKEN", "")
+# Zalo: ZNS template messages (by phone number) and Official Account messages (to followers).
+ZALO_ZNS_BASE_URL = os.environ.get("ZALO_ZNS_BASE_URL", "")
+ZALO_OA_BASE_URL = os.environ.get("ZALO_OA_BASE_URL", "")
+ZALO_ACCESS_TOKEN = os.environ.get("ZALO_ACCESS_TOKEN", "")
+ZALO_APP_ID = os.environ.get("ZALO_APP_ID", "")
+ZALO_OA_SECRET_KEY = os.environ.get("ZALO_OA_SECRET_KEY", "")
+# The approved ZNS template of each kind of message, as kind=template id pairs.
+ZALO_ZNS_TEMPLATES = dict(
+    item.split("=", 1) for item in envlist("ZALO_ZNS_TEMPLATES", []) if "=" in item
+)
+# The province whose union owns the Official Account: messages from unknown followers wait there.
+ZALO_OA_PROVINCE = os.environ.get("ZALO_OA_PROVINCE", "")
+# Prices (VND) of one SMS part and one ZNS message, and each province's daily budget for both.
+NOTIFY_SMS_PRICE = envint("NOTIFY_SMS_PRICE", 750)
+NOTIFY_ZNS_PRICE = envint("NOTIFY_ZNS_PRICE", 300)
+NOTIFY_DAILY_BUDGET = envint("NOTIFY_DAILY_BUDGET", 5_000_000)
+# Quiet hours, local time: messages that are not urgent wait until they end.
+NOTIFY_QUIET_START = envint("NOTIFY_QUIET_START", 21)
+NOTIFY_QUIET_END = envint("NOTIFY_QUIET_END", 7)
+# Delivery: messages sent at once by the worker's threads, attempts per channel before the next
+# one is tried, and how long a message may stay claimed before another worker takes it back.
+NOTIFY_SEND_THREADS = envint("NOTIFY_SEND_THREADS", 32)
+NOTIFY_BATCH = envint("NOTIFY_BATCH", 500)
+NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 4)
+NOTIFY_CLAIM_TIMEOUT = envint("NOTIFY_CLAIM_TIMEOUT", 300)
+NOTIFY_HTTP_TIMEOUT = envint("NOTIFY_HTTP_TIMEOUT", 10)

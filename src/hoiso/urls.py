@@ -7,6 +7,8 @@ from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
 from hoiso.core.views import healthz
 from hoiso.members.urls import me_urlpatterns
+from hoiso.notifications.urls import open_urlpatterns as notification_urlpatterns
+from hoiso.notifications.views import my_messages
 from hoiso.pages.views import home
 
 unit_patterns: list[URLPattern | URLResolver] = [
@@ -17,6 +19,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.activities.urls")),
     path("", include("hoiso.comms.urls")),
     path("targets/", include("hoiso.targets.urls")),
+    path("notices/", include("hoiso.notifications.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +29,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("u/<str:unit_code>/", include(unit_patterns)),
     path("me/", include((me_urlpatterns, "me"))),
+    path("me/messages/", my_messages, name="my_messages"),
+    path("notifications/", include((notification_urlpatterns, "notify"))),
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
     path("api/v1/", api.urls),
 ]

@@ -31,11 +31,12 @@ LOG_POSTS = "comms.post"  # record posts
 MANAGE_CHANNELS = "comms.manage"  # register channels, publish articles on Hội Số
 VIEW_TARGETS = "targets.view"  # targets, their dashboard
 MANAGE_TARGETS = "targets.manage"  # set targets, enter population figures
+SEND_NOTICES = "notifications.send"  # send notices, see the outbox and followers' messages
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
 _ACTIVITIES_ALL = {VIEW_ACTIVITIES, RECORD_ACTIVITIES, MANAGE_ACTIVITIES}
 _COMMS_TARGETS_ALL = {VIEW_COMMS, LOG_POSTS, MANAGE_CHANNELS, VIEW_TARGETS, MANAGE_TARGETS}
-_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL}
+_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL, SEND_NOTICES}
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_WORK_ALL}),
     Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_WORK_ALL}),

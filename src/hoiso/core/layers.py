@@ -22,6 +22,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"accounts"}),
     frozenset({"metrics"}),
     frozenset({"members"}),
+    frozenset({"notifications"}),
     frozenset({"comms", "activities"}),
     frozenset({"targets"}),
     frozenset({"pages"}),

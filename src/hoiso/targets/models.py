@@ -1,5 +1,5 @@
 """Targets (chỉ tiêu) a unit sets for the units of one level below it, population figures for the
-recruitment rate, and the reminders sent to lagging units' cadres."""
+recruitment rate. Reminders to lagging units' cadres go through the notifications service."""
 
 from __future__ import annotations
 
@@ -103,30 +103,3 @@ class PopulationFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}: {self.women_18_plus}"
-
-
-class Notice(models.Model):
-    """An in-app reminder to a cadre: her unit lags on a target and the period ends soon."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
-    )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="notices")
-    period_key = models.CharField(max_length=10)
-    text = models.CharField(max_length=500)
-    emailed = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            # A reminder goes once per person, unit, target and period, however often the check runs.
-            models.UniqueConstraint(
-                fields=["user", "unit", "target", "period_key"], name="notice_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.text

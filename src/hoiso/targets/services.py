@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +20,9 @@ from hoiso.core import audit
 from hoiso.core.text import clean
 from hoiso.metrics.registry import LOWER, REGISTRY
 from hoiso.metrics.versions import bump
+from hoiso.notifications.services import messages_read, notify
 from hoiso.targets import compliance
-from hoiso.targets.models import Comparison, Notice, PopulationFigure, Target
+from hoiso.targets.models import Comparison, PopulationFigure, Target
 from hoiso.units.models import REFORM_DAY, Level, Unit
 
 log = logging.getLogger(__name__)
@@ -175,10 +175,16 @@ def _reminder_text(target: Target, unit: Unit, r: compliance.UnitResult, ends: d
     }
 
 
-def reminders_send(*, today: dt.date | None = None) -> int:
-    """Remind the cadres of each lagging unit once per period, N days before it ends.
+def reminder_key(target: Target, period_key: str, unit_id: int) -> str:
+    return f"target:{target.pk}:{period_key}:{unit_id}"
 
-    Safe to run as often as one likes: a reminder already sent for the period is not sent again.
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind the cadres of each lagging unit once per period, N days before it ends, through
+    the notifications service: in Hội Số, and by e-mail, Zalo or SMS as each cadre chose.
+
+    Safe to run as often as one likes: a reminder's key names the target, period, unit and
+    person, so one already sent for the period is not queued again.
     """
     today = today or timezone.localdate()
     sent = 0
@@ -193,35 +199,22 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         if not lagging:
             continue
         assignments = Assignment.objects.filter(
-            unit_id__in=lagging, role__in=RESPONSIBLE_ROLES
+            unit_id__in=lagging, role__in=RESPONSIBLE_ROLES, user__is_active=True
         ).select_related("user", "unit")
-        done = set(
-            Notice.objects.filter(target=target, period_key=period.key).values_list(
-                "user_id", "unit_id"
-            )
-        )
+        by_unit: dict[int, dict[int, Any]] = {}
         for a in assignments:
-            if (a.user_id, a.unit_id) in done or not a.user.is_active:
-                continue
-            done.add((a.user_id, a.unit_id))
+            by_unit.setdefault(a.unit_id, {})[a.user_id] = a.user
+        for unit_id, users in by_unit.items():
+            unit = lagging[unit_id].unit
             with override(settings.LANGUAGE_CODE):
-                text = _reminder_text(target, a.unit, lagging[a.unit_id], period.last_day)
-            notice = Notice.objects.create(
-                user=a.user, unit=a.unit, target=target, period_key=period.key, text=text[:500]
-            )
-            sent += 1
-            if a.user.email and settings.EMAIL_HOST:
-                try:
-                    send_mail(_("Hội Số reminder"), text, None, [a.user.email])
-                except OSError:
-                    log.warning("reminder e-mail to %s failed", a.user.email, exc_info=True)
-                else:
-                    Notice.objects.filter(pk=notice.pk).update(emailed=True)
+                text = _reminder_text(target, unit, lagging[unit_id], period.last_day)
+            sent += notify(list(users.values()), "target_reminder", {"text": text[:500]},
+                           sender=None, key=reminder_key(target, period.key, unit_id), unit=unit)  # fmt: skip
     return sent
 
 
 def notices_read(*, user: Any, unit: Unit) -> None:
-    Notice.objects.filter(user=user, unit=unit, read_at__isnull=True).update(read_at=timezone.now())
+    messages_read(user=user, unit=unit)
 
 
 def applies_level(unit: Unit, year: int | None = None) -> list[tuple[int, str]]:

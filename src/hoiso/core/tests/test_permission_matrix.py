@@ -36,6 +36,7 @@ from hoiso.members.importing import files, jobs
 from hoiso.members.models import ImportStatus, Member, MemberExport, MemberImport
 from hoiso.members.services import deletion_request_create, transfer_request
 from hoiso.members.tests.test_import_files import xlsx
+from hoiso.notifications.services import broadcast_send
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level, Unit
 
@@ -209,6 +210,13 @@ def _target_set(cast: Cast, place: str, user: Any = None) -> dict:
     return {"pk": make_target(_target(cast, place)).pk}
 
 
+def _broadcast(cast: Cast, place: str, user: Any = None) -> dict:
+    unit = _target(cast, place)
+    b = broadcast_send(actor=cast.lan, unit=unit, title="Họp", body="Tối nay.", audience="members",
+                       audience_label="x", recipients=Member.objects.within(unit))  # fmt: skip
+    return {"pk": b.pk}
+
+
 PUBLIC = {a: 200 for a in ACTORS}
 _ALL_302 = {a: 302 for a in ACTORS}
 MATRIX: dict[str, Entry] = {
@@ -303,6 +311,21 @@ MATRIX: dict[str, Entry] = {
     "targets:detail": Entry(inside=EVERYONE, kwargs=_target_set),
     "targets:edit": Entry(inside=_cadres(), kwargs=_target_set),
     "targets:delete": Entry(method="post", inside=_cadres(302), kwargs=_target_set),
+    "notifications:notices": Entry(inside=_cadres()),
+    "notifications:notice_new": Entry(inside=_cadres()),
+    "notifications:notice": Entry(inside=_cadres(), kwargs=_broadcast),
+    "notifications:outbox": Entry(inside=_cadres()),
+    "notifications:inbox": Entry(inside=_cadres()),
+    "my_messages": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "notify:preferences": Entry(unscoped=True, inside=EVERYONE),
+    # Anything but Zalo's signed events (here: no event at all), and eSMS's reports without
+    # their token, are refused; the forged signature is tested in notifications.
+    "notify:zalo_webhook": Entry(method="post", unscoped=True, inside={a: 400 for a in ACTORS}),
+    "notify:esms_report": Entry(
+        unscoped=True,
+        inside={a: 404 for a in ACTORS},
+        kwargs=lambda cast, place, user: {"token": "guess"},
+    ),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),

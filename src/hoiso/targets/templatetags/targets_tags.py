@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 
 from hoiso.accounts.roles import VIEW_TARGETS
+from hoiso.notifications.models import Message
 from hoiso.targets.dashboard import todo
-from hoiso.targets.models import Notice
 
 register = template.Library()
 
@@ -17,5 +17,7 @@ register = template.Library()
 def targets_todo(scope: Any) -> dict[str, Any]:
     if scope is None or not scope.can(VIEW_TARGETS):
         return {"rows": []}
-    notices = Notice.objects.filter(user=scope.user, unit=scope.unit, read_at__isnull=True)[:5]
+    # The person's unread messages about this unit (target reminders among them), whichever
+    # channel carried them: the in-app side of the notifications service.
+    notices = Message.objects.filter(user=scope.user, unit=scope.unit, read_at__isnull=True)[:5]
     return {"rows": todo(scope.unit), "unit": scope.unit, "notices": list(notices)}

@@ -12,8 +12,10 @@ from django.utils import timezone
 from hoiso.comms.tests.factories import make_channel, make_post
 from hoiso.conftest import make_unit
 from hoiso.metrics.periods import Period
+from hoiso.notifications import delivery
+from hoiso.notifications.models import Channel, Message
+from hoiso.notifications.services import consent_set, preference_set
 from hoiso.targets import compliance
-from hoiso.targets.models import Notice
 from hoiso.targets.services import reminders_send
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level
@@ -122,11 +124,15 @@ class TestReminders:
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         cast.hoa.email = "hoa@example.org"
         cast.hoa.save()
+        # Hoa wants her reminders by e-mail; Thu has not said, so hers stay in Hội Số.
+        consent_set(actor=cast.hoa, user=cast.hoa, channel=Channel.EMAIL, given=True, source="self")
+        preference_set(user=cast.hoa, channels=[Channel.EMAIL], sms_plain=True)
         assert reminders_send(today=dt.date(2025, 9, 20)) == 0  # too early
         sent = reminders_send(today=dt.date(2025, 9, 26))
         # Hoa (admin and cadre of A, reminded once) and Thu of B; Mai's branch is not measured.
         assert sent == 2
-        assert set(Notice.objects.values_list("user__username", flat=True)) == {"hoa", "thu"}
+        assert set(Message.objects.values_list("user__username", flat=True)) == {"hoa", "thu"}
+        delivery.deliver()
         assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hoa@example.org"]
         assert "Xã Ea Kar" in mail.outbox[0].body
         assert reminders_send(today=dt.date(2025, 9, 27)) == 0  # already reminded this period
@@ -135,14 +141,17 @@ class TestReminders:
         settings.EMAIL_HOST = ""
         cast.hoa.email = "hoa@example.org"
         cast.hoa.save()
+        consent_set(actor=cast.hoa, user=cast.hoa, channel=Channel.EMAIL, given=True, source="self")
+        preference_set(user=cast.hoa, channels=[Channel.EMAIL], sms_plain=True)
         assert reminders_send(today=dt.date(2025, 9, 30)) == 2
-        assert mail.outbox == []
+        delivery.deliver()
+        assert mail.outbox == []  # kept in the outbox instead
 
     def test_a_unit_that_meets_it_gets_no_reminder_and_the_command_runs(self, cast, target, capsys):
         make_post(cast.commune_a.channels.get(), dt.date(2025, 9, 2))
         call_command("target_reminders", date=dt.date(2025, 9, 28))
         assert "1 reminder(s) sent" in capsys.readouterr().out
-        assert list(Notice.objects.values_list("user__username", flat=True)) == ["thu"]
+        assert list(Message.objects.values_list("user__username", flat=True)) == ["thu"]
 
     def test_the_reminder_shows_on_the_home_page_until_read(self, cast, target):
         reminders_send(today=dt.date(2025, 9, 28))
@@ -151,7 +160,7 @@ class TestReminders:
         read = reverse("targets:notices_read", args=[cast.commune_b.code])
         assert read in client.get(home).content.decode()
         client.post(read)
-        assert Notice.objects.get(user=cast.thu).read_at is not None
+        assert Message.objects.get(user=cast.thu).read_at is not None
         assert read not in client.get(home).content.decode()
 
 

@@ -1,0 +1,302 @@
+"""`notify(...)`: the one way Hội Số tells people things. It queues one message per recipient in a
+set-based write and leaves the sending to the background worker (`delivery`).
+
+Also the writes of consent and preferences, which a member makes on her own page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from hoiso.accounts.models import User
+from hoiso.core import audit
+from hoiso.members.models import Member
+from hoiso.notifications import kinds, sms
+from hoiso.notifications.costs import cost_of
+from hoiso.notifications.models import (
+    EXTERNAL,
+    Broadcast,
+    Channel,
+    Consent,
+    Follower,
+    Message,
+    Preference,
+)
+from hoiso.notifications.quiet import not_before
+from hoiso.notifications.tasks import schedule
+from hoiso.units.models import Unit
+
+# --- Recipients -------------------------------------------------------------------------------
+
+
+@dataclass
+class Recipient:
+    key: str  # "m12" or "u3"
+    name: str
+    user_id: int | None = None
+    member_id: int | None = None
+    phone: str = ""
+    email: str = ""
+    zalo_id: str = ""
+    province_id: int | None = None
+
+
+def _members(qs: QuerySet[Member]) -> list[Recipient]:
+    rows = qs.values_list("pk", "full_name", "phone", "user_id", "user__email", "province_id")
+    return [
+        Recipient(f"m{pk}", name, user_id, pk, phone or "", email or "", "", province)
+        for pk, name, phone, user_id, email, province in rows
+    ]
+
+
+def _users(users: Iterable[User], province_id: int | None) -> list[Recipient]:
+    return [
+        Recipient(f"u{u.pk}", u.display_name, u.pk, None, u.phone, u.email, "", province_id)
+        for u in users
+    ]
+
+
+def _choose(r: Recipient, order: Iterable[str], consented: set[str]) -> list[str]:
+    """The channels this person can be reached on, in order: each external one needs her consent
+    and an address. In-app always remains, last, so that nobody is left out."""
+    chosen: list[str] = []
+    for channel in order:
+        if channel in EXTERNAL and channel not in consented:
+            continue
+        addresses: dict[str, str] = {
+            Channel.EMAIL: r.email,
+            Channel.SMS: r.phone,
+            Channel.ZNS: r.phone,
+            Channel.ZALO_OA: r.zalo_id,
+        }
+        address = addresses.get(channel, "in-app")
+        if address and channel not in chosen:
+            chosen.append(channel)
+    if Channel.INAPP not in chosen:
+        chosen.append(Channel.INAPP)
+    return chosen
+
+
+def _lookups(members: QuerySet[Member] | None, user_ids: list[int]) -> tuple[dict, dict, dict]:
+    """Consents, preferences and Zalo ids of the recipients, each in one query."""
+    consents: dict[str, set[str]] = {}
+    prefs: dict[str, tuple[list[str], bool]] = {}
+    zalo: dict[str, str] = {}
+    if members is not None:
+        ids = members.values("pk")
+        for m, ch in Consent.objects.filter(member__in=ids, given=True).values_list(
+            "member_id", "channel"
+        ):
+            consents.setdefault(f"m{m}", set()).add(ch)
+        for m, chs, plain in Preference.objects.filter(member__in=ids).values_list(
+            "member_id", "channels", "sms_plain"
+        ):
+            prefs[f"m{m}"] = (chs, plain)
+        for m, z in Follower.objects.filter(member__in=ids, following=True).values_list(
+            "member_id", "zalo_id"
+        ):
+            zalo[f"m{m}"] = z
+    if user_ids:
+        for u, ch in Consent.objects.filter(user__in=user_ids, given=True).values_list(
+            "user_id", "channel"
+        ):
+            consents.setdefault(f"u{u}", set()).add(ch)
+        for u, chs, plain in Preference.objects.filter(user__in=user_ids).values_list(
+            "user_id", "channels", "sms_plain"
+        ):
+            prefs[f"u{u}"] = (chs, plain)
+    return consents, prefs, zalo
+
+
+# --- The service ------------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """One recipient and how her message will go: its channels in order and its short text."""
+
+    person: Recipient
+    channels: list[str]
+    short: str
+
+    @property
+    def cost(self) -> int:
+        return cost_of(self.channels[0], self.short)
+
+
+def plan(
+    recipients: QuerySet[Member] | Iterable[User], kind: str, text: kinds.Rendered,
+    unit: Unit | None,
+) -> list[Planned]:  # fmt: skip
+    """Each recipient's channels (her preference or the kind's order, those she consented to and
+    has an address for) and her short text, in a fixed number of queries."""
+    spec = kinds.KINDS[kind]
+    members = (
+        recipients if isinstance(recipients, QuerySet) and recipients.model is Member else None
+    )
+    province_id = unit.ancestor_ids[1] if unit is not None and len(unit.ancestor_ids) > 1 else None
+    if members is not None:
+        people = _members(members)
+    else:
+        people = _users(cast(Iterable[User], recipients), province_id)
+    user_ids = [p.user_id for p in people if p.key[0] == "u" and p.user_id is not None]
+    consents, prefs, zalo = _lookups(members, user_ids)
+    shorts = {
+        plain: sms.fit(text.sms, plain=plain, parts=spec.sms_parts) for plain in (True, False)
+    }
+    planned = []
+    for p in people:
+        p.zalo_id = zalo.get(p.key, "")
+        order, plain = prefs.get(p.key, (list(spec.order), True))
+        planned.append(Planned(p, _choose(p, order, consents.get(p.key, set())), shorts[plain]))
+    return planned
+
+
+def notify(
+    recipients: QuerySet[Member] | Iterable[User],
+    kind: str,
+    context: dict[str, Any],
+    *,
+    sender: User | None,
+    urgent: bool = False,
+    key: str | None = None,
+    unit: Unit | None = None,
+    broadcast: Any = None,
+) -> int:
+    """Queue one `kind` message to each recipient (members as a queryset, or accounts); returns
+    how many were queued. With `key`, a second call with the same key queues nothing again."""
+    text = kinds.render(kind, context)
+    now = timezone.now()
+    key = key or f"{kind}:{now.timestamp():.6f}"
+    messages = [
+        Message(
+            key=f"{key}:{p.person.key}"[:120],
+            kind=kind,
+            urgent=urgent,
+            context=context,
+            subject=text.subject,
+            body=text.body,
+            short=p.short,
+            channels=p.channels[1:],
+            channel=p.channels[0],
+            next_try=not_before(now, urgent=urgent, channel=p.channels[0]),
+            cost=p.cost,
+            user_id=p.person.user_id,
+            member_id=p.person.member_id,
+            name=p.person.name[:150],
+            phone=p.person.phone,
+            email=p.person.email,
+            zalo_id=p.person.zalo_id,
+            province_id=p.person.province_id,
+            unit=unit,
+            broadcast=broadcast,
+            sender=sender,
+        )
+        for p in plan(recipients, kind, text, unit)
+    ]
+    with transaction.atomic():
+        before = Message.objects.filter(key__startswith=f"{key}:").count()
+        Message.objects.bulk_create(messages, batch_size=1000, ignore_conflicts=True)
+        queued = Message.objects.filter(key__startswith=f"{key}:").count() - before
+        first = min((m.next_try for m in messages), default=now)
+        transaction.on_commit(lambda: schedule(first))
+    return queued
+
+
+@dataclass
+class Estimate:
+    count: int
+    by_channel: dict[str, int]
+    cost: int
+    text: kinds.Rendered
+
+
+def estimate(
+    recipients: QuerySet[Member] | Iterable[User], kind: str, context: dict[str, Any],
+    unit: Unit | None = None,
+) -> Estimate:  # fmt: skip
+    """What `notify` would do: how many people on each first channel, and what it would cost."""
+    text = kinds.render(kind, context)
+    planned = plan(recipients, kind, text, unit)
+    by_channel: dict[str, int] = {}
+    for p in planned:
+        by_channel[p.channels[0]] = by_channel.get(p.channels[0], 0) + 1
+    return Estimate(len(planned), by_channel, sum(p.cost for p in planned), text)
+
+
+# --- Consent and preferences ------------------------------------------------------------------
+
+
+def consent_set(
+    *, actor: User | None, channel: str, given: bool, source: str,
+    member: Member | None = None, user: User | None = None,
+) -> Consent:  # fmt: skip
+    """Record that a person gave or withdrew her consent to one channel, when and how."""
+    if channel not in EXTERNAL:
+        raise ValueError(channel)
+    who: dict[str, Any] = {"member": member} if member is not None else {"user": user}
+    with transaction.atomic():
+        consent, _created = Consent.objects.update_or_create(
+            **who, channel=channel,
+            defaults={"given": given, "at": timezone.now(), "source": source[:40]},
+        )  # fmt: skip
+        audit.log(
+            actor,
+            "consent.given" if given else "consent.withdrawn",
+            member,
+            unit=member.branch if member is not None else None,
+            data={"channel": channel, "source": source},
+        )
+    return consent
+
+
+def preference_set(
+    *, channels: list[str], sms_plain: bool, member: Member | None = None, user: User | None = None
+) -> Preference:
+    valid = [c for c in channels if c in Channel.values]
+    who: dict[str, Any] = {"member": member} if member is not None else {"user": user}
+    pref, _created = Preference.objects.update_or_create(
+        **who, defaults={"channels": valid, "sms_plain": sms_plain}
+    )
+    return pref
+
+
+# --- A unit's notices -------------------------------------------------------------------------
+
+
+def notice_context(unit: Unit, title: str, body: str) -> dict[str, Any]:
+    short_name = unit.name.replace("Chi hội ", "CH ").replace("Xã ", "").replace("Phường ", "")
+    return {"title": title, "body": body, "unit": unit.name, "unit_short": f"HPN {short_name}"}
+
+
+def broadcast_send(
+    *, actor: User, unit: Unit, title: str, body: str, audience: str, audience_label: str,
+    recipients: QuerySet[Member] | QuerySet[User], urgent: bool = False,
+) -> Broadcast:  # fmt: skip
+    """Send a unit's notice to the people chosen; the sender follows it on its page."""
+    context = notice_context(unit, title, body)
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            unit=unit, sender=actor, title=title, body=body, audience=audience_label[:200]
+        )
+        n = notify(recipients, "notice", context, sender=actor, urgent=urgent,
+                   key=f"notice:{broadcast.pk}", unit=unit, broadcast=broadcast)  # fmt: skip
+        cost = sum(broadcast.messages.values_list("cost", flat=True))
+        Broadcast.objects.filter(pk=broadcast.pk).update(recipients=n, estimated_cost=cost)
+        broadcast.recipients, broadcast.estimated_cost = n, cost
+        audit.log(actor, "notice.sent", broadcast,
+                  data={"audience": audience, "recipients": n, "cost": cost})  # fmt: skip
+    return broadcast
+
+
+def messages_read(*, user: User, unit: Unit | None = None) -> int:
+    qs = Message.objects.filter(user=user, read_at__isnull=True)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.update(read_at=timezone.now())
