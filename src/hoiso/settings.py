@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "hoiso.notifications",
     "hoiso.activities",
     "hoiso.comms",
+    "hoiso.voices",
     "hoiso.targets",
     "hoiso.pages",
     "hoiso.demo",

@@ -10,6 +10,7 @@ from hoiso.members.urls import me_urlpatterns
 from hoiso.notifications.urls import open_urlpatterns as notification_urlpatterns
 from hoiso.notifications.views import my_messages
 from hoiso.pages.views import home
+from hoiso.voices.urls import my_voices_urlpatterns, open_voices_urlpatterns
 
 unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.pages.urls")),
@@ -20,6 +21,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.comms.urls")),
     path("targets/", include("hoiso.targets.urls")),
     path("notices/", include("hoiso.notifications.urls")),
+    path("voices/", include("hoiso.voices.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +32,8 @@ urlpatterns = [
     path("u/<str:unit_code>/", include(unit_patterns)),
     path("me/", include((me_urlpatterns, "me"))),
     path("me/messages/", my_messages, name="my_messages"),
+    path("me/voices/", include((my_voices_urlpatterns, "my_voices"))),
+    path("y-kien/<str:unit_code>/", include((open_voices_urlpatterns, "open_voices"))),
     path("notifications/", include((notification_urlpatterns, "notify"))),
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
     path("api/v1/", api.urls),

@@ -32,11 +32,15 @@ MANAGE_CHANNELS = "comms.manage"  # register channels, publish articles on Hội
 VIEW_TARGETS = "targets.view"  # targets, their dashboard
 MANAGE_TARGETS = "targets.manage"  # set targets, enter population figures
 SEND_NOTICES = "notifications.send"  # send notices, see the outbox and followers' messages
+VIEW_VOICES = "voices.view"  # members' concerns of the subtree (who wrote them, unless anonymous)
+ANSWER_VOICES = "voices.answer"  # answer, forward, close concerns; record one for a member
+MANAGE_VOICES = "voices.manage"  # whether the unit takes anonymous concerns, the delay to rise
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
 _ACTIVITIES_ALL = {VIEW_ACTIVITIES, RECORD_ACTIVITIES, MANAGE_ACTIVITIES}
 _COMMS_TARGETS_ALL = {VIEW_COMMS, LOG_POSTS, MANAGE_CHANNELS, VIEW_TARGETS, MANAGE_TARGETS}
-_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL, SEND_NOTICES}
+_VOICES_ALL = {VIEW_VOICES, ANSWER_VOICES, MANAGE_VOICES}
+_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL, SEND_NOTICES, *_VOICES_ALL}
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_WORK_ALL}),
     Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_WORK_ALL}),
@@ -50,6 +54,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_COMMS,
             LOG_POSTS,
             VIEW_TARGETS,
+            VIEW_VOICES,
+            ANSWER_VOICES,
         }
     ),
     Role.VIEWER: frozenset({VIEW_UNIT, VIEW_MEMBERS, VIEW_ACTIVITIES, VIEW_COMMS, VIEW_TARGETS}),

@@ -23,7 +23,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"metrics"}),
     frozenset({"members"}),
     frozenset({"notifications"}),
-    frozenset({"comms", "activities"}),
+    frozenset({"comms", "activities", "voices"}),
     frozenset({"targets"}),
     frozenset({"pages"}),
     frozenset({"demo"}),

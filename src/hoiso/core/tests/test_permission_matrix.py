@@ -39,6 +39,7 @@ from hoiso.members.tests.test_import_files import xlsx
 from hoiso.notifications.services import broadcast_send
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level, Unit
+from hoiso.voices.services import concern_raise
 
 ACTORS = ["anonymous", "admin", "cadre", "branch_head", "viewer"]
 # Where the request points: a branch inside the actors' subtrees (branch A1: every actor of the
@@ -87,6 +88,13 @@ def _branch_head_too(ok: int = 200) -> dict[str, int]:
 
 def _target(cast: Cast, place: str) -> Unit:
     return cast.branch_a1 if place == "inside" else cast.branch_b1
+
+
+def _concern(cast: Cast, place: str, user: Any = None) -> dict:
+    """A concern raised at the target branch, with a photo."""
+    concern, _code = concern_raise(origin=_target(cast, place), topic="family", text="Nước sạch",
+                                   photo=PNG)  # fmt: skip
+    return {"pk": concern.pk}
 
 
 def _member(cast: Cast, place: str, user: Any = None) -> dict:
@@ -326,6 +334,25 @@ MATRIX: dict[str, Entry] = {
         inside={a: 404 for a in ACTORS},
         kwargs=lambda cast, place, user: {"token": "guess"},
     ),
+    "voices:inbox": Entry(inside=_branch_head_too()),
+    "voices:record": Entry(inside=_branch_head_too()),
+    "voices:settings": Entry(inside=_cadres()),
+    "voices:detail": Entry(inside=_branch_head_too(), kwargs=_concern),
+    "voices:photo": Entry(inside=_branch_head_too(), kwargs=_concern),
+    "voices:answer": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "voices:forward": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "voices:close": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "voices:reopen": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "my_voices:list": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "my_voices:new": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "my_voices:detail": Entry(
+        unscoped=True,
+        inside=NOT_A_MEMBER,
+        kwargs=lambda cast, place, user: _concern(cast, "inside"),
+    ),
+    # Units take anonymous concerns only once they choose to: until then there is nothing there.
+    "open_voices:new": Entry(inside={a: 404 for a in ACTORS}, public=True),
+    "open_voices:check": Entry(inside={a: 404 for a in ACTORS}, public=True),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from hoiso.voices import views
+
+app_name = "voices"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.record, name="record"),
+    path("settings/", views.voice_settings, name="settings"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:pk>/forward/", views.forward, name="forward"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/photo/", views.photo, name="photo"),
+]
+# A member's own concerns, mounted at /me/voices/ in the "my_voices" namespace.
+my_voices_urlpatterns = [
+    path("", views.my_list, name="list"),
+    path("new/", views.my_new, name="new"),
+    path("<int:pk>/", views.my_detail, name="detail"),
+]
+# Where a unit takes anonymous concerns: /y-kien/<unit code>/ in the "open_voices" namespace.
+open_voices_urlpatterns = [
+    path("", views.open_new, name="new"),
+    path("tra-cuu/", views.open_check, name="check"),
+]
