@@ -29,3 +29,10 @@ class VoicesConfig(AppConfig):
         register(
             Kind("concern_answered", (Channel.ZALO_OA, Channel.ZNS, Channel.SMS, Channel.INAPP))
         )
+        # A member's message to the unit's Zalo Official Account arrives as a concern.
+        from django.db.models.signals import post_save
+
+        from hoiso.notifications.models import Inbound
+        from hoiso.voices.services import from_zalo
+
+        post_save.connect(from_zalo, sender=Inbound, dispatch_uid="voices-from-zalo")

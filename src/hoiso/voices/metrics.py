@@ -20,7 +20,8 @@ READS = ("voices",)
 ANSWER_WITHIN = dt.timedelta(days=7)
 
 
-def _raised(root: Unit, period: Period) -> QuerySet[Concern]:
+def raised_in(root: Unit, period: Period) -> QuerySet[Concern]:
+    """Concerns raised in the root's subtree during the period (local days)."""
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime.combine(period.start, dt.time(), zone)
     end = dt.datetime.combine(period.end, dt.time(), zone)
@@ -33,7 +34,7 @@ def _raised(root: Unit, period: Period) -> QuerySet[Concern]:
 
 @register("voices.raised", _("Members' concerns raised"), reads=READS)
 def raised(root: Unit, level: int, period: Period) -> dict[int, float | None]:
-    return count_per_unit(_raised(root, period), "origin_path", units_open(root, level, period))
+    return count_per_unit(raised_in(root, period), "origin_path", units_open(root, level, period))
 
 
 @register(
@@ -45,7 +46,7 @@ def raised(root: Unit, level: int, period: Period) -> dict[int, float | None]:
 def answered_within_week(root: Unit, level: int, period: Period) -> dict[int, float | None]:
     units = units_open(root, level, period)
     counted = by_ancestor(
-        _raised(root, period),
+        raised_in(root, period),
         "origin_path",
         units,
         n=Count("*"),

@@ -9,6 +9,7 @@ import io
 import secrets
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +34,7 @@ from hoiso.voices.models import (
     State,
     Step,
     StepKind,
+    Topic,
     VoiceSettings,
 )
 
@@ -301,6 +303,19 @@ def concern_reopen(*, actor: User, concern: Concern) -> Concern:
     audit.log(actor, "voices.reopened", concern)
     versions.bump(AREA, concern.province_id)
     return concern
+
+
+def from_zalo(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """A message a member sent to the union's Zalo Official Account becomes her concern, held by
+    her branch like any other (topic "other" until a cadre reads it). A message from a number
+    that is no member's stays apart, in the notifications' inbox, and is no concern."""
+    member = instance.member
+    if not created or member is None or member.erased or not instance.text.strip():
+        return
+    concern_raise(
+        origin=member.branch or member.commune, topic=Topic.OTHER, text=instance.text,
+        reply=Reply.APP, member=member, source=Source.ZALO,
+    )  # fmt: skip
 
 
 def rise_due(today: dt.date | None = None) -> int:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.record, name="record"),
     path("settings/", views.voice_settings, name="settings"),
+    path("report/", views.report, name="report"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/answer/", views.answer, name="answer"),
     path("<int:pk>/forward/", views.forward, name="forward"),

@@ -34,6 +34,7 @@ from hoiso.voices.forms import (
     SettingsForm,
 )
 from hoiso.voices.models import Concern, Reply, State, StepKind, Topic
+from hoiso.voices.report import concerns_report, period_of
 from hoiso.voices.selectors import (
     access_concern,
     access_own_concern,
@@ -157,6 +158,20 @@ def reopen(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         return _("Reopened.")
 
     return _act(request, scope, pk, act)
+
+
+@gate(VIEW_VOICES)
+def report(request: HttpRequest, scope: Scope) -> HttpResponse:
+    today = timezone.localdate()
+    period = period_of(request.GET.get("period", ""), request.GET.get("on", ""), today)
+    context = {
+        "unit": scope.unit,
+        "report": concerns_report(scope.unit, period),
+        "period": period,
+        "previous": period.previous(),
+        "next": period.next() if period.end <= today else None,
+    }
+    return render(request, "voices/report.html", context)
 
 
 @gate(VIEW_VOICES)

@@ -337,6 +337,7 @@ MATRIX: dict[str, Entry] = {
     "voices:inbox": Entry(inside=_branch_head_too()),
     "voices:record": Entry(inside=_branch_head_too()),
     "voices:settings": Entry(inside=_cadres()),
+    "voices:report": Entry(inside=_branch_head_too()),
     "voices:detail": Entry(inside=_branch_head_too(), kwargs=_concern),
     "voices:photo": Entry(inside=_branch_head_too(), kwargs=_concern),
     "voices:answer": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),

@@ -251,3 +251,36 @@ def test_the_share_answered_within_a_week(cast: Cast, binh: Member) -> None:
     raised = REGISTRY["voices.raised"].compute(cast.province, Level.COMMUNE, period)
     assert raised[cast.commune_a.pk] == 3 and raised[cast.commune_b.pk] == 0
     assert waiting.state == State.OPEN
+
+
+def test_a_members_message_to_the_zalo_oa_arrives_as_her_concern(cast: Cast, binh: Member) -> None:
+    from hoiso.notifications.models import Follower
+    from hoiso.notifications.webhooks import receive
+
+    Follower.objects.create(zalo_id="z-binh", member=binh, changed_at=timezone.now())
+    Follower.objects.create(zalo_id="z-unknown", changed_at=timezone.now())
+    receive("z-binh", "msg-1", "Chi hội cho em hỏi lịch sinh hoạt tháng này?")
+    receive("z-binh", "msg-1", "Chi hội cho em hỏi lịch sinh hoạt tháng này?")  # Zalo retries
+    receive("z-unknown", "msg-2", "Tôi muốn vào Hội")
+    concern = Concern.objects.get()
+    assert (concern.member, concern.source, concern.holder) == (binh, Source.ZALO, cast.branch_a1)
+    assert concern.text.startswith("Chi hội cho em hỏi")
+
+
+def test_the_concerns_report_counts_by_topic_and_state_and_by_unit(
+    cast: Cast, binh: Member
+) -> None:
+    a = _raise(cast, binh, topic=Topic.HEALTH)
+    _raise(cast, binh, topic=Topic.HEALTH)
+    _raise(cast, binh, topic=Topic.FAMILY)
+    services.concern_answer(actor=cast.mai, concern=a, text="Đã trả lời")
+    page = cast.client(cast.lan).get(f"/u/{cast.province.code}/voices/report/")
+    report = page.context["report"]
+    rows = {r.topic: r.counts for r in report.rows}
+    assert rows[Topic.HEALTH] == {State.OPEN: 1, State.ANSWERED: 1}
+    assert rows[Topic.FAMILY] == {State.OPEN: 1}
+    assert (report.total, report.open_now) == (3, 2)
+    assert report.days_to_answer is not None and report.days_to_answer < 1
+    below = {u: (raised, share) for u, raised, share in report.below}
+    assert below[cast.commune_a] == (3, pytest.approx(100 / 3))
+    assert below[cast.commune_b] == (0, None)
