@@ -59,6 +59,7 @@ def concerns_report(unit: Unit, period: Period) -> Report:
         for raised, answered in concerns.filter(first_answer_at__isnull=False).values_list(
             "created_at", "first_answer_at"
         )
+        if answered is not None
     ]
     open_now = concerns.filter(state=State.OPEN).count()
     below: list[tuple[Unit, float | None, float | None]] = []
