@@ -17,6 +17,7 @@ from hoiso.core.text import fold
 from hoiso.demo.activities import populate_activities
 from hoiso.demo.people import populate
 from hoiso.demo.targets import demo_comms_and_targets
+from hoiso.demo.voices import populate_voices
 from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member
 from hoiso.units.models import Level, Unit
@@ -237,6 +238,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         populate_activities(province, seed=seed)
         refresh_province(province)
         demo_comms_and_targets(province)
+        populate_voices(province, seed=seed)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )
