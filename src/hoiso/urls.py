@@ -10,7 +10,11 @@ from hoiso.members.urls import me_urlpatterns
 from hoiso.notifications.urls import open_urlpatterns as notification_urlpatterns
 from hoiso.notifications.views import my_messages
 from hoiso.pages.views import home
-from hoiso.voices.urls import my_voices_urlpatterns, open_voices_urlpatterns
+from hoiso.voices.urls import (
+    my_voices_urlpatterns,
+    open_voices_urlpatterns,
+    survey_answer_urlpatterns,
+)
 
 unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.pages.urls")),
@@ -33,6 +37,7 @@ urlpatterns = [
     path("me/", include((me_urlpatterns, "me"))),
     path("me/messages/", my_messages, name="my_messages"),
     path("me/voices/", include((my_voices_urlpatterns, "my_voices"))),
+    path("khao-sat/<int:pk>/", include((survey_answer_urlpatterns, "survey"))),
     path("y-kien/<str:unit_code>/", include((open_voices_urlpatterns, "open_voices"))),
     path("notifications/", include((notification_urlpatterns, "notify"))),
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),

@@ -12,6 +12,8 @@ AUDIT_ACTIONS = {
     "voices.closed": _("Closed a concern"),
     "voices.reopened": _("Reopened a concern"),
     "voices.settings": _("Changed how the unit takes concerns"),
+    "survey.created": _("Wrote a survey"),
+    "survey.opened": _("Opened a survey to answers"),
 }
 
 
@@ -29,6 +31,7 @@ class VoicesConfig(AppConfig):
         register(
             Kind("concern_answered", (Channel.ZALO_OA, Channel.ZNS, Channel.SMS, Channel.INAPP))
         )
+        register(Kind("survey", (Channel.ZALO_OA, Channel.ZNS, Channel.SMS, Channel.INAPP)))
         # A member's message to the unit's Zalo Official Account arrives as a concern.
         from django.db.models.signals import post_save
 

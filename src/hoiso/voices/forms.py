@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.core.uploads import CappedImageField
-from hoiso.voices.models import Reply, Topic
+from hoiso.voices.models import QuestionKind, Reply, Topic
 
 
 class ConcernForm(forms.Form):
@@ -66,3 +66,25 @@ class SettingsForm(forms.Form):
         min_value=1,
         max_value=60,
     )
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    intro = forms.CharField(
+        label=_("A few words to the members"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    closes_on = forms.DateField(
+        label=_("Answers taken until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
+    options = forms.CharField(
+        label=_("Choices, one per line"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For one choice or several choices only."),
+    )  # fmt: skip
+    required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)

@@ -133,3 +133,76 @@ class VoiceSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+
+
+class QuestionKind(models.TextChoices):
+    ONE = "one", _("One choice")
+    MANY = "many", _("Several choices")
+    SCALE = "scale", _("A scale from 1 to 5")
+    TEXT = "text", _("A short text")
+
+
+class Survey(models.Model):
+    """A short survey a unit sends to the members of its subtree; one answer per member."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("a few words to the members"), max_length=1000, blank=True)
+    closes_on = models.DateField(_("answers taken until"))
+    opened_at = models.DateTimeField(null=True, blank=True)  # None: still being written
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("kind of answer"), max_length=5, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    options = models.JSONField(default=list, blank=True)  # the choices, in order
+    required = models.BooleanField(_("an answer is required"), default=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="question_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Response(models.Model):
+    """One member's answers to a survey, with what the results are grouped by, taken when she
+    answered (so that the results stay as they were if she moves or has a birthday)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    branch_path = models.CharField(max_length=255)
+    age_band = models.CharField(max_length=8)  # "18-30", "31-45", "46-60", "60+", "?"
+    ethnicity = models.PositiveSmallIntegerField()
+    minority_area = models.BooleanField(default=False)
+    remote_area = models.BooleanField(default=False)
+    border_area = models.BooleanField(default=False)
+    answers = models.JSONField(default=dict)  # question id → option indexes, a number or text
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "member"], name="one_answer_per_member")
+        ]
+        indexes = [models.Index(fields=["survey", "branch_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.submitted_at:%d/%m/%Y}"

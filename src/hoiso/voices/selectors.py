@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from hoiso.accounts.access import Scope, access
 from hoiso.members.models import Member
-from hoiso.voices.models import Concern
+from hoiso.units.models import Level, Unit
+from hoiso.voices.models import Concern, Question, Survey
+from hoiso.voices.services import settings_for
 
 
 def concerns_of(scope: Scope) -> QuerySet[Concern]:
@@ -35,3 +39,47 @@ def concerns_of_member(member: Member) -> QuerySet[Concern]:
 def access_own_concern(member: Member, pk: Any) -> Concern:
     """One of the member's own concerns, or 404."""
     return access(concerns_of_member(member), pk, "concern")
+
+
+def unit_taking_anonymous(code: str) -> Unit:
+    """An open unit (a commune or below) that takes anonymous concerns, or 404."""
+    unit = Unit.objects.active().filter(code=code, level__gte=Level.COMMUNE).first()
+    if unit is None or not settings_for(unit).anonymous:
+        raise Http404("this unit takes no anonymous concerns")
+    return unit
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+
+
+def surveys_of(scope: Scope) -> QuerySet[Survey]:
+    """Surveys of the scope's unit and of the units below it."""
+    return Survey.objects.filter(unit_path__startswith=scope.unit.path).select_related("unit")
+
+
+def access_survey(scope: Scope, pk: Any) -> Survey:
+    return access(surveys_of(scope), pk, "survey")
+
+
+def access_question(scope: Scope, pk: Any, question: Any) -> Question:
+    return access(Question.objects.filter(survey=access_survey(scope, pk)), question, "question")
+
+
+def open_survey(member: Member, pk: Any) -> Survey:
+    """A survey opened to the member (one of her units' own), or 404."""
+    branch = member.branch
+    paths = branch.ancestor_paths if branch is not None else []
+    return access(Survey.objects.filter(unit_path__in=paths, opened_at__isnull=False), pk, "survey")
+
+
+def surveys_for(member: Member) -> QuerySet[Survey]:
+    """The surveys open today to the member that she has not answered yet."""
+    branch = member.branch
+    paths = branch.ancestor_paths if branch is not None else []
+    return (
+        Survey.objects.filter(
+            unit_path__in=paths, opened_at__isnull=False, closes_on__gte=timezone.localdate()
+        )
+        .exclude(responses__member=member)
+        .order_by("closes_on")
+    )

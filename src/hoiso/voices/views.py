@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,6 +40,8 @@ from hoiso.voices.selectors import (
     access_own_concern,
     concerns_of,
     concerns_of_member,
+    surveys_for,
+    unit_taking_anonymous,
 )
 
 STATES = {"open": [State.OPEN], "answered": [State.ANSWERED], "closed": [State.CLOSED]}
@@ -249,7 +251,8 @@ def voice_settings(request: HttpRequest, scope: Scope) -> HttpResponse:
 @member_required
 def my_list(request: HttpRequest, member: Member) -> HttpResponse:
     concerns = list(concerns_of_member(member)[:100])
-    return render(request, "voices/mine.html", {"member": member, "concerns": concerns})
+    context = {"member": member, "concerns": concerns, "surveys": surveys_for(member)}
+    return render(request, "voices/mine.html", context)
 
 
 @member_required
@@ -302,10 +305,7 @@ ANONYMOUS_PER_HOUR = 5
 
 
 def _open_unit(unit_code: str) -> Unit:
-    unit = get_object_or_404(Unit.objects.active(), code=unit_code)
-    if unit.level < Level.COMMUNE or not services.settings_for(unit).anonymous:
-        raise Http404("this unit takes no anonymous concerns")
-    return unit
+    return unit_taking_anonymous(unit_code)
 
 
 def _throttled(request: HttpRequest) -> bool:
