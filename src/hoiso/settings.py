@@ -144,7 +144,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hoiso.accounts.access.scope_context",
             ],
-            "builtins": ["django.templatetags.i18n", "template_partials.templatetags.partials"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "template_partials.templatetags.partials",
+                "hoiso.core.templatetags.numbers",
+            ],
         },
     }
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hoiso.comms.links import recognise, web_link
 from hoiso.comms.models import Channel, Post, Topic
 from hoiso.comms.services import _new_post
+from hoiso.core import formats
 from hoiso.core.sheets import read_bytes
 from hoiso.core.text import clean, fold
 from hoiso.units.models import Unit
@@ -96,7 +97,9 @@ def parse(unit: Unit, table: list[list[Any]]) -> ImportResult:
         )
         return result
     if len(table) - 1 > MAX_ROWS:
-        result.errors.append(_("The file has more than %(n)s rows; split it.") % {"n": MAX_ROWS})
+        result.errors.append(
+            _("The file has more than %(n)s rows; split it.") % {"n": formats.number(MAX_ROWS)}
+        )
         return result
     channels = list(Channel.objects.filter(unit_path__startswith=unit.path, closed=False))
     by_key = {c.url_key: c for c in channels if c.url_key}

@@ -26,7 +26,7 @@ from hoiso.comms.models import (
     Visibility,
     default_visibility,
 )
-from hoiso.core import audit
+from hoiso.core import audit, formats
 from hoiso.core.images import NotAPicture, to_jpeg
 from hoiso.core.limits import control_error, length_error, max_length
 from hoiso.core.text import clean
@@ -321,7 +321,7 @@ def article_publish(
         raise ValidationError({"body": _(
             "The text is %(n)s characters long; an article holds at most %(limit)s. Shorten it "
             "or split it into two articles."
-        ) % {"n": f"{len(body):,}", "limit": f"{settings.ARTICLE_MAX_CHARS:,}"}})  # fmt: skip
+        ) % {"n": formats.number(len(body)), "limit": formats.number(settings.ARTICLE_MAX_CHARS)}})  # fmt: skip
     body = sanitise(text_to_html(body))
     errors = {}
     if not title:

@@ -22,6 +22,7 @@ from hoiso.comms.forms import ArticleForm, ChannelForm, ChannelUnitForm, ImportF
 from hoiso.comms.links import recognise
 from hoiso.comms.models import Channel, ChannelKind, Post
 from hoiso.comms.selectors import access_channel, access_post, channels_of
+from hoiso.core import formats
 from hoiso.core.forms import add_service_error
 from hoiso.core.sheets import UnreadableFile
 from hoiso.core.text import sort_key
@@ -211,7 +212,7 @@ def post_import(request: HttpRequest, scope: Scope) -> HttpResponse:
                 errors = [_("The file has no posts below its header row.")]
             if not errors:
                 n = services.posts_import(actor=scope.user, unit=scope.unit, rows=result.rows)
-                messages.success(request, _("%(n)s posts recorded.") % {"n": n})
+                messages.success(request, _("%(n)s posts recorded.") % {"n": formats.number(n)})
                 return redirect("comms:posts", unit_code=scope.unit.code)
     return render(
         request,

@@ -35,7 +35,7 @@ import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from hoiso.core import legacy_text
+from hoiso.core import formats, legacy_text
 from hoiso.core.uploads import too_large_message, upload_limit
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -158,7 +158,11 @@ class Extent:
                     "reads at most %(limit)s rows per sheet. Delete what lies below the list, or "
                     "split the list into several files, and upload it again."
                 )
-                % {"sheet": sheet, "cell": cell_name(*self.lowest), "limit": f"{limits.rows:,}"}
+                % {
+                    "sheet": sheet,
+                    "cell": cell_name(*self.lowest),
+                    "limit": formats.number(limits.rows),
+                }
             )
         if self.columns > limits.columns:
             raise UnreadableFile(
@@ -227,7 +231,7 @@ def _too_much_memory(needed: int, limits: Limits) -> str:
     return _(
         "The file is too large to read at once: it would need about %(needed)s MB of memory, and "
         "Hội Số uses at most %(limit)s MB for one file. Split it into several files."
-    ) % {"needed": f"{needed // MB + 1:,}", "limit": f"{limits.memory // MB:,}"}
+    ) % {"needed": formats.number(needed // MB + 1), "limit": formats.number(limits.memory // MB)}
 
 
 def _member(book: zipfile.ZipFile, name: str, limits: Limits) -> Iterator[bytes]:

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from hoiso.core import formats
+
 MB = 1024 * 1024
 
 
@@ -24,7 +26,7 @@ def upload_limit(kind: str) -> int:
 
 
 def _mb(size: int) -> str:
-    return f"{size / MB:,.1f}".replace(".0", "") if size < 10 * MB else f"{size // MB:,}"
+    return formats.decimal(size / MB) if size < 10 * MB else formats.number(size // MB)
 
 
 def too_large_message(size: int | None, limit: int) -> str:

@@ -101,9 +101,17 @@ class Workbook:
         )
         self._date = self._book.add_format({"num_format": "dd/mm/yyyy"})
         self._names: set[str] = set()
+        self._number_formats: dict[str, Format] = {}
 
     def add_format(self, properties: dict[str, Any]) -> Format:
         return self._book.add_format(properties)
+
+    def number_format(self, num_format: str) -> Format:
+        """A cell format showing numbers so (core.formats.XLSX_*), made once per book; Excel
+        writes the separators of the reader's own settings (1.234,5 in Vietnamese)."""
+        if num_format not in self._number_formats:
+            self._number_formats[num_format] = self._book.add_format({"num_format": num_format})
+        return self._number_formats[num_format]
 
     def add_sheet(self, name: str) -> Sheet:
         """A new sheet; its name is made acceptable to Excel and unique in the book."""

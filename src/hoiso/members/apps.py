@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.core import audit_actions
+from hoiso.core import audit_actions, formats
 
 # The actions this app writes to the audit log, in the words the audit page shows.
 AUDIT_ACTIONS = {
@@ -37,8 +37,8 @@ def no_active_members(unit: Any) -> str:
 
     if n := Member.objects.within(unit).active().count():
         return gettext(
-            "%(n)d active members still belong here; move them to another branch first."
-        ) % {"n": n}
+            "%(n)s active members still belong here; move them to another branch first."
+        ) % {"n": formats.number(n)}
     return ""
 
 

@@ -7,14 +7,27 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from xlsxwriter.format import Format
 
+from hoiso.core import formats
 from hoiso.core.workbook import Workbook
 from hoiso.targets.dashboard import Row, contacts
 from hoiso.units.models import Unit
 
 
+def _measure(book: Workbook, value: Any, is_percent: bool) -> tuple[float | None, Format]:
+    """A value as a number cell that sums and sorts, shown as the union writes it: a share as
+    Excel's own percentage (0.353 shown 35,3%), a count grouped (1.234)."""
+    if is_percent:
+        return formats.sheet_percent(value), book.number_format(formats.XLSX_PERCENT)
+    if value is None or float(value).is_integer():
+        return value, book.number_format(formats.XLSX_COUNT)
+    return float(value), book.number_format(formats.XLSX_DECIMAL)
+
+
 def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
     book = Workbook(out)
+    count = book.number_format(formats.XLSX_COUNT)
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
     good = book.add_format({"font_color": "#1B5E20"})
@@ -43,20 +56,13 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
     for i, row in enumerate(rows, start=3):
         r = row.result
         summary.write_row(
-            i,
-            0,
-            [
-                row.target.title,
-                row.metric_label,
-                r.period.label(),
-                row.target.sign,
-                float(row.target.threshold),
-                r.n_met,
-                r.n_units,
-                round(r.share, 1),
-                float(row.target.required_share),
-            ],
+            i, 0, [row.target.title, row.metric_label, r.period.label(), row.target.sign]
         )
+        summary.write(i, 4, *_measure(book, row.target.threshold, row.is_percent))
+        summary.write(i, 5, r.n_met, count)
+        summary.write(i, 6, r.n_units, count)
+        summary.write(i, 7, *_measure(book, r.share, True))
+        summary.write(i, 8, *_measure(book, row.target.required_share, True))
         if r.empty:
             summary.write(i, 9, _("No units in this period"))
         else:
@@ -84,9 +90,13 @@ def dashboard_xlsx(out: Any, unit: Unit, rows: list[Row]) -> None:
                 else ""
             )
             sheet.write(i, 0, x.unit.name)
-            sheet.write(i, 1, x.value if x.value is not None else _("no figure"))
+            if x.value is None:
+                sheet.write(i, 1, _("no figure"))
+            else:
+                sheet.write(i, 1, *_measure(book, x.value, row.is_percent))
             sheet.write(i, 2, _("yes") if x.met else _("no"), good if x.met else bad)
-            sheet.write(i, 3, x.missing if not x.met and x.missing is not None else "")
+            if not x.met and x.missing is not None:
+                sheet.write(i, 3, *_measure(book, x.missing, row.is_percent))
             sheet.write(i, 4, who)
         sheet.set_column(0, 0, 36)
         sheet.set_column(1, 3, 12)

@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from hoiso.accounts.models import Assignment
 from hoiso.accounts.roles import Role
-from hoiso.core import audit
+from hoiso.core import audit, formats
 from hoiso.core.text import clean
 from hoiso.metrics.registry import LOWER, REGISTRY
 from hoiso.metrics.versions import bump
@@ -165,12 +165,15 @@ def _reminder_text(target: Target, unit: Unit, r: compliance.UnitResult, ends: d
             "%(unit)s lags on “%(target)s”: %(value)s of %(threshold)s; "
             "%(missing)s more before %(d)s."
         )
+    # A share reads "mới 50/100%; cần thêm 50%": the sign on the level and on what is missing.
+    metric = REGISTRY.get(target.metric)
+    is_percent = metric is not None and metric.unit == "percent"
     return text % {
         "unit": unit.name,
         "target": target.title,
-        "value": f"{r.value:g}",
-        "threshold": f"{target.threshold:g}",
-        "missing": f"{r.missing or 0:g}",
+        "value": formats.decimal(r.value),
+        "threshold": formats.quantity(target.threshold, is_percent=is_percent, digits=2),
+        "missing": formats.quantity(r.missing or 0, is_percent=is_percent),
         "d": ends.strftime("%d/%m/%Y"),
     }
 

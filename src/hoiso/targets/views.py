@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.roles import MANAGE_TARGETS, VIEW_TARGETS
-from hoiso.core import audit
+from hoiso.core import audit, formats
 from hoiso.core.charts import bar_chart
 from hoiso.core.forms import add_service_error
 from hoiso.targets import compliance, services
@@ -49,13 +48,12 @@ def _unit_lines(row: board.Row, people: dict[int, list[Any]]) -> SafeString:
     url = reverse("targets:dashboard", args=["UNITCODE"])
     words = ("Value", "Met", "Cadres to contact", "no figure", "met", "not met")
     label = {k: esc(_(k)) for k in words}
-    suffix = "%" if row.is_percent else ""
     out = []
     for r in row.visible:
         if r.value is None:
             value = f'<span class="help">{label["no figure"]}</span>'
         else:
-            value = esc(f"{floatformat(r.value, '-1')}{suffix}")
+            value = esc(formats.quantity(r.value, is_percent=row.is_percent))
         contacts = people.get(r.unit.pk, []) if not r.met else []
         who = "<br>".join(
             esc(a.user.display_name)
@@ -119,7 +117,7 @@ def target_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             line=float(target.threshold),
             top=top,
             title=target.title,
-            suffix="",
+            suffix="%" if row.is_percent else "",
         )
     people = board.contacts([r.unit for r in row.visible if not r.met][:1000])
     return render(
@@ -238,7 +236,7 @@ def population(request: HttpRequest, scope: Scope) -> HttpResponse:
         except ValidationError as e:
             add_service_error(form, e)
         else:
-            messages.success(request, _("%(n)s figures saved.") % {"n": n})
+            messages.success(request, _("%(n)s figures saved.") % {"n": formats.number(n)})
             return redirect(f"{request.path}?year={form.cleaned_data['year']}")
     context: dict[str, Any] = {"unit": scope.unit, "form": form, "year": year}
     return render(request, "targets/population.html", context)

@@ -41,7 +41,7 @@ def test_a_5_kb_file_with_a_cell_at_XFD1048576_fails_its_import_by_name(hoa, cas
     assert hoa.post(url, {"file": upload}).status_code == 302
     imp = MemberImport.objects.get()
     assert imp.status == ImportStatus.FAILED
-    assert "“Thôn 1”" in imp.error and "XFD1048576" in imp.error and "200,000" in imp.error
+    assert "“Thôn 1”" in imp.error and "XFD1048576" in imp.error and "200.000" in imp.error
     page = hoa.get(reverse("members:import", args=[cast.commune_a.code, imp.pk]))
     assert "XFD1048576" in page.content.decode()
     assert not Member.objects.exists()
