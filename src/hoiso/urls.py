@@ -9,6 +9,7 @@ from hoiso.core.views import healthz
 from hoiso.members.urls import me_urlpatterns
 from hoiso.notifications.urls import open_urlpatterns as notification_urlpatterns
 from hoiso.notifications.views import my_messages
+from hoiso.pages.me import member_home
 from hoiso.pages.views import home
 from hoiso.voices.urls import (
     my_voices_urlpatterns,
@@ -34,7 +35,7 @@ urlpatterns = [
     path("accounts/", include("hoiso.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("u/<str:unit_code>/", include(unit_patterns)),
-    path("me/", include((me_urlpatterns, "me"))),
+    path("me/", include(([path("", member_home, name="home"), *me_urlpatterns], "me"))),
     path("me/messages/", my_messages, name="my_messages"),
     path("me/voices/", include((my_voices_urlpatterns, "my_voices"))),
     path("khao-sat/<int:pk>/", include((survey_answer_urlpatterns, "survey"))),
