@@ -69,7 +69,8 @@ def _build(concerns: int, answers: int) -> dict:
     from hoiso.accounts.roles import Role
     from hoiso.units.models import Level, Unit
     from hoiso.units.services import central_unit, unit_insert
-    from hoiso.voices.models import Concern, Question, Response, Survey
+    from hoiso.voices.models import Concern, Pick, Question, Response, Survey
+    from hoiso.voices.surveys import picks_of
 
     province = Unit.objects.filter(code="bench-voices").first()
     if province is not None and Concern.objects.filter(province=province).count() >= concerns:
@@ -127,6 +128,8 @@ def _build(concerns: int, answers: int) -> dict:
                          str(qs[2].pk): 1 + n % 5, str(qs[3].pk): "Cần thêm lớp học"},
             ))  # fmt: skip
         Response.objects.bulk_create(responses, batch_size=2000)
+        picks = [pick for response in responses for pick in picks_of(response)]
+        Pick.objects.bulk_create(picks, batch_size=5000)
     return {"built_s": round(time.perf_counter() - started, 1)}
 
 

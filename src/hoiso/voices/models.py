@@ -80,8 +80,10 @@ class Concern(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["province", "holder_path", "state"]),
+            # A unit's inbox: its subtree's concerns, newest first.
+            models.Index(fields=["origin_path", "created_at"], name="concern_subtree"),
             models.Index(fields=["province", "created_at"]),
+            models.Index(fields=["origin_path"], name="concern_urgent", condition=Q(urgent=True)),
             models.Index(fields=["rises_on"], name="concern_rises", condition=Q(state="open")),
         ]
 
@@ -206,3 +208,27 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.submitted_at:%d/%m/%Y}"
+
+
+class Pick(models.Model):
+    """One answer chosen in one response (an option, or the scale's number), with what the
+    results are grouped by, so that they are counted in the database: one row per choice."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="picks")
+    question_id = models.PositiveIntegerField()
+    value = models.SmallIntegerField()
+    # The response's first pick for the question: summing these counts who answered it.
+    first = models.BooleanField(default=True)
+    branch_path = models.CharField(max_length=255)
+    age_band = models.CharField(max_length=8)
+    minority = models.BooleanField(default=False)  # of an ethnic minority
+    minority_area = models.BooleanField(default=False)
+    remote_area = models.BooleanField(default=False)
+    border_area = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["survey", "question_id", "value"], name="pick_count")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.value}"

@@ -12,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from hoiso.members.choices import KINH, Status
 from hoiso.members.models import Member
 from hoiso.notifications.services import notify
 from hoiso.units.models import Level, Unit
-from hoiso.voices.models import Question, QuestionKind, Response, Survey
+from hoiso.voices.models import Pick, Question, QuestionKind, Response, Survey
 
 AGE_BANDS = (("18-30", 18, 30), ("31-45", 31, 45), ("46-60", 46, 60), ("60+", 61, 200))
 MAX_OPTIONS = 12
@@ -176,14 +177,32 @@ def response_submit(*, survey: Survey, member: Member, data: Any) -> Response:
     commune = member.commune
     try:
         with transaction.atomic():
-            return Response.objects.create(
+            response = Response.objects.create(
                 survey=survey, member=member, branch_path=member.branch_path,
                 age_band=age_band(member, timezone.localdate()), ethnicity=member.ethnicity,
                 minority_area=commune.is_ethnic_minority_area, remote_area=commune.is_remote_area,
                 border_area=commune.is_border_area, answers=answers,
             )  # fmt: skip
+            Pick.objects.bulk_create(picks_of(response))
+            return response
     except IntegrityError:
         raise ValidationError(_("You have already answered this survey. Thank you!")) from None
+
+
+def picks_of(response: Response) -> list[Pick]:
+    """The response's choices as rows to count (text answers stay in the response alone)."""
+    picks = []
+    for key, value in response.answers.items():
+        if isinstance(value, str):
+            continue
+        for n, v in enumerate(value if isinstance(value, list) else [value]):
+            picks.append(Pick(
+                survey_id=response.survey_id, response=response, question_id=int(key), value=v,
+                first=n == 0, branch_path=response.branch_path, age_band=response.age_band,
+                minority=response.ethnicity != KINH, minority_area=response.minority_area,
+                remote_area=response.remote_area, border_area=response.border_area,
+            ))  # fmt: skip
+    return picks
 
 
 # --- Results ------------------------------------------------------------------------------------
@@ -249,46 +268,70 @@ def _group_labels(survey: Survey, by: str) -> dict[str, str]:
             "border": _("border area"), "other": _("other areas")}  # fmt: skip
 
 
-def _groups_of(by: str, row: tuple[Any, ...], units: dict[str, str]) -> list[str]:
-    _answers, path, band, ethnicity, minority, remote, border = row
-    if by == "unit":
-        return [p for p in units if path.startswith(p)][:1]
-    if by == "age":
-        return [band]
-    if by == "ethnicity":
-        return ["kinh" if ethnicity == KINH else "minority"]
-    areas = [k for k, on in (("minority", minority), ("remote", remote), ("border", border)) if on]
-    return areas or ["other"]
+AREAS = {"minority": "minority_area", "remote": "remote_area", "border": "border_area"}
+TEXTS_SHOWN = 200
+
+
+def _counted(result: dict[str, QuestionResult], rows: Any, group: str | None = None) -> None:
+    for row in rows:
+        question = result.get(str(row["question_id"]))
+        if question is None:
+            continue
+        g = group if group is not None else row["g"]
+        question.counts[g][row["value"]] += row["n"]
+        question.answered[g] += row["answered"]
 
 
 def results(survey: Survey, by: str = "unit") -> Results:
-    """Counts for every question, overall and per group of `by`, in one read of the answers."""
+    """Counts for every question, overall and per group of `by`: two grouped queries over the
+    picks (one for the whole, one for the groups; the areas, which overlap, as one query of
+    conditional counts), and the text answers read from the first responses that hold some."""
     by = by if by in GROUPS else "unit"
     questions = list(survey.questions.all())
     per = {str(q.pk): QuestionResult(q) for q in questions}
     labels = _group_labels(survey, by)
-    rows = Response.objects.filter(survey=survey).values_list(
-        "answers", "branch_path", "age_band", "ethnicity", "minority_area", "remote_area",
-        "border_area",
-    )  # fmt: skip
-    n = 0
-    for row in rows.iterator(chunk_size=5000):
-        n += 1
-        groups = ["", *_groups_of(by, row, labels)]
-        for key, value in row[0].items():
-            result = per.get(key)
-            if result is None:
-                continue
-            if result.question.kind == QuestionKind.TEXT:
-                if len(result.texts) < 200:
-                    result.texts.append(value)
-                for g in groups:
-                    result.answered[g] += 1
-                continue
-            values = value if isinstance(value, list) else [value]
-            for g in groups:
-                result.answered[g] += 1
-                counts = result.counts[g]
-                for v in values:
-                    counts[v] += 1
-    return Results(survey, n, list(labels.items()), list(per.values()))
+    picks = Pick.objects.filter(survey=survey).order_by()
+    answered = Sum(Case(When(first=True, then=1), default=0))
+    _counted(
+        per, picks.values("question_id", "value").annotate(n=Count("*"), answered=answered), ""
+    )
+    if by == "area":
+        sums: dict[str, Any] = {}
+        for key, column in AREAS.items():
+            sums[f"n_{key}"] = Count("pk", filter=Q(**{column: True}))
+            sums[f"a_{key}"] = Sum(Case(When(first=True, **{column: True}, then=1), default=0))
+        none = Q(minority_area=False, remote_area=False, border_area=False)
+        sums["n_other"] = Count("pk", filter=none)
+        sums["a_other"] = Sum(Case(When(none, first=True, then=1), default=0))
+        for row in picks.values("question_id", "value").annotate(**sums):
+            for key in [*AREAS, "other"]:
+                _counted(per, [{"question_id": row["question_id"], "value": row["value"],
+                                "n": row[f"n_{key}"], "answered": row[f"a_{key}"] or 0}], key)  # fmt: skip
+    else:
+        if by == "unit":
+            width = len(next(iter(labels), survey.unit_path))
+            group: Any = Substr("branch_path", 1, width)
+        elif by == "age":
+            group = F("age_band")
+        else:
+            group = Case(When(minority=True, then=Value("minority")), default=Value("kinh"))
+        rows = (
+            picks.annotate(g=group)
+            .values("question_id", "value", "g")
+            .annotate(n=Count("*"), answered=answered)
+        )
+        _counted(per, rows)
+    texts = [q for q in questions if q.kind == QuestionKind.TEXT]
+    if texts:
+        keys = [str(q.pk) for q in texts]
+        for answers in Response.objects.filter(survey=survey).values_list("answers", flat=True)[
+            :2000
+        ]:
+            for key in keys:
+                result = per[key]
+                if key in answers:
+                    result.answered[""] += 1
+                    if len(result.texts) < TEXTS_SHOWN:
+                        result.texts.append(answers[key])
+    responses = Response.objects.filter(survey=survey).count()
+    return Results(survey, responses, list(labels.items()), list(per.values()))
