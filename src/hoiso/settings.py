@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "hoiso.activities",
     "hoiso.comms",
     "hoiso.documents",
+    "hoiso.voices",
     "hoiso.targets",
     "hoiso.restructuring",
     "hoiso.pages",
@@ -322,6 +323,8 @@ for _name, _value, _allowed in (
     if _value not in _allowed:
         raise ImproperlyConfigured(f"{_name} must be one of {sorted(_allowed)}, not {_value!r}")
 # eSMS.vn brand-name SMS (customer-care messages, SmsType 2).
+# The site's address as people outside reach it, for links sent in SMS and Zalo messages.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ESMS_BASE_URL = os.environ.get("ESMS_BASE_URL", "")
 ESMS_API_KEY = os.environ.get("ESMS_API_KEY", "")
 ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY", "")

@@ -10,7 +10,13 @@ from hoiso.documents.urls import public_urlpatterns as public_documents
 from hoiso.members.urls import me_urlpatterns
 from hoiso.notifications.urls import open_urlpatterns as notification_urlpatterns
 from hoiso.notifications.views import my_messages
+from hoiso.pages.me import member_home
 from hoiso.pages.views import home
+from hoiso.voices.urls import (
+    my_voices_urlpatterns,
+    open_voices_urlpatterns,
+    survey_answer_urlpatterns,
+)
 
 unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.pages.urls")),
@@ -23,6 +29,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("notices/", include("hoiso.notifications.urls")),
     path("restructure/", include("hoiso.restructuring.urls")),
     path("documents/", include("hoiso.documents.urls")),
+    path("voices/", include("hoiso.voices.urls")),
 ]
 
 urlpatterns = [
@@ -31,8 +38,11 @@ urlpatterns = [
     path("accounts/", include("hoiso.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("u/<str:unit_code>/", include(unit_patterns)),
-    path("me/", include((me_urlpatterns, "me"))),
+    path("me/", include(([path("", member_home, name="home"), *me_urlpatterns], "me"))),
     path("me/messages/", my_messages, name="my_messages"),
+    path("me/voices/", include((my_voices_urlpatterns, "my_voices"))),
+    path("khao-sat/<int:pk>/", include((survey_answer_urlpatterns, "survey"))),
+    path("y-kien/<str:unit_code>/", include((open_voices_urlpatterns, "open_voices"))),
     path("notifications/", include((notification_urlpatterns, "notify"))),
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
     path("p/<str:unit_code>/documents/", include((public_documents, "public_documents"))),

@@ -35,12 +35,23 @@ SEND_NOTICES = "notifications.send"  # send notices, see the outbox and follower
 VIEW_DOCUMENTS = "documents.view"  # documents received and issued, the register
 ANSWER_DOCUMENTS = "documents.answer"  # acknowledge a document received, report back
 ISSUE_DOCUMENTS = "documents.issue"  # issue, forward, remind
+VIEW_VOICES = "voices.view"  # members' concerns of the subtree (who wrote them, unless anonymous)
+ANSWER_VOICES = "voices.answer"  # answer, forward, close concerns; record one for a member
+MANAGE_VOICES = "voices.manage"  # whether the unit takes anonymous concerns, the delay to rise
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
 _ACTIVITIES_ALL = {VIEW_ACTIVITIES, RECORD_ACTIVITIES, MANAGE_ACTIVITIES}
 _COMMS_TARGETS_ALL = {VIEW_COMMS, LOG_POSTS, MANAGE_CHANNELS, VIEW_TARGETS, MANAGE_TARGETS}
 _DOCUMENTS_ALL = {VIEW_DOCUMENTS, ANSWER_DOCUMENTS, ISSUE_DOCUMENTS}
-_WORK_ALL = {*_MEMBERS_ALL, *_ACTIVITIES_ALL, *_COMMS_TARGETS_ALL, SEND_NOTICES, *_DOCUMENTS_ALL}
+_VOICES_ALL = {VIEW_VOICES, ANSWER_VOICES, MANAGE_VOICES}
+_WORK_ALL = {
+    *_MEMBERS_ALL,
+    *_ACTIVITIES_ALL,
+    *_COMMS_TARGETS_ALL,
+    SEND_NOTICES,
+    *_DOCUMENTS_ALL,
+    *_VOICES_ALL,
+}
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_WORK_ALL}),
     Role.CADRE: frozenset({VIEW_UNIT, CHANGE_UNITS, *_WORK_ALL}),
@@ -56,6 +67,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_TARGETS,
             VIEW_DOCUMENTS,
             ANSWER_DOCUMENTS,
+            VIEW_VOICES,
+            ANSWER_VOICES,
         }
     ),
     Role.VIEWER: frozenset(

@@ -23,7 +23,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"metrics"}),
     frozenset({"members"}),
     frozenset({"notifications"}),
-    frozenset({"comms", "activities", "documents"}),
+    frozenset({"comms", "activities", "documents", "voices"}),
     frozenset({"targets"}),
     frozenset({"restructuring"}),
     frozenset({"pages"}),

@@ -19,6 +19,7 @@ from hoiso.demo.activities import populate_activities
 from hoiso.demo.documents import populate_documents
 from hoiso.demo.people import populate
 from hoiso.demo.targets import demo_comms_and_targets
+from hoiso.demo.voices import populate_voices
 from hoiso.members.counting.stats import refresh_province
 from hoiso.members.models import Member
 from hoiso.notifications.models import Channel, Consent
@@ -246,6 +247,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         refresh_province(province)
         demo_comms_and_targets(province)
         populate_documents(province)
+        populate_voices(province, seed=seed)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )

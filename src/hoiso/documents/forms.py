@@ -116,7 +116,9 @@ class DocumentForm(forms.Form):
         help_text=_("As in the symbol: 15/KH-HLHPN. An official letter carries only this."),
     )
     summary = forms.CharField(
-        label=pgettext_lazy("document", "Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("document", "Summary"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     body = forms.CharField(
         label=_("Content (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -145,7 +147,9 @@ class RegisterForm(forms.Form):
     direction = forms.ChoiceField(label=_("Register"), choices=DIRECTIONS, required=False)
     q = forms.CharField(label=_("Number or words"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        label=pgettext_lazy("document", "Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False
+        label=pgettext_lazy("document", "Kind"),
+        choices=[("", _("All kinds")), *Kind.choices],
+        required=False,
     )
     issuer = forms.CharField(label=_("Issued by"), required=False, max_length=100)
     start = date_field(pgettext_lazy("date range", "From"))

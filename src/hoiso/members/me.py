@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from hoiso.accounts.models import User
@@ -42,19 +41,6 @@ def card_qr(member: Member) -> str:
     """The card number as an inline SVG QR code (no image request on a slow link)."""
     qr = segno.make(member.card_number or f"HV{member.pk}", error="m")
     return qr.svg_inline(scale=4, dark="#1d1d1f", light=None, title=member.card_number)
-
-
-@member_required
-def me(request: HttpRequest, member: Member) -> HttpResponse:
-    pending = member.deletion_requests.filter(handled_at__isnull=True).first()
-    answered = member.deletion_requests.filter(handled_at__isnull=False).first()
-    context = {
-        "member": member,
-        "qr": mark_safe(card_qr(member)),  # segno's own SVG, with nothing the user typed in it
-        "pending_deletion": pending,
-        "answered_deletion": answered,
-    }
-    return render(request, "members/me.html", context)
 
 
 @member_required

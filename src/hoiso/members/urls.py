@@ -39,7 +39,6 @@ urlpatterns = [
 ]
 
 me_urlpatterns = [
-    path("", me.me, name="home"),
     path("contact/", me.me_contact, name="contact"),
     path("delete/", me.me_delete, name="delete"),
 ]

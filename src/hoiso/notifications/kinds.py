@@ -40,6 +40,14 @@ _ALL = (
 KINDS: dict[str, Kind] = {k.code: k for k in _ALL}
 
 
+def register(kind: Kind) -> None:
+    """Add an app's kind of message (from its AppConfig.ready()); its texts are the templates
+    `notifications/messages/<code>/{subject,body,sms}.txt` in that app's templates folder."""
+    if KINDS.get(kind.code, kind) != kind:
+        raise ValueError(f"message kind {kind.code!r} is registered twice")
+    KINDS[kind.code] = kind
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str

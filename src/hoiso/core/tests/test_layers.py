@@ -59,9 +59,9 @@ def test_it_ignores_tests_and_migrations_but_not_an_app_without_a_layer(tmp_path
     root = source_tree(tmp_path, {
         "core/tests/test_x.py": "from hoiso.demo import services\n",
         "core/migrations/0001_x.py": "from hoiso.units.models import Unit\n",
-        "voices/views.py": "from hoiso.core import audit\n",
+        "gazette/views.py": "from hoiso.core import audit\n",
     })  # fmt: skip
-    assert violations(root) == ["voices/views.py:1: hoiso.core: the app voices has no layer"]
+    assert violations(root) == ["gazette/views.py:1: hoiso.core: the app gazette has no layer"]
 
 
 def test_it_finds_a_circle_between_apps(tmp_path):

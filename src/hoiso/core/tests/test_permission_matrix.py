@@ -44,6 +44,8 @@ from hoiso.notifications.services import broadcast_send
 from hoiso.restructuring.models import Restructuring
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level, Unit
+from hoiso.voices.services import concern_raise
+from hoiso.voices.surveys import question_add, survey_create
 
 ACTORS = ["anonymous", "admin", "cadre", "branch_head", "viewer"]
 # Where the request points: a branch inside the actors' subtrees (branch A1: every actor of the
@@ -92,6 +94,36 @@ def _branch_head_too(ok: int = 200) -> dict[str, int]:
 
 def _target(cast: Cast, place: str) -> Unit:
     return cast.branch_a1 if place == "inside" else cast.branch_b1
+
+
+def _concern(cast: Cast, place: str, user: Any = None) -> dict:
+    """A concern raised at the target branch, with a photo."""
+    concern, _code = concern_raise(origin=_target(cast, place), topic="family", text="Nước sạch",
+                                   photo=PNG)  # fmt: skip
+    return {"pk": concern.pk}
+
+
+def _new_survey(unit: Unit) -> Any:
+    survey = survey_create(actor=None, unit=unit, title="Khảo sát", intro="",  # type: ignore[arg-type]
+                           closes_on=dt.date.today() + dt.timedelta(days=5))  # fmt: skip
+    question = question_add(actor=None, survey=survey, kind="scale", text="Mức độ?", options="",  # type: ignore[arg-type]
+                            required=True)  # fmt: skip
+    return survey, question
+
+
+def _survey(cast: Cast, place: str, user: Any = None) -> dict:
+    """A survey of the target branch, still being written."""
+    survey, _question = _new_survey(_target(cast, place))
+    return {"pk": survey.pk}
+
+
+def _question(cast: Cast, place: str, user: Any = None) -> dict:
+    survey, question = _new_survey(_target(cast, place))
+    return {"pk": survey.pk, "question": question.pk}
+
+
+def _survey_anywhere(cast: Cast, place: str, user: Any = None) -> dict:
+    return _survey(cast, "inside")
 
 
 def _member(cast: Cast, place: str, user: Any = None) -> dict:
@@ -442,6 +474,33 @@ MATRIX: dict[str, Entry] = {
     "documents:forward": Entry(inside=_cadres(), kwargs=_received),
     "public_documents:list": Entry(inside=PUBLIC, public=True),
     "public_documents:file": Entry(inside=PUBLIC, public=True, kwargs=_public_document),
+    "voices:inbox": Entry(inside=_branch_head_too()),
+    "voices:record": Entry(inside=_branch_head_too()),
+    "voices:settings": Entry(inside=_cadres()),
+    "voices:report": Entry(inside=_branch_head_too()),
+    "voices:surveys": Entry(inside=_branch_head_too()),
+    "voices:survey_new": Entry(inside=_cadres()),
+    "voices:survey": Entry(inside=_branch_head_too(), kwargs=_survey),
+    "voices:survey_open": Entry(method="post", inside=_cadres(302), kwargs=_survey),
+    "voices:survey_export": Entry(inside=_branch_head_too(), kwargs=_survey),
+    "voices:question_remove": Entry(method="post", inside=_cadres(302), kwargs=_question),
+    "survey:answer": Entry(unscoped=True, inside=NOT_A_MEMBER, kwargs=_survey_anywhere),
+    "voices:detail": Entry(inside=_branch_head_too(), kwargs=_concern),
+    "voices:photo": Entry(inside=_branch_head_too(), kwargs=_concern),
+    "voices:answer": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "voices:forward": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "voices:close": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "voices:reopen": Entry(method="post", inside=_branch_head_too(302), kwargs=_concern),
+    "my_voices:list": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "my_voices:new": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "my_voices:detail": Entry(
+        unscoped=True,
+        inside=NOT_A_MEMBER,
+        kwargs=lambda cast, place, user: _concern(cast, "inside"),
+    ),
+    # Units take anonymous concerns only once they choose to: until then there is nothing there.
+    "open_voices:new": Entry(inside={a: 404 for a in ACTORS}, public=True),
+    "open_voices:check": Entry(inside={a: 404 for a in ACTORS}, public=True),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),

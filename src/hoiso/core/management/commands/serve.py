@@ -162,6 +162,7 @@ class Command(BaseCommand):
             [
                 Daily([sys.executable, "-m", "hoiso", "target_reminders"]),
                 Daily([sys.executable, "-m", "hoiso", "purge_files"]),
+                Daily([sys.executable, "-m", "hoiso", "rise_concerns"]),
             ],
         )
         signal.signal(signal.SIGTERM, supervisor.stop)
