@@ -19,20 +19,20 @@ from hoiso.voices.models import Concern, Topic, VoiceSettings
 SAID = [
     (
         Topic.LIVELIHOOD,
-        "Chị em trong chi hội muốn vay vốn nuôi bò sinh sản, hỏi Hội có nguồn vốn ưu đãi không?",
+        "Hội viên trong chi hội muốn vay vốn nuôi bò sinh sản, hỏi Hội có nguồn vốn ưu đãi không?",
     ),
     (Topic.LIVELIHOOD, "Giá cà phê xuống, nhiều hộ khó trả nợ ngân hàng, mong Hội hỗ trợ giãn nợ."),
-    (Topic.HEALTH, "Trạm y tế xã ít thuốc, chị em đi khám thai phải lên huyện xa."),
+    (Topic.HEALTH, "Trạm y tế xã ít thuốc, phụ nữ đi khám thai phải lên huyện xa."),
     (Topic.CHILDREN, "Trẻ em trong buôn nghỉ học đi làm rẫy theo bố mẹ, mong Hội vận động."),
-    (Topic.DIGITAL, "Chị em muốn học cách bán hàng trên Zalo và Facebook, xin mở lớp tập huấn."),
+    (Topic.DIGITAL, "Hội viên muốn học cách bán hàng trên Zalo và Facebook, xin mở lớp tập huấn."),
     (Topic.FAMILY, "Mẹ chồng nàng dâu mâu thuẫn, nhờ tổ hòa giải của chi hội giúp."),
     (Topic.OTHER, "Đường vào buôn mùa mưa lầy lội, xe máy không đi được."),
     (Topic.DIGITAL, "Làm sao cài ứng dụng VNeID để làm thủ tục trên mạng?"),
 ]
 ANSWERS = [
-    "Hội xã đã đưa chị em vào danh sách vay vốn quỹ Hội, mời chị em dự buổi hướng dẫn thủ tục.",
+    "Hội xã đã đưa các hội viên vào danh sách vay vốn quỹ Hội, mời hội viên dự buổi hướng dẫn thủ tục.",
     "Hội xã đã báo lên UBND xã; tháng sau trạm y tế có bác sĩ huyện về khám định kỳ.",
-    "Tháng sau Hội xã mở lớp tập huấn kỹ năng số tại nhà văn hóa thôn, chị em đăng ký với chi hội trưởng.",
+    "Tháng sau Hội xã mở lớp tập huấn kỹ năng số tại nhà văn hóa thôn, hội viên đăng ký với chi hội trưởng.",
 ]
 
 
@@ -72,7 +72,7 @@ def populate_voices(province: Unit, *, seed: int = 2026) -> int:
         if first is not None:
             services.concern_raise(
                 origin=first, topic=Topic.VIOLENCE, anonymous=True, reply="app",
-                text="Nhà hàng xóm chồng say rượu đánh vợ nhiều lần, chị ấy không dám báo.",
+                text="Nhà hàng xóm chồng say rượu đánh vợ nhiều lần, người vợ không dám báo.",
             )  # fmt: skip
             made += 1
     # The demo member's own, answered: she sees it on her page.

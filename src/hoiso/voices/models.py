@@ -152,7 +152,7 @@ class Survey(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("survey", "title"), max_length=200)
     intro = models.TextField(_("a few words to the members"), max_length=1000, blank=True)
     closes_on = models.DateField(_("answers taken until"))
     opened_at = models.DateTimeField(null=True, blank=True)  # None: still being written
