@@ -41,7 +41,7 @@ def test_a_cadre_imports_her_first_list_and_her_branches_are_made(
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
 
     # Every row waits: her villages are not branches yet; each is offered, with its rows.
-    page.get_by_text("Điều Hội Số tìm thấy").wait_for()
+    page.get_by_text("Kết quả Hội Số đọc được").wait_for()
     assert "0\nhội viên mới" in page.locator(".tiles").inner_text()
     offer = page.get_by_role("combobox", name="THÔN 3")
     assert "Tạo chi hội mới: Chi hội Thôn 3" in offer.locator("option:checked").inner_text()
