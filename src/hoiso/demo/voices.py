@@ -8,12 +8,13 @@ import datetime as dt
 import random
 
 from django.db.models import F
+from django.http import QueryDict
 from django.utils import timezone
 
 from hoiso.accounts.models import User
 from hoiso.members.models import Member
 from hoiso.units.models import Level, Unit
-from hoiso.voices import services
+from hoiso.voices import services, surveys
 from hoiso.voices.models import Concern, Topic, VoiceSettings
 
 SAID = [
@@ -41,11 +42,11 @@ def populate_voices(province: Unit, *, seed: int = 2026) -> int:
     ea_kar = Unit.objects.filter(parent=province, name="Xã Ea Kar").first()
     if ea_kar is not None:
         VoiceSettings.objects.create(unit=ea_kar, anonymous=True, rise_after=7)
-    branches = list(
-        Unit.objects.filter(
-            path__startswith=province.path, level=Level.BRANCH, valid_to__isnull=True
-        ).order_by("code")[:200]
-    )
+    # Half in Xã Ea Kar (the demo commune cadre's), half anywhere in the province.
+    open_branches = Unit.objects.filter(level=Level.BRANCH, valid_to__isnull=True)
+    branches = list(open_branches.filter(path__startswith=province.path).order_by("code")[:200])
+    if ea_kar is not None:
+        branches += list(open_branches.filter(parent=ea_kar).order_by("code")) * 10
     if not branches:
         return 0
     cadre = User.objects.filter(assignments__unit=ea_kar).first() if ea_kar else None
@@ -88,4 +89,32 @@ def populate_voices(province: Unit, *, seed: int = 2026) -> int:
     Concern.objects.filter(first_answer_at__lt=F("created_at")).update(
         first_answer_at=F("created_at")
     )
+    if ea_kar is not None and cadre is not None:
+        _survey(ea_kar, cadre, rng)
     return made
+
+
+def _survey(commune: Unit, cadre: User, rng: random.Random) -> None:
+    """Xã Ea Kar asks its members what they want to learn; a few hundred have answered."""
+    survey = surveys.survey_create(
+        actor=cadre, unit=commune, title="Hội viên muốn học gì về công nghệ số?",
+        intro="Hội xã chuẩn bị mở các lớp tập huấn kỹ năng số. Mời bạn trả lời 3 câu hỏi ngắn.",
+        closes_on=timezone.localdate() + dt.timedelta(days=14),
+    )  # fmt: skip
+    phone = surveys.question_add(actor=cadre, survey=survey, kind="one", required=True,
+                                 text="Bạn có điện thoại thông minh không?",
+                                 options="Có, của riêng tôi\nDùng chung với người nhà\nKhông có")  # fmt: skip
+    learn = surveys.question_add(actor=cadre, survey=survey, kind="many", required=False,
+                                 text="Bạn muốn học những gì?",
+                                 options="Dùng Zalo\nBán hàng trên mạng\nCài và dùng VNeID\n"
+                                         "Chuyển tiền qua ngân hàng số\nNhận biết lừa đảo qua mạng")  # fmt: skip
+    need = surveys.question_add(actor=cadre, survey=survey, kind="scale", required=True,
+                                text="Bạn cần lớp học đến mức nào?", options="")  # fmt: skip
+    surveys.survey_open(actor=cadre, survey=survey, tell=False)
+    members = Member.objects.filter(commune=commune, status="active").order_by("pk")[:400]
+    for member in members:
+        data = QueryDict(mutable=True)
+        data[f"q{phone.pk}"] = str(rng.choices([0, 1, 2], weights=[6, 3, 1])[0])
+        data.setlist(f"q{learn.pk}", [str(i) for i in range(5) if rng.random() < 0.4])
+        data[f"q{need.pk}"] = str(rng.choices([1, 2, 3, 4, 5], weights=[1, 1, 2, 3, 3])[0])
+        surveys.response_submit(survey=survey, member=member, data=data)
