@@ -109,7 +109,7 @@ def _survey(commune: Unit, cadre: User, rng: random.Random) -> None:
                                  options="Dùng Zalo\nBán hàng trên mạng\nCài và dùng VNeID\n"
                                          "Chuyển tiền qua ngân hàng số\nNhận biết lừa đảo qua mạng")  # fmt: skip
     need = surveys.question_add(actor=cadre, survey=survey, kind="scale", required=True,
-                                text="Bạn cần lớp học đến mức nào?", options="")  # fmt: skip
+                                text="Bạn cần lớp tập huấn đến mức nào?", options="")  # fmt: skip
     surveys.survey_open(actor=cadre, survey=survey, tell=False)
     members = Member.objects.filter(commune=commune, status="active").order_by("pk")[:400]
     for member in members:

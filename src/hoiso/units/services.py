@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from hoiso.core import audit
+from hoiso.core.limits import length_error, max_length
 from hoiso.core.text import clean, fold
 from hoiso.units import history
 from hoiso.units.models import Level, Unit, today
@@ -95,6 +96,8 @@ def unit_update(*, actor: Any, unit: Unit, name: str | None = None, **flags: boo
                 )
             if not name:
                 raise ValidationError({"name": _("Enter the unit's name.")})
+            if too_long := length_error(name, max_length(Unit, "name")):
+                raise ValidationError({"name": too_long})
             assert unit.parent is not None
             _check_sibling_name(unit.parent, name, exclude=unit)
             changes["name"] = [unit.name, name]
