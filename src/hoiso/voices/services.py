@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import secrets
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +18,7 @@ from django.utils.translation import gettext as _
 from hoiso.accounts.models import User
 from hoiso.accounts.roles import Role
 from hoiso.core import audit
-from hoiso.core.images import NotAPicture, to_jpeg
-from hoiso.core.uploads import too_large_message, upload_limit
+from hoiso.core.images import save_photo, stored_photo
 from hoiso.members.models import Member
 from hoiso.metrics import versions
 from hoiso.notifications.services import notify
@@ -82,27 +79,11 @@ def photo_dir() -> Path:
 
 def _photo_save(data: bytes) -> str:
     """The picture shrunk and re-encoded without its metadata (no place, no phone model)."""
-    if len(data) > upload_limit("picture"):
-        raise ValidationError({"photo": too_large_message(len(data), upload_limit("picture"))})
-    try:
-        jpeg = to_jpeg(io.BytesIO(data), PHOTO_SIDE)
-    except NotAPicture as e:
-        raise ValidationError(
-            {"photo": _("Please send a photo (JPEG or PNG); this file is not one we can read.")}
-        ) from e
-    name = f"{uuid.uuid4().hex}.jpg"
-    path = photo_dir() / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(jpeg)
-    return name
+    return save_photo(data, photo_dir(), PHOTO_SIDE)
 
 
 def photo_path(name: str) -> Path | None:
-    if not name:
-        return None
-    root = photo_dir().resolve()
-    path = (root / name).resolve()
-    return path if path.is_relative_to(root) and path.is_file() else None
+    return stored_photo(photo_dir(), name)
 
 
 # --- Raising ---------------------------------------------------------------------------------------
