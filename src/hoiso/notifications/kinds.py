@@ -25,6 +25,9 @@ class Kind:
     order: tuple[str, ...]
     # SMS parts one message of this kind may take.
     sms_parts: int = 1
+    # The person asked for this very message (a one-time code she typed her number for): her
+    # request is her consent to it, and it goes the kind's way, not by her usual preference.
+    requested: bool = False
 
 
 _ALL = (

@@ -155,7 +155,10 @@ def plan(
     for p in people:
         p.zalo_id = zalo.get(p.key, "")
         order, plain = prefs.get(p.key, (list(spec.order), True))
-        planned.append(Planned(p, _choose(p, order, consents.get(p.key, set())), shorts[plain]))
+        consented = consents.get(p.key, set())
+        if spec.requested:
+            order, consented = list(spec.order), set(EXTERNAL)
+        planned.append(Planned(p, _choose(p, order, consented), shorts[plain]))
     return planned
 
 

@@ -31,6 +31,8 @@ class VoicesConfig(AppConfig):
         register(
             Kind("concern_answered", (Channel.ZALO_OA, Channel.ZNS, Channel.SMS, Channel.INAPP))
         )
+        # The one-time code a member asks for to send a concern from any phone, by her number.
+        register(Kind("concern_code", (Channel.ZNS, Channel.SMS), requested=True))
         register(Kind("survey", (Channel.ZALO_OA, Channel.ZNS, Channel.SMS, Channel.INAPP)))
         # A member's message to the unit's Zalo Official Account arrives as a concern.
         from django.db.models.signals import post_save

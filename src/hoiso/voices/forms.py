@@ -30,6 +30,18 @@ class AnonymousConcernForm(ConcernForm):
     )
 
 
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Your phone number"), max_length=20)
+
+
+class PhoneConcernForm(ConcernForm):
+    """Her concern, with the code sent to her phone; her answer comes on Hội Số or by phone."""
+
+    phone = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    code = forms.CharField(label=_("The code sent to your phone"), max_length=10)
+    photo = None  # type: ignore[assignment]
+
+
 class RecordForm(ConcernForm):
     """A cadre records what a member said at a meeting or on the phone."""
 

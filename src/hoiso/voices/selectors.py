@@ -54,6 +54,14 @@ def unit_taking_anonymous(code: str) -> Unit:
     return unit
 
 
+def unit_taking_concerns(code: str) -> Unit:
+    """An open unit, a commune or below, where a member may send a concern by phone; or 404."""
+    unit = Unit.objects.active().filter(code=code, level__gte=Level.COMMUNE).first()
+    if unit is None:
+        raise Http404("no such unit")
+    return unit
+
+
 # --- Surveys ------------------------------------------------------------------------------------
 
 

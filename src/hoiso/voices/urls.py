@@ -36,5 +36,6 @@ survey_answer_urlpatterns = [path("", survey_views.answer, name="answer")]
 # Where a unit takes anonymous concerns: /y-kien/<unit code>/ in the "open_voices" namespace.
 open_voices_urlpatterns = [
     path("", views.open_new, name="new"),
+    path("dien-thoai/", views.open_phone, name="phone"),
     path("tra-cuu/", views.open_check, name="check"),
 ]

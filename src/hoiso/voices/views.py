@@ -30,6 +30,8 @@ from hoiso.voices.forms import (
     AnswerForm,
     ConcernForm,
     NoteForm,
+    PhoneConcernForm,
+    PhoneForm,
     RecordForm,
     SettingsForm,
 )
@@ -42,6 +44,7 @@ from hoiso.voices.selectors import (
     concerns_of_member,
     surveys_for,
     unit_taking_anonymous,
+    unit_taking_concerns,
 )
 
 STATES = {"open": [State.OPEN], "answered": [State.ANSWERED], "closed": [State.CLOSED]}
@@ -241,7 +244,9 @@ def voice_settings(request: HttpRequest, scope: Scope) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("voices:inbox", unit_code=scope.unit.code)
     open_link = request.build_absolute_uri(f"/y-kien/{scope.unit.code}/")
-    context = {"unit": scope.unit, "form": form, "open_link": open_link, "current": current}
+    phone_link = request.build_absolute_uri(f"/y-kien/{scope.unit.code}/dien-thoai/")
+    context = {"unit": scope.unit, "form": form, "open_link": open_link, "current": current,
+               "phone_link": phone_link}  # fmt: skip
     return render(request, "voices/settings.html", context)
 
 
@@ -338,6 +343,46 @@ def open_new(request: HttpRequest, unit_code: str) -> HttpResponse:
             context = {"unit": unit, "code": code if concern.reply else ""}
             return render(request, "voices/open_sent.html", context)
     return render(request, "voices/open_form.html", {"unit": unit, "form": form})
+
+
+def open_phone(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """A member sends a concern from any phone: her number, a one-time code, then what she says."""
+    unit = unit_taking_concerns(unit_code)
+    if request.method == "POST" and "code" in request.POST:
+        form: Any = PhoneConcernForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = services.code_member(data["phone"], data["code"])
+                services.concern_raise(
+                    origin=member.branch or member.commune, topic=data["topic"],
+                    text=data["text"], reply=data["reply"] or "", member=member,
+                    source="member",
+                )  # fmt: skip
+            except ValidationError as e:
+                add_service_error(form, e)
+            else:
+                return render(request, "voices/open_sent.html", {"unit": unit, "code": ""})
+        return render(request, "voices/open_phone.html", {"unit": unit, "form": form, "step": 2})
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _throttled(request):
+            form.add_error(
+                None,
+                _("Too many requests from this network in the last hour. Please try again later."),
+            )
+        else:
+            try:
+                services.code_send(unit, form.cleaned_data["phone"])
+            except ValidationError as e:
+                add_service_error(form, e)
+            else:
+                second = PhoneConcernForm(
+                    initial={"phone": form.cleaned_data["phone"], "reply": Reply.APP}
+                )
+                context = {"unit": unit, "form": second, "step": 2}
+                return render(request, "voices/open_phone.html", context)
+    return render(request, "voices/open_phone.html", {"unit": unit, "form": form, "step": 1})
 
 
 def open_check(request: HttpRequest, unit_code: str) -> HttpResponse:

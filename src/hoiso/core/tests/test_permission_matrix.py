@@ -501,6 +501,8 @@ MATRIX: dict[str, Entry] = {
     # Units take anonymous concerns only once they choose to: until then there is nothing there.
     "open_voices:new": Entry(inside={a: 404 for a in ACTORS}, public=True),
     "open_voices:check": Entry(inside={a: 404 for a in ACTORS}, public=True),
+    # By phone with a one-time code: any commune or branch takes it (the number decides who).
+    "open_voices:phone": Entry(inside=PUBLIC, public=True),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),

@@ -284,3 +284,51 @@ def test_the_concerns_report_counts_by_topic_and_state_and_by_unit(
     below = {u: (raised, share) for u, raised, share in report.below}
     assert below[cast.commune_a] == (3, pytest.approx(100 / 3))
     assert below[cast.commune_b] == (0, None)
+
+
+# --- By phone, with a one-time code ----------------------------------------------------------------
+
+
+def test_a_member_sends_a_concern_from_any_phone_with_a_one_time_code(cast: Cast, client: Any) -> None:
+    binh = make_member(cast.branch_a1, "Nguyễn Thị Bình", phone="0912345601")
+    url = f"/y-kien/{cast.branch_a1.code}/dien-thoai/"
+    step2 = client.post(url, {"phone": "0912 345 601"})
+    assert step2.context["step"] == 2
+    sent = Message.objects.get(kind="concern_code")
+    # She asked for it: it goes by Zalo (ZNS), then SMS, though she never agreed to the union's
+    # messages by either.
+    assert (sent.member, sent.channel, sent.urgent) == (binh, "zns", True)
+    assert sent.channels[0] == "sms"
+    code = sent.context["code"]
+    assert code in sent.short and len(code) == 6
+    wrong = client.post(url, {"phone": "0912345601", "code": "000000", "topic": "health",
+                              "text": "Khám sức khỏe"})  # fmt: skip
+    assert "Vui lòng" in wrong.text and not Concern.objects.exists()
+    client.post(url, {"phone": "0912345601", "code": code, "topic": "health",
+                      "text": "Chi hội có khám sức khỏe định kỳ không?", "reply": "app"})  # fmt: skip
+    concern = Concern.objects.get()
+    assert (concern.member, concern.origin, concern.source) == (binh, cast.branch_a1, Source.MEMBER)
+    again = client.post(url, {"phone": "0912345601", "code": code, "topic": "health", "text": "x"})
+    assert "Vui lòng" in again.text  # a code serves once
+    assert Concern.objects.count() == 1
+
+
+def test_an_unknown_number_gets_the_same_answer_and_no_code(cast: Cast, client: Any) -> None:
+    make_member(cast.branch_b1, "Lê Thị Ba", phone="0912345602")  # another commune's member
+    response = client.post(f"/y-kien/{cast.branch_a1.code}/dien-thoai/", {"phone": "0912345602"})
+    assert response.context["step"] == 2  # says nothing of whose number it is
+    assert not Message.objects.filter(kind="concern_code").exists()
+
+
+def test_codes_are_limited_and_wrong_codes_run_out(cast: Cast, client: Any) -> None:
+    make_member(cast.branch_a1, "Nguyễn Thị Bình", phone="0912345601")
+    url = f"/y-kien/{cast.branch_a1.code}/dien-thoai/"
+    for n in range(3):
+        client.post(url, {"phone": "0912345601"}, REMOTE_ADDR=f"10.0.0.{n}")
+    refused = client.post(url, {"phone": "0912345601"}, REMOTE_ADDR="10.0.0.9")
+    assert refused.context["step"] == 1 and "Vui lòng" in refused.text
+    code = Message.objects.filter(kind="concern_code").latest("pk").context["code"]
+    for _ in range(5):
+        client.post(url, {"phone": "0912345601", "code": "111111", "topic": "other", "text": "x"})
+    late = client.post(url, {"phone": "0912345601", "code": code, "topic": "other", "text": "x"})
+    assert "Vui lòng" in late.text and not Concern.objects.exists()
