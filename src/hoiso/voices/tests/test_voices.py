@@ -289,7 +289,9 @@ def test_the_concerns_report_counts_by_topic_and_state_and_by_unit(
 # --- By phone, with a one-time code ----------------------------------------------------------------
 
 
-def test_a_member_sends_a_concern_from_any_phone_with_a_one_time_code(cast: Cast, client: Any) -> None:
+def test_a_member_sends_a_concern_from_any_phone_with_a_one_time_code(
+    cast: Cast, client: Any
+) -> None:
     binh = make_member(cast.branch_a1, "Nguyễn Thị Bình", phone="0912345601")
     url = f"/y-kien/{cast.branch_a1.code}/dien-thoai/"
     step2 = client.post(url, {"phone": "0912 345 601"})
