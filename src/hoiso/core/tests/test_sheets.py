@@ -21,7 +21,7 @@ import pytest
 import python_calamine
 import xlsxwriter
 import xlwt
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hoiso.core.sheets import Limits, UnreadableFile, cell_name, read, read_bytes
@@ -131,8 +131,15 @@ def csv_bytes(cells: Cells, encoding: str = "utf-8-sig") -> bytes:
     for r in range(height):
         row = {c: v for (rr, c), v in cells.items() if rr == r}
         width = max(row, default=-1) + 1
-        lines.append(",".join(str(row.get(c, "")).replace(",", ";") for c in range(width)))
+        lines.append(",".join(_csv_field(row.get(c, "")) for c in range(width)))
     return "".join(line + "\r\n" for line in lines).encode(encoding)
+
+
+def _csv_field(value: Any) -> str:
+    """A cell as Excel writes it to CSV: a value holding a quote is quoted, its quotes doubled
+    (commas are turned to semicolons, so that the separator stays the comma's)."""
+    text = str(value).replace(",", ";")
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if '"' in text else text
 
 
 def read_in_child(path: Path) -> dict[str, Any]:
@@ -317,6 +324,8 @@ FORMATS = {"xlsx": (1048575, 16383), "ods": (1048575, 16383), "xls": (65535, 255
     repeat=st.sampled_from([1, 1, 3, 16384]),
     rows_repeat=st.sampled_from([1, 1, 7, 1048000]),
 )
+# A cell holding a quote, as Excel writes it to CSV (quoted, its quote doubled).
+@example(kind="csv", cells={(0, 0): "0", (0, 1): '"', (1, 0): "0"}, repeat=1, rows_repeat=1)
 def test_no_workbook_makes_the_reader_pass_its_limits(kind, cells, repeat, rows_repeat):
     """Any file either comes back within the limits, cell for cell as calamine reads it, or is
     refused with a message; which of the two is decided by where its cells lie."""
