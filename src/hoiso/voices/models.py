@@ -81,9 +81,19 @@ class Concern(models.Model):
     class Meta:
         indexes = [
             # A unit's inbox: its subtree's concerns, newest first.
-            models.Index(fields=["origin_path", "created_at"], name="concern_subtree"),
+            # (Pattern ops: on PostgreSQL a subtree is a LIKE prefix, see units.history.under.)
+            models.Index(
+                fields=["origin_path", "created_at"],
+                name="concern_subtree",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
             models.Index(fields=["province", "created_at"]),
-            models.Index(fields=["origin_path"], name="concern_urgent", condition=Q(urgent=True)),
+            models.Index(
+                fields=["origin_path"],
+                name="concern_urgent",
+                condition=Q(urgent=True),
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["rises_on"], name="concern_rises", condition=Q(state="open")),
         ]
 

@@ -5,30 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from hoiso.accounts.access import Scope, access
 from hoiso.members.models import Member
+from hoiso.units.history import under
 from hoiso.units.models import Level, Unit
 from hoiso.voices.models import Concern, Question, Survey
 from hoiso.voices.services import settings_for
-
-
-def within(field: str, path: str) -> Q:
-    """Rows whose `field` lies in the subtree at `path`, as a range an index answers: paths are
-    digits and dots, and "/" is the character after ".", so `path` ≤ p < `path` with its last
-    dot turned into "/" holds exactly the paths that begin with `path`. (A LIKE prefix is
-    case-insensitive on SQLite and cannot use the index.)"""
-    return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "/"})
 
 
 def concerns_of(scope: Scope) -> QuerySet[Concern]:
     """Concerns raised in the scope's subtree. That takes in those held there now, since a
     concern is only ever held by the unit it was raised at or one above it; and one forwarded up
     from below stays visible to the unit it came from."""
-    qs = Concern.objects.filter(within("origin_path", scope.unit.path))
+    qs = Concern.objects.filter(under(scope.unit.path, "origin_path"))
     return qs.select_related("origin", "holder", "member")
 
 
