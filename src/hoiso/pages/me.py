@@ -4,7 +4,6 @@ for a weak phone: a handful of small queries, no pictures but the card's QR code
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -34,6 +33,6 @@ def member_home(request: HttpRequest, member: Member) -> HttpResponse:
         "last_meeting": meetings.filter(on__lt=today).order_by("-on").first(),
         "concerns": list(concerns_of_member(member)[:3]),
         "surveys": list(surveys_for(member)[:3]),
-        "training": Trainee.objects.filter(Q(member=member)).select_related("course")[:5],
+        "training": Trainee.objects.filter(member=member).select_related("course")[:5],
     }
     return render(request, "pages/member_home.html", context)
