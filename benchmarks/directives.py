@@ -2,7 +2,7 @@
 
 Builds Đắk Lắk's communes and `--branches` branches (one branch head each), then prints JSON:
 the time to issue a document to every branch of the province (numbering, one receipt per branch
-in one insert, the in-app notices), the p50/p95 of the issuer's tracking page at that many
+in one insert, their messages queued through notify()), the p50/p95 of the issuer's tracking page at that many
 recipients (half of them have read it), and the p50/p95 of register searches over `--documents`
 documents (the province's outgoing register holds them all; each also went to one commune).
 

@@ -20,5 +20,11 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
+        from hoiso.notifications.kinds import Kind, register
+        from hoiso.notifications.models import Channel
+
+        # A document has come to the unit (or is still waiting on it): in Hội Số, or by e-mail
+        # to a cadre who agreed to it.
+        register(Kind("document", (Channel.EMAIL, Channel.INAPP)))
         # The share of documents acknowledged (and reported) on time, for targets.
         from hoiso.documents import metrics  # noqa: F401

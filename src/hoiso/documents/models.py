@@ -205,23 +205,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Notice(models.Model):
-    """An in-app notice to a cadre or a named person: a document has come, or a reminder."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_notices"
-    )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, related_name="+")
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="notices")
-    text = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"], name="document_notice_user")]
-
-    def __str__(self) -> str:
-        return self.text

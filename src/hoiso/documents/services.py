@@ -10,20 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from hoiso.accounts.models import Assignment, User
 from hoiso.accounts.roles import Role
 from hoiso.core import audit
 from hoiso.core.text import fold
 from hoiso.documents import files
-from hoiso.documents.models import Attachment, Counter, Document, Kind, Notice, Receipt
+from hoiso.documents.models import Attachment, Counter, Document, Kind, Receipt
+from hoiso.notifications.models import Message
+from hoiso.notifications.services import notify
 from hoiso.units.models import Level, Unit
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -231,43 +231,41 @@ def deliver(
 
 def announce(doc: Document, receipts: QuerySet[Receipt], *, reminder: bool = False) -> int:
     """Tell the recipients that the document has come (or, `reminder`, is still waiting on
-    them): today an in-app notice to each cadre of each recipient unit and to each named person.
-    The one place where a recipient is told: the notifications service plugs in here.
+    them), through notify(): the answering cadres of each recipient unit, each message filed
+    under her unit, and each named person. The one place where a recipient is told.
 
-    Written set-based as well: one INSERT … SELECT joins the receipts to the answering cadres'
-    assignments, another takes the named people."""
-    with override(settings.LANGUAGE_CODE):
-        text = _notice_text(doc, reminder)
-    ids_sql, ids_params = receipts.order_by().values(rid=F("pk")).query.sql_with_params()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    notice, receipt = Notice._meta.db_table, Receipt._meta.db_table
-    assignment, user = Assignment._meta.db_table, User._meta.db_table
-    roles = ", ".join(["%s"] * len(ANSWERING_ROLES))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {notice} (user_id, unit_id, receipt_id, text, created_at)"
-            f" SELECT DISTINCT a.user_id, a.unit_id, r.id, %s, %s FROM {receipt} r"
-            f" JOIN {assignment} a ON a.unit_id = r.unit_id JOIN {user} u ON u.id = a.user_id"
-            f" WHERE r.id IN ({ids_sql}) AND a.role IN ({roles}) AND u.is_active = %s",
-            [text, now, *ids_params, *[str(r) for r in ANSWERING_ROLES], True],
-        )
-        told = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {notice} (user_id, unit_id, receipt_id, text, created_at)"
-            f" SELECT r.user_id, NULL, r.id, %s, %s FROM {receipt} r"
-            f" WHERE r.id IN ({ids_sql}) AND r.user_id IS NOT NULL",
-            [text, now, *ids_params],
-        )
-        return told + cursor.rowcount
+    The people are found in two queries (the receipts joined to the answering cadres'
+    assignments, and the named people); notify() queues their messages in one set-based write."""
+    units_of = told_of(receipts)
+    if not units_of:
+        return 0
+    users = User.objects.filter(pk__in=list(units_of), is_active=True)
+    now = timezone.now()
+    key = f"document:{doc.pk}:{'remind' if reminder else 'sent'}:{now.timestamp():.6f}"
+    context = {
+        "symbol": doc.symbol,
+        "unit": doc.unit.name,
+        "summary": doc.summary[:300],
+        "reminder": reminder,
+        "deadline": doc.deadline.strftime("%d/%m/%Y") if doc.deadline else "",
+        "document": doc.pk,
+    }
+    return notify(users, "document", context, sender=None, key=key, unit=doc.unit, units=units_of)
 
 
-def _notice_text(doc: Document, reminder: bool) -> str:
-    values = {"symbol": doc.symbol, "unit": doc.unit.name, "summary": doc.summary}
-    if reminder:
-        text = _("Reminder: document %(symbol)s of %(unit)s is waiting for you: %(summary)s")
-    else:
-        text = _("New document %(symbol)s from %(unit)s: %(summary)s")
-    return (text % values)[:500]
+def told_of(receipts: QuerySet[Receipt]) -> dict[int, int | None]:
+    """Whom a document's receipts reach: account id → the unit she answers for (None for a
+    person named on the document), the answering cadres of each recipient unit and the named."""
+    ids = receipts.order_by().values("pk")
+    units_of: dict[int, int | None] = dict(
+        Receipt.objects.filter(pk__in=ids, user__isnull=False).values_list("user_id", "unit_id")
+    )
+    cadres = Assignment.objects.filter(
+        unit__receipts__in=ids, role__in=ANSWERING_ROLES, user__is_active=True
+    ).values_list("user_id", "unit_id")
+    for user_id, unit_id in cadres:
+        units_of.setdefault(user_id, unit_id)
+    return units_of
 
 
 def deadline_end(deadline: dt.date) -> dt.datetime:
@@ -287,9 +285,12 @@ def receipt_read(*, actor: User, receipt: Receipt) -> None:
             read_at=now, read_by=actor
         )
         receipt.read_at, receipt.read_by = now, actor
-    Notice.objects.filter(receipt=receipt, user=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    Message.objects.filter(
+        user=actor,
+        kind="document",
+        read_at__isnull=True,
+        key__startswith=f"document:{receipt.document_id}:",
+    ).update(read_at=timezone.now())
 
 
 def receipt_acknowledge(*, actor: User, receipt: Receipt, at: dt.datetime | None = None) -> None:
@@ -394,10 +395,6 @@ def receipt_forward(*, actor: User, receipt: Receipt, recipients: Recipients) ->
         )
         audit.log(actor, "document.forwarded", receipt, data={"n": n})
     return list(Receipt.objects.filter(forwarded_from=receipt).select_related("unit"))
-
-
-def notices_read(*, user: User) -> None:
-    Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def default_issuer_code(unit: Unit) -> str:

@@ -6,7 +6,7 @@ Also the writes of consent and preferences, which a member makes on her own page
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -172,9 +172,13 @@ def notify(
     key: str | None = None,
     unit: Unit | None = None,
     broadcast: Any = None,
+    units: Mapping[int, int] | None = None,
 ) -> int:
     """Queue one `kind` message to each recipient (members as a queryset, or accounts); returns
-    how many were queued. With `key`, a second call with the same key queues nothing again."""
+    how many were queued. With `key`, a second call with the same key queues nothing again.
+
+    `units` (account id → unit id) files each account's message under a unit of her own instead
+    of `unit` (a document sent to many units: each cadre reads it in her unit's to-do box)."""
     text = kinds.render(kind, context)
     now = timezone.now()
     key = key or f"{kind}:{now.timestamp():.6f}"
@@ -197,6 +201,11 @@ def notify(
             "email": p.person.email,
             "zalo_id": p.person.zalo_id,
             "province_id": p.person.province_id,
+            **(
+                {"unit_id": units.get(p.person.user_id or 0, common["unit_id"])}
+                if units is not None
+                else {}
+            ),
         }
         for p in plan(recipients, kind, text, unit)
     ]

@@ -10,10 +10,11 @@ from hoiso.conftest import Cast, make_unit
 from hoiso.core.models import AuditEvent
 from hoiso.documents import services
 from hoiso.documents.metrics import done_on_time
-from hoiso.documents.models import Counter, Kind, Notice, Receipt
+from hoiso.documents.models import Counter, Kind, Receipt
 from hoiso.documents.services import Recipients
 from hoiso.documents.tests.factories import issue
 from hoiso.metrics.periods import Period
+from hoiso.notifications.models import Message
 from hoiso.units.models import Level
 from hoiso.units.services import unit_close
 
@@ -64,9 +65,19 @@ def test_chosen_units_outside_the_subtree_are_not_sent_to(cast: Cast) -> None:
 
 def test_sending_tells_the_cadres_of_each_recipient_unit_and_named_people(cast: Cast) -> None:
     doc = issue(cast.province, units=[cast.commune_a, cast.commune_b], people=[cast.mai])
-    told = set(Notice.objects.values_list("user__username", flat=True))
-    assert told == {"hoa", "thu", "mai"}  # not Vy, a viewer
-    assert doc.symbol in Notice.objects.filter(user=cast.hoa).get().text
+    told = Message.objects.filter(kind="document")
+    assert set(told.values_list("user__username", flat=True)) == {"hoa", "thu", "mai"}  # not Vy
+    hoa = told.get(user=cast.hoa)
+    # Each cadre reads it in her own unit's box; the named person's is hers, under no unit.
+    assert doc.symbol in hoa.body and hoa.unit == cast.commune_a
+    assert told.get(user=cast.thu).unit == cast.commune_b
+    assert told.get(user=cast.mai).unit is None
+
+
+def test_opening_the_document_marks_her_message_about_it_read(cast: Cast) -> None:
+    doc = issue(cast.province, units=[cast.commune_a])
+    services.receipt_read(actor=cast.hoa, receipt=Receipt.objects.get(document=doc))
+    assert Message.objects.get(user=cast.hoa, kind="document").read_at is not None
 
 
 def test_it_marks_read_acknowledged_and_reported_with_who_and_when(cast: Cast) -> None:
@@ -132,9 +143,10 @@ def test_a_report_needs_a_deadline(cast: Cast) -> None:
 def test_reminding_tells_only_those_still_owing(cast: Cast) -> None:
     doc = issue(cast.province, units=[cast.commune_a, cast.commune_b])
     services.receipt_acknowledge(actor=cast.hoa, receipt=Receipt.objects.get(unit=cast.commune_a))
-    Notice.objects.all().delete()
+    Message.objects.all().delete()
     assert services.receipts_remind(actor=cast.lan, document=doc, sender=cast.province) == 1
-    assert list(Notice.objects.values_list("user__username", flat=True)) == ["thu"]
+    reminded = Message.objects.get(kind="document")
+    assert reminded.user == cast.thu and reminded.body.startswith("Nhắc việc")
 
 
 def test_forwarding_keeps_the_chain_and_skips_units_that_have_it(cast: Cast) -> None:

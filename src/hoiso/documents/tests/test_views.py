@@ -6,9 +6,10 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from hoiso.conftest import Cast
-from hoiso.documents.models import Document, Notice, Receipt
+from hoiso.documents.models import Document, Receipt
 from hoiso.documents.tests import samples
 from hoiso.documents.tests.factories import issue
+from hoiso.notifications.models import Message
 from hoiso.units.models import Level
 
 
@@ -64,7 +65,7 @@ def test_opening_marks_read_and_the_issuer_sees_it_live(cast: Cast) -> None:
     assert cast.client(cast.hoa).get(_url("detail", cast.commune_a, pk=doc.pk)).status_code == 200
     receipt = Receipt.objects.get(document=doc, unit=cast.commune_a)
     assert receipt.read_by == cast.hoa
-    assert not Notice.objects.filter(user=cast.hoa, read_at__isnull=True).exists()
+    assert not Message.objects.filter(user=cast.hoa, read_at__isnull=True).exists()
     client = cast.client(cast.lan)
     client.post(
         _url("acknowledge", cast.commune_a, pk=doc.pk)
