@@ -6,6 +6,7 @@ from hoiso.accounts.views import audit_log
 from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
 from hoiso.core.views import healthz
+from hoiso.documents.meetings.urls import calendar_urlpatterns
 from hoiso.documents.urls import public_urlpatterns as public_documents
 from hoiso.members.urls import me_urlpatterns
 from hoiso.notifications.urls import open_urlpatterns as notification_urlpatterns
@@ -29,6 +30,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("notices/", include("hoiso.notifications.urls")),
     path("restructure/", include("hoiso.restructuring.urls")),
     path("documents/", include("hoiso.documents.urls")),
+    path("meetings/", include("hoiso.documents.meetings.urls")),
     path("voices/", include("hoiso.voices.urls")),
 ]
 
@@ -43,6 +45,7 @@ urlpatterns = [
     path("me/voices/", include((my_voices_urlpatterns, "my_voices"))),
     path("khao-sat/<int:pk>/", include((survey_answer_urlpatterns, "survey"))),
     path("y-kien/<str:unit_code>/", include((open_voices_urlpatterns, "open_voices"))),
+    path("calendar/", include((calendar_urlpatterns, "calendar"))),
     path("notifications/", include((notification_urlpatterns, "notify"))),
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
     path("p/<str:unit_code>/documents/", include((public_documents, "public_documents"))),

@@ -21,7 +21,7 @@ from hoiso.accounts.roles import Role
 from hoiso.core import audit
 from hoiso.core.text import fold
 from hoiso.documents import files
-from hoiso.documents.models import Attachment, Counter, Document, Kind, Receipt
+from hoiso.documents.models import Attachment, Counter, Document, Kind, Meeting, Receipt
 from hoiso.notifications.models import Message
 from hoiso.notifications.services import notify
 from hoiso.units.models import Level, Unit
@@ -150,21 +150,24 @@ def _document_create(
         deadline=data.get("deadline"),
         report_required=bool(data.get("report_required")),
         public=bool(data.get("public")),
+        meeting=data.get("meeting"),
         created_by=actor,
     )
     doc.search_text = search_text(doc, [c.text for c in checked])
     doc.save()
-    _attach(checked, stored, document=doc)
+    attach_files(checked, stored, document=doc)
     return doc
 
 
-def _attach(
+def attach_files(
     checked: list[files.CheckedFile],
     stored: list[str],
     *,
     document: Document | None = None,
     receipt: Receipt | None = None,
+    meeting: Meeting | None = None,
 ) -> None:
+    """Store each checked file and record it as the document's, the report's or the meeting's."""
     rows = []
     for c in checked:
         name = files.store(c)
@@ -173,6 +176,7 @@ def _attach(
             Attachment(
                 document=document,
                 receipt=receipt,
+                meeting=meeting,
                 name=c.name,
                 stored_name=name,
                 file_type=c.file_type,
@@ -347,7 +351,7 @@ def receipt_report(
             acked_in_time = _on_time(doc, receipt.acknowledged_at)
             receipt.done_on_time = acked_in_time and _on_time(doc, at)
             receipt.save()
-            _attach(checked, stored, receipt=receipt)
+            attach_files(checked, stored, receipt=receipt)
             audit.log(actor, "document.reported", receipt, data={"on_time": receipt.done_on_time})
     except BaseException:
         files.discard(stored)

@@ -31,9 +31,9 @@ from hoiso.activities.services import (
 from hoiso.activities.tests.images import PNG
 from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_unit, make_user
-from hoiso.documents.models import Receipt
+from hoiso.documents.models import Attachment, Receipt
 from hoiso.documents.tests import samples
-from hoiso.documents.tests.factories import issue
+from hoiso.documents.tests.factories import call_meeting, issue
 from hoiso.members.choices import Religion
 from hoiso.members.forms import MemberForm
 from hoiso.members.importing import files, jobs
@@ -328,6 +328,27 @@ def _public_document(cast: Cast, place: str, user: Any = None) -> dict:
     return {"unit_code": cast.commune_a.code, "pk": doc.pk, "file_pk": doc.attachments.get().pk}
 
 
+def _invited(cast: Cast, place: str, user: Any = None) -> dict:
+    """A meeting of the province to which the target branch (and commune A) is invited, with a
+    paper of its own."""
+    units = [_target(cast, place)] + ([cast.commune_a] if place == "inside" else [])
+    meeting = call_meeting(cast.province, units=units,
+                           uploads=[samples.upload("chuong-trinh.pdf", samples.pdf())])  # fmt: skip
+    return {"pk": meeting.pk}
+
+
+def _invited_file(cast: Cast, place: str, user: Any = None) -> dict:
+    pk = _invited(cast, place)["pk"]
+    return {"pk": pk, "file_pk": Attachment.objects.get(meeting_id=pk).pk}
+
+
+def _organised(cast: Cast, place: str, user: Any = None) -> dict:
+    """A meeting the target branch called for a women's group of its own."""
+    target = _target(cast, place)
+    group = make_unit(target, Level.GROUP, f"{target.code}-m{Unit.objects.count()}", "Tổ 9")
+    return {"pk": call_meeting(target, units=[group]).pk}
+
+
 PUBLIC = {a: 200 for a in ACTORS}
 _ALL_302 = {a: 302 for a in ACTORS}
 MATRIX: dict[str, Entry] = {
@@ -472,6 +493,27 @@ MATRIX: dict[str, Entry] = {
     "documents:tracking": Entry(inside=_cadres(), kwargs=_sent),
     "documents:remind": Entry(method="post", inside=_cadres(302), kwargs=_sent),
     "documents:forward": Entry(inside=_cadres(), kwargs=_received),
+    "meetings:list": Entry(inside=EVERYONE),
+    "meetings:new": Entry(inside=_cadres()),
+    "meetings:detail": Entry(inside=EVERYONE, kwargs=_invited),
+    "meetings:file": Entry(inside=EVERYONE, kwargs=_invited_file),
+    "meetings:attendance": Entry(inside=_cadres(), kwargs=_organised),
+    "meetings:minutes": Entry(inside=_cadres(), kwargs=_organised),
+    # A person's calendar: the meeting inviting commune A and branch A1 is every actor's.
+    "calendar:mine": Entry(unscoped=True, inside=EVERYONE),
+    "calendar:subscribe": Entry(unscoped=True, inside=EVERYONE),
+    "calendar:ics": Entry(unscoped=True, inside=EVERYONE, kwargs=_invited),
+    # A viewer sees the meeting but answers for no unit; the others are sent back to it.
+    "calendar:answer": Entry(
+        method="post", unscoped=True, inside={**_ALL_302, "viewer": 403}, kwargs=_invited
+    ),
+    # Tomorrow's meeting is not open yet: back to the calendar, nothing recorded.
+    "calendar:join": Entry(unscoped=True, inside=_ALL_302, kwargs=_invited),
+    "calendar:feed": Entry(
+        unscoped=True,
+        inside={a: 404 for a in ACTORS},
+        kwargs=lambda cast, place, user: {"token": "guess"},
+    ),
     "public_documents:list": Entry(inside=PUBLIC, public=True),
     "public_documents:file": Entry(inside=PUBLIC, public=True, kwargs=_public_document),
     "voices:inbox": Entry(inside=_branch_head_too()),

@@ -20,14 +20,15 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 
 DAILY_SECONDS = 24 * 3600
+REMINDER_SECONDS = 5 * 60
 log = logging.getLogger(__name__)
 
 
 class Daily:
     """A command run at start and every `every` seconds after, by the serve loop's polling.
 
-    The daily jobs (target reminders) are idempotent, so a restart that runs one again early
-    sends nothing twice.
+    The daily jobs (target reminders) and the five-minute one (meetings' reminders) are
+    idempotent, so a restart that runs one again early sends nothing twice.
     """
 
     def __init__(
@@ -163,6 +164,8 @@ class Command(BaseCommand):
                 Daily([sys.executable, "-m", "hoiso", "target_reminders"]),
                 Daily([sys.executable, "-m", "hoiso", "purge_files"]),
                 Daily([sys.executable, "-m", "hoiso", "rise_concerns"]),
+                # Meetings' reminders (the day before, the hour before) need a finer clock.
+                Daily([sys.executable, "-m", "hoiso", "meeting_reminders"], every=REMINDER_SECONDS),
             ],
         )
         signal.signal(signal.SIGTERM, supervisor.stop)
