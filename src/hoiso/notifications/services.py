@@ -172,7 +172,7 @@ def notify(
     key: str | None = None,
     unit: Unit | None = None,
     broadcast: Any = None,
-    units: Mapping[int, int] | None = None,
+    units: Mapping[int, int | None] | None = None,
 ) -> int:
     """Queue one `kind` message to each recipient (members as a queryset, or accounts); returns
     how many were queued. With `key`, a second call with the same key queues nothing again.

@@ -77,6 +77,9 @@ def meeting_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     meeting = access_meeting(scope, pk)
     host = meeting.unit_id == scope.unit.pk and scope.can(ISSUE_DOCUMENTS)
     invitations = meeting.invitations.select_related("unit", "user", "answered_by")
+    everyone = request.GET.get("all") == "1"
+    if not everyone:  # those the host may need to call: apologies and no answer yet
+        invitations = invitations.exclude(response=Response.ACCEPTED)
     mine = list(answerable(scope.user, meeting))
     state = services.join_state(meeting)
     return render(request, "meetings/detail.html", {
@@ -85,7 +88,7 @@ def meeting_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         "files": meeting_files(meeting).select_related("document"),
         "agenda_documents": meeting.agenda_documents.all(),
         "minutes": meeting.documents.order_by("pk"), "state": state, "answer_open": state != "over",
-        "attended": meeting.attendances.select_related("user", "unit") if host else [],
+        "attended": meeting.attendances.count() if host else 0, "everyone": everyone,
         "join": join_url(meeting),
     })  # fmt: skip
 
