@@ -146,7 +146,7 @@ def populate_meetings(province: Unit, lan: User, directive: Document) -> None:
     minutes_issue(
         actor=lan, meeting=past,
         data={"kind": Kind.NOTICE, "issuer_code": "HLHPN", "signer_name": "Nguyễn Thị Lan",
-              "signer_position": "Chủ tịch", "issued_on": past.starts_at.date(),
+              "signer_position": "Chủ tịch", "issued_on": timezone.localdate(past.starts_at),
               "summary": "Thông báo kết luận hội nghị trực tuyến sơ kết 6 tháng",
               "body": "Các xã hoàn thành báo cáo số liệu hội viên trước ngày 15 hằng tháng."},
     )  # fmt: skip

@@ -240,10 +240,9 @@ def announce(doc: Document, receipts: QuerySet[Receipt], *, reminder: bool = Fal
 
     The people are found in two queries (the receipts joined to the answering cadres'
     assignments, and the named people); notify() queues their messages in one set-based write."""
-    units_of = told_of(receipts)
+    users, units_of = told_of(receipts)
     if not units_of:
         return 0
-    users = User.objects.filter(pk__in=list(units_of), is_active=True)
     now = timezone.now()
     key = f"document:{doc.pk}:{'remind' if reminder else 'sent'}:{now.timestamp():.6f}"
     context = {
@@ -257,19 +256,22 @@ def announce(doc: Document, receipts: QuerySet[Receipt], *, reminder: bool = Fal
     return notify(users, "document", context, sender=None, key=key, unit=doc.unit, units=units_of)
 
 
-def told_of(receipts: QuerySet[Receipt]) -> dict[int, int | None]:
-    """Whom a document's receipts reach: account id → the unit she answers for (None for a
-    person named on the document), the answering cadres of each recipient unit and the named."""
+def told_of(receipts: QuerySet[Receipt]) -> tuple[QuerySet[User], dict[int, int | None]]:
+    """Whom a document's receipts reach: the accounts (the answering cadres of each recipient
+    unit and the people named), and for each the unit she answers for (None for a person named
+    on the document). Subqueries throughout: 5,000 ids in an IN list took half a second to build."""
     ids = receipts.order_by().values("pk")
-    units_of: dict[int, int | None] = dict(
-        Receipt.objects.filter(pk__in=ids, user__isnull=False).values_list("user_id", "unit_id")
-    )
+    named = Receipt.objects.filter(pk__in=ids, user__isnull=False)
     cadres = Assignment.objects.filter(
         unit__receipts__in=ids, role__in=ANSWERING_ROLES, user__is_active=True
-    ).values_list("user_id", "unit_id")
-    for user_id, unit_id in cadres:
+    )
+    units_of: dict[int, int | None] = dict(named.values_list("user_id", "unit_id"))
+    for user_id, unit_id in cadres.values_list("user_id", "unit_id"):
         units_of.setdefault(user_id, unit_id)
-    return units_of
+    users = User.objects.filter(is_active=True).filter(
+        Q(pk__in=named.values("user_id")) | Q(pk__in=cadres.values("user_id"))
+    )
+    return users, units_of
 
 
 def deadline_end(deadline: dt.date) -> dt.datetime:

@@ -234,7 +234,7 @@ def test_it_carries_dak_laks_and_phu_yens_units_before_the_reform(province):
 def test_it_issues_a_few_documents_some_answered(province):
     from hoiso.documents.models import Document, Receipt
 
-    docs = Document.objects.filter(unit=province)
+    docs = Document.objects.filter(unit=province, meeting__isnull=True)
     assert sorted(docs.values_list("symbol", flat=True)) == [
         "01/KH-HLHPN",
         "02/CT-HLHPN",
@@ -247,3 +247,22 @@ def test_it_issues_a_few_documents_some_answered(province):
     assert direct.filter(read_at__isnull=True).exists()
     assert Receipt.objects.filter(document=plan, forwarded_from__unit__name="Xã Ea Kar").exists()
     assert docs.filter(public=True).count() == 1
+
+
+def test_it_holds_online_meetings_past_and_upcoming(province):
+    from django.utils import timezone
+
+    from hoiso.documents.models import Meeting, Response
+
+    now = timezone.now()
+    past = Meeting.objects.get(unit=province, ends_at__lt=now)
+    assert past.attendances.exists() and past.documents.get().symbol == "04/TB-HLHPN"
+    assert past.invitations.filter(response=Response.APOLOGY).exclude(reason="").exists()
+    upcoming = Meeting.objects.filter(starts_at__gt=now)
+    assert upcoming.filter(unit=province).get().agenda_documents.exists()
+    # Xã Ea Kar's cadre has the province's meeting still to answer; its branch heads theirs.
+    ea_kar = upcoming.filter(unit__name="Xã Ea Kar").get()
+    assert ea_kar.invitations.filter(unit__level=4).count() == ea_kar.invitations.count()
+    assert upcoming.filter(unit=province).get().invitations.get(
+        unit__name="Xã Ea Kar"
+    ).response == Response.PENDING
