@@ -247,3 +247,16 @@ def test_it_issues_a_few_documents_some_answered(province):
     assert direct.filter(read_at__isnull=True).exists()
     assert Receipt.objects.filter(document=plan, forwarded_from__unit__name="Xã Ea Kar").exists()
     assert docs.filter(public=True).count() == 1
+
+
+def test_it_has_the_usual_reports_in_every_state(province):
+    from hoiso.reports.models import Report, ReportForm, Status
+
+    titles = set(ReportForm.objects.filter(owner=province).values_list("title", flat=True))
+    assert titles == {"Báo cáo tháng", "Báo cáo sơ kết 6 tháng"}
+    statuses = set(Report.objects.values_list("status", flat=True))
+    assert statuses == {Status.APPROVED, Status.SUBMITTED, Status.RETURNED, Status.DRAFT}
+    late = [r for r in Report.objects.exclude(first_submitted_at=None) if not r.on_time]
+    assert late
+    ea_kar = Report.objects.filter(unit__name="Xã Ea Kar", form__title="Báo cáo tháng")
+    assert ea_kar.order_by("-period_start").first().status == Status.RETURNED
