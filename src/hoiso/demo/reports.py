@@ -116,13 +116,13 @@ def _write(form: ReportForm, province: Unit, periods: list[Period], rng: random.
     for r in Report.objects.filter(form=form).exclude(status=Status.DRAFT):
         steps.append(Step(report=r, action=Step.Action.SUBMITTED, actor=r.submitted_by,
                           actor_name=r.submitted_by.display_name if r.submitted_by else "",
-                          at=r.first_submitted_at))  # fmt: skip
+                          at=r.first_submitted_at or timezone.now()))  # fmt: skip
         if r.status == Status.RETURNED:
             steps.append(Step(report=r, action=Step.Action.RETURNED, actor=lan, note=r.return_note,
-                              actor_name=lan.display_name if lan else "", at=r.returned_at))  # fmt: skip
+                              actor_name=lan.display_name if lan else "", at=r.returned_at or timezone.now()))  # fmt: skip
         if r.status == Status.APPROVED:
             steps.append(Step(report=r, action=Step.Action.APPROVED, actor=lan,
-                              actor_name=lan.display_name if lan else "", at=r.approved_at))  # fmt: skip
+                              actor_name=lan.display_name if lan else "", at=r.approved_at or timezone.now()))  # fmt: skip
     Step.objects.bulk_create(steps, batch_size=500)
     return len(reports)
 

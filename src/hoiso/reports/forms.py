@@ -19,7 +19,7 @@ STARTING = (
 )
 
 
-class ReportFormForm(forms.ModelForm):  # type: ignore[type-arg]
+class ReportFormForm(forms.ModelForm[ReportForm]):
     start_from = forms.ChoiceField(label=_("Start from"), choices=STARTING, required=False)
 
     class Meta:
@@ -33,7 +33,7 @@ class ReportFormForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["level"] = forms.TypedChoiceField(
             label=_("Reporting level"), choices=below, coerce=int
         )
-        self.fields["frequency"].choices = Frequency.choices
+        self.fields["frequency"].choices = Frequency.choices  # type: ignore[attr-defined]
         self.fields["starts_on"].initial = timezone.localdate().replace(month=1, day=1)
         self.fields["due_days"].help_text = _(
             "5: a monthly report is due by the 5th of the next month."

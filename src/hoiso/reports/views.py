@@ -5,6 +5,7 @@ and the form builder. Thin: gate → form or service → render."""
 from __future__ import annotations
 
 import io
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoiso.accounts.access import Scope, gate
+from hoiso.accounts.models import User
 from hoiso.accounts.roles import (
     APPROVE_REPORTS,
     ISSUE_DOCUMENTS,
@@ -30,6 +32,11 @@ from hoiso.reports.forms import ItemForm, ReportFormForm, SectionForm
 from hoiso.reports.models import Item, SectionKind, Source, Status
 from hoiso.reports.standard import standard_create
 from hoiso.units.models import today
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in cadre (every view here is behind the gate)."""
+    return cast(User, request.user)
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -103,7 +110,7 @@ def report(request: HttpRequest, scope: Scope, form_pk: int, key: str) -> HttpRe
             services.report_submit if posted.get("action") == "submit" else services.report_save
         )
         try:
-            saved, checked = action(actor=request.user, form=ctx["form"], unit=scope.unit,  # type: ignore[arg-type,operator]
+            saved, checked = action(actor=_actor(request), form=ctx["form"], unit=scope.unit,
                                     period=ctx["period"], posted=posted)  # fmt: skip
         except ValidationError as e:
             _errors(request, e)
@@ -141,13 +148,13 @@ def _decide(
     note = request.POST.get("note", "")
     try:
         if action == "return":
-            services.report_return(actor=request.user, report=found, note=note)  # type: ignore[arg-type]
+            services.report_return(actor=_actor(request), report=found, note=note)
             messages.success(request, _("The report was returned to the unit."))
         elif action == "approve":
-            services.report_approve(actor=request.user, report=found)  # type: ignore[arg-type]
+            services.report_approve(actor=_actor(request), report=found)
             messages.success(request, _("The report was approved."))
         else:
-            services.report_unapprove(actor=request.user, report=found, note=note)  # type: ignore[arg-type]
+            services.report_unapprove(actor=_actor(request), report=found, note=note)
             messages.success(request, _("The approval was withdrawn: the report is open again."))
     except ValidationError as e:
         _errors(request, e)
@@ -290,7 +297,7 @@ def consolidated_pdf(request: HttpRequest, scope: Scope, form_pk: int, key: str)
 def send(request: HttpRequest, scope: Scope, form_pk: int, key: str) -> HttpResponse:
     result = _consolidated(scope, form_pk, key)
     try:
-        doc = sending.send_on(actor=request.user, result=result)  # type: ignore[arg-type]
+        doc = sending.send_on(actor=_actor(request), result=result)
     except (ValidationError, export.PdfUnavailable) as e:
         if isinstance(e, ValidationError):
             _errors(request, e)
@@ -321,7 +328,7 @@ def form_new(request: HttpRequest, scope: Scope) -> HttpResponse:
         }
         try:
             if form.cleaned_data["start_from"]:
-                created = standard_create(actor=request.user, owner=scope.unit,  # type: ignore[arg-type]
+                created = standard_create(actor=_actor(request), owner=scope.unit,
                                           which=form.cleaned_data["start_from"],
                                           starts_on=data["starts_on"], level=data["level"])  # fmt: skip
                 created.title, created.frequency, created.due_days = (
@@ -331,7 +338,7 @@ def form_new(request: HttpRequest, scope: Scope) -> HttpResponse:
                 )
                 created.save(update_fields=["title", "frequency", "due_days"])
             else:
-                created = services.form_create(actor=request.user, owner=scope.unit, data=data)  # type: ignore[arg-type]
+                created = services.form_create(actor=_actor(request), owner=scope.unit, data=data)
         except ValidationError as e:
             add_service_error(form, e)
         else:
@@ -350,13 +357,13 @@ def form_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         try:
             if request.POST.get("add") == "section" and section_form.is_valid():
                 services.section_add(
-                    actor=request.user, form=report_form, **section_form.cleaned_data
-                )  # type: ignore[arg-type]
+                    actor=_actor(request), form=report_form, **section_form.cleaned_data
+                )
                 return redirect(request.path)
             if request.POST.get("add") == "item" and item_form.is_valid():
                 data = dict(item_form.cleaned_data)
                 section = report_form.sections.get(pk=data.pop("section"))
-                services.item_add(actor=request.user, section=section, data=data)  # type: ignore[arg-type]
+                services.item_add(actor=_actor(request), section=section, data=data)
                 return redirect(request.path)
         except ValidationError as e:
             add_service_error(item_form if request.POST.get("add") == "item" else section_form, e)
@@ -384,7 +391,7 @@ def item_remove(request: HttpRequest, scope: Scope, pk: int, item_pk: int) -> Ht
     if item is None:
         raise Http404("no such figure")
     try:
-        services.item_remove(actor=request.user, item=item)  # type: ignore[arg-type]
+        services.item_remove(actor=_actor(request), item=item)
     except ValidationError as e:
         _errors(request, e)
     return redirect("reports:form", scope.unit.code, report_form.pk)

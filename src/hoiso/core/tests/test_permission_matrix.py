@@ -461,7 +461,9 @@ MATRIX: dict[str, Entry] = {
     "reports:form_new": Entry(inside=_cadres(404)),
     "reports:form": Entry(inside=_cadres(), kwargs=lambda c, p, u: {"pk": _owned_form(c, p)["pk"]}),
     "reports:item_remove": Entry(method="post", inside=_cadres(302), kwargs=_owned_form),
-    "reports:grid": Entry(inside=EVERYONE, kwargs=lambda c, p, u: {"form_pk": _group_form(c, p)["form_pk"]}),
+    "reports:grid": Entry(
+        inside=EVERYONE, kwargs=lambda c, p, u: {"form_pk": _group_form(c, p)["form_pk"]}
+    ),
     "reports:report": Entry(inside=EVERYONE, kwargs=_branch_report),
     # The upper level decides: the branch head serves the branch itself, not above it.
     "reports:return": Entry(method="post", inside=_cadres(302), kwargs=_branch_report),

@@ -66,7 +66,7 @@ def test_typed_figures_keep_their_rules(cast: Cast, form) -> None:  # type: igno
 
 
 def test_a_report_cannot_be_submitted_with_a_typed_figure_missing(cast: Cast, form) -> None:  # type: ignore[no-untyped-def]
-    report, checked = services.report_submit(
+    _report, checked = services.report_submit(
         actor=cast.hoa, form=form, unit=cast.commune_a, period=OCTOBER,
         posted=_post(fig_poverty=""),
     )  # fmt: skip

@@ -30,7 +30,9 @@ def test_a_commune_submits_from_its_page_and_the_province_approves(cast: Cast, f
     hoa, lan = cast.client(cast.hoa), cast.client(cast.lan)
     page = hoa.get(_url("report", cast.commune_a, form))
     assert page.status_code == 200 and "Hội viên cuối kỳ" in page.content.decode()
-    bad = hoa.post(_url("report", cast.commune_a, form), {**TYPED, "fig_loans": "-3", "action": "submit"})
+    bad = hoa.post(
+        _url("report", cast.commune_a, form), {**TYPED, "fig_loans": "-3", "action": "submit"}
+    )
     assert bad.status_code == 200 and "Vui lòng nhập số từ 0 trở lên" in bad.content.decode()
     assert not Report.objects.exists()
     ok = hoa.post(_url("report", cast.commune_a, form), {**TYPED, "action": "submit"})
