@@ -28,7 +28,7 @@ APPROVED, ON_TIME, LATE, RETURNED, DRAFT, MISSING, WAITING = (
 STATES = {
     APPROVED: ("✔✔", _("approved")),
     ON_TIME: ("✔", _("received on time")),
-    LATE: ("⏱", _("received late")),
+    LATE: ("✔!", _("received late")),
     RETURNED: ("↩", _("returned to fix")),
     DRAFT: ("✎", _("being written")),
     MISSING: ("✗", _("missing, past its due date")),
@@ -145,7 +145,7 @@ class Tally:
 
     @property
     def expected(self) -> int:
-        return sum(self.counts.values())
+        return sum(n for state, n in self.counts.items() if state != APPROVED_ON_TIME)
 
     @property
     def received(self) -> int:

@@ -77,6 +77,7 @@ def _rows(ctx: dict, checked: Checked | None, posted: dict | None) -> list:
     report, items = ctx["report"], ctx["items"]
     live = report.pk is None or report.editable
     computed = prefill(items, report.unit, ctx["period"]) if live else report.computed
+    labels = {i.key: i.label for i in items}
     out = []
     for section in ctx["sections"]:
         lines = []
@@ -92,7 +93,8 @@ def _rows(ctx: dict, checked: Checked | None, posted: dict | None) -> list:
                 shown, reason = as_text(data, is_percent=item.is_percent), ""
             error = checked.errors.get(item.key) if checked else None
             lines.append({"item": item, "text": shown, "value": report.figures.get(item.key) if report.pk else data,
-                          "computed": data, "reason": reason, "error": error})  # fmt: skip
+                          "computed": data, "reason": reason, "error": error,
+                          "limit": labels.get(item.at_most, "")})  # fmt: skip
         text = (posted or {}).get(f"text_{section.pk}", report.texts.get(str(section.pk), ""))
         out.append({"section": section, "lines": lines, "text": text})
     return out
