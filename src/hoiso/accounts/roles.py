@@ -38,12 +38,17 @@ ISSUE_DOCUMENTS = "documents.issue"  # issue, forward, remind
 VIEW_VOICES = "voices.view"  # members' concerns of the subtree (who wrote them, unless anonymous)
 ANSWER_VOICES = "voices.answer"  # answer, forward, close concerns; record one for a member
 MANAGE_VOICES = "voices.manage"  # whether the unit takes anonymous concerns, the delay to rise
+VIEW_REPORTS = "reports.view"  # periodic reports of the subtree, completeness, consolidation
+SUBMIT_REPORTS = "reports.submit"  # fill in and submit the unit's own periodic reports
+APPROVE_REPORTS = "reports.approve"  # from above: return, approve, un-approve reports below
+MANAGE_REPORTS = "reports.manage"  # define the report forms the levels below fill in
 
 _MEMBERS_ALL = {VIEW_MEMBERS, CHANGE_MEMBERS, MANAGE_MEMBERS, VIEW_SENSITIVE}
 _ACTIVITIES_ALL = {VIEW_ACTIVITIES, RECORD_ACTIVITIES, MANAGE_ACTIVITIES}
 _COMMS_TARGETS_ALL = {VIEW_COMMS, LOG_POSTS, MANAGE_CHANNELS, VIEW_TARGETS, MANAGE_TARGETS}
 _DOCUMENTS_ALL = {VIEW_DOCUMENTS, ANSWER_DOCUMENTS, ISSUE_DOCUMENTS}
 _VOICES_ALL = {VIEW_VOICES, ANSWER_VOICES, MANAGE_VOICES}
+_REPORTS_ALL = {VIEW_REPORTS, SUBMIT_REPORTS, APPROVE_REPORTS, MANAGE_REPORTS}
 _WORK_ALL = {
     *_MEMBERS_ALL,
     *_ACTIVITIES_ALL,
@@ -51,6 +56,7 @@ _WORK_ALL = {
     SEND_NOTICES,
     *_DOCUMENTS_ALL,
     *_VOICES_ALL,
+    *_REPORTS_ALL,
 }
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_ADMIN: frozenset({VIEW_UNIT, CHANGE_UNITS, MANAGE_ACCOUNTS, VIEW_AUDIT, *_WORK_ALL}),
@@ -69,10 +75,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             ANSWER_DOCUMENTS,
             VIEW_VOICES,
             ANSWER_VOICES,
+            VIEW_REPORTS,
+            SUBMIT_REPORTS,
         }
     ),
     Role.VIEWER: frozenset(
-        {VIEW_UNIT, VIEW_MEMBERS, VIEW_ACTIVITIES, VIEW_COMMS, VIEW_TARGETS, VIEW_DOCUMENTS}
+        {
+            VIEW_UNIT,
+            VIEW_MEMBERS,
+            VIEW_ACTIVITIES,
+            VIEW_COMMS,
+            VIEW_TARGETS,
+            VIEW_DOCUMENTS,
+            VIEW_REPORTS,
+        }
     ),
 }
 

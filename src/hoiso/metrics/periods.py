@@ -1,4 +1,5 @@
-"""Periods that metrics are computed for: a month, a quarter or a year, in local dates."""
+"""Periods that metrics are computed for: a month, a quarter, a half year or a year, in local
+dates. Targets use the first three (PERIOD_KINDS); periodic reports also the half year."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # "month" | "quarter" | "year"
+    kind: str  # "month" | "quarter" | "half" | "year"
     start: dt.date  # first day of the period
     end: dt.date  # first day AFTER the period (exclusive)
 
@@ -26,6 +27,9 @@ class Period:
         if kind == "quarter":
             start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
             return cls(kind, start, add_months(start, 3))
+        if kind == "half":
+            start = dt.date(day.year, 1 if day.month <= 6 else 7, 1)
+            return cls(kind, start, add_months(start, 6))
         if kind == "year":
             return cls(kind, dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1))
         raise ValueError(f"unknown period kind {kind!r}")
@@ -42,21 +46,28 @@ class Period:
 
     @property
     def key(self) -> str:
-        """A stable name: `2025-03`, `2025-Q1`, `2025`."""
+        """A stable name: `2025-03`, `2025-Q1`, `2025-H2`, `2025`."""
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
         if self.kind == "quarter":
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == "half":
+            return f"{self.start.year}-H{1 if self.start.month <= 6 else 2}"
         return str(self.start.year)
 
     def label(self) -> str:
-        """As the union's reports write it: `Tháng 3/2026`, `Quý I/2026`, `Năm 2026`."""
+        """As the union's reports write it: `Tháng 3/2026`, `Quý I/2026`, `6 tháng đầu năm 2026`,
+        `Năm 2026`."""
         year = self.start.year
         if self.kind == "month":
             return str(_("Month %(m)s/%(y)s") % {"m": self.start.month, "y": year})
         if self.kind == "quarter":
             quarter = ROMAN_QUARTERS[(self.start.month - 1) // 3]
             return str(_("Quarter %(q)s/%(y)s") % {"q": quarter, "y": year})
+        if self.kind == "half" and self.start.month <= 6:
+            return str(_("First half of %(y)s") % {"y": year})
+        if self.kind == "half":
+            return str(_("Second half of %(y)s") % {"y": year})
         return str(_("Year %(y)s") % {"y": year})
 
     def months(self) -> list[Period]:
@@ -70,6 +81,25 @@ class Period:
     def until(self, end: dt.date) -> Period:
         """The part of the period before `end` (to date); the period itself if `end` is later."""
         return Period(self.kind, self.start, max(self.start, min(end, self.end)))
+
+
+def from_key(key: str) -> Period | None:
+    """The period a `key` names (`2025-03`, `2025-Q1`, `2025-H2`, `2025`), or None."""
+    try:
+        if len(key) == 4:
+            return Period.containing("year", dt.date(int(key), 1, 1))
+        year, rest = int(key[:4]), key[5:]
+        if key[4] != "-" or not 2000 <= year <= 2100:
+            return None
+        if rest[:1] == "Q" and rest[1:] in ("1", "2", "3", "4"):
+            return Period.containing("quarter", dt.date(year, 3 * int(rest[1:]) - 2, 1))
+        if rest in ("H1", "H2"):
+            return Period.containing("half", dt.date(year, 1 if rest == "H1" else 7, 1))
+        if rest.isdigit() and len(rest) == 2 and 1 <= int(rest) <= 12:
+            return Period.containing("month", dt.date(year, int(rest), 1))
+    except (ValueError, IndexError):
+        return None
+    return None
 
 
 def add_months(day: dt.date, n: int) -> dt.date:

@@ -80,6 +80,7 @@ def test_there_are_benchmarks_to_smoke_run() -> None:
     named = {
         "import.py", "import_concurrency.py", "members.py", "targets.py", "activities.py",
         "directives.py", "notify.py", "province_import.py", "restructure.py", "voices.py",
+        "reports.py",
     }  # fmt: skip
     assert named <= {p.name for p in benchmark_scripts()}
 

@@ -41,6 +41,8 @@ from hoiso.members.models import ImportStatus, Member, MemberExport, MemberImpor
 from hoiso.members.services import deletion_request_create, transfer_request
 from hoiso.members.tests.test_import_files import xlsx
 from hoiso.notifications.services import broadcast_send
+from hoiso.reports.tests.factories import monthly
+from hoiso.reports.tests.factories import submitted as submitted_report
 from hoiso.restructuring.models import Restructuring
 from hoiso.targets.tests.factories import make_target
 from hoiso.units.models import Level, Unit
@@ -148,6 +150,24 @@ def _outgoing(cast: Cast, place: str, user: Any = None) -> dict:
 def _erasure(cast: Cast, place: str, user: Any = None) -> dict:
     member = make_member(_target(cast, place), "Hà Thị Yến")
     return {"pk": deletion_request_create(member=member).pk}
+
+
+def _branch_report(cast: Cast, place: str, user: Any = None) -> dict:
+    """The province's monthly form for branches, and the target branch's October report, sent."""
+    form = monthly(cast.province, level=Level.BRANCH)
+    submitted_report(form, _target(cast, place), cast.lan)
+    return {"form_pk": form.pk, "key": "2026-10"}
+
+
+def _group_form(cast: Cast, place: str, user: Any = None) -> dict:
+    """A form the target branch sets for its women's groups (read from the branch: its grid,
+    its consolidated report)."""
+    return {"form_pk": monthly(_target(cast, place), level=Level.GROUP).pk, "key": "2026-10"}
+
+
+def _owned_form(cast: Cast, place: str, user: Any = None) -> dict:
+    form = monthly(_target(cast, place), level=Level.GROUP)
+    return {"pk": form.pk, "item_pk": form.items.first().pk}  # type: ignore[union-attr]
 
 
 NOT_A_MEMBER = {**{a: 404 for a in ACTORS}, "anonymous": 302}
@@ -457,6 +477,26 @@ MATRIX: dict[str, Entry] = {
     "targets:detail": Entry(inside=EVERYONE, kwargs=_target_set),
     "targets:edit": Entry(inside=_cadres(), kwargs=_target_set),
     "targets:delete": Entry(method="post", inside=_cadres(302), kwargs=_target_set),
+    "reports:index": Entry(inside=EVERYONE),
+    # A branch has no level below it that reports: there is no form to create there.
+    "reports:form_new": Entry(inside=_cadres(404)),
+    "reports:form": Entry(inside=_cadres(), kwargs=lambda c, p, u: {"pk": _owned_form(c, p)["pk"]}),
+    "reports:item_remove": Entry(method="post", inside=_cadres(302), kwargs=_owned_form),
+    "reports:grid": Entry(
+        inside=EVERYONE, kwargs=lambda c, p, u: {"form_pk": _group_form(c, p)["form_pk"]}
+    ),
+    "reports:report": Entry(inside=EVERYONE, kwargs=_branch_report),
+    # The upper level decides: the branch head serves the branch itself, not above it.
+    "reports:return": Entry(method="post", inside=_cadres(302), kwargs=_branch_report),
+    "reports:approve": Entry(method="post", inside=_cadres(302), kwargs=_branch_report),
+    "reports:unapprove": Entry(method="post", inside=_cadres(302), kwargs=_branch_report),
+    "reports:consolidated": Entry(inside=EVERYONE, kwargs=_group_form),
+    "reports:consolidated_xlsx": Entry(inside=EVERYONE, kwargs=_group_form),
+    "reports:consolidated_pdf": Entry(inside=EVERYONE, kwargs=_group_form),
+    "reports:send": Entry(method="post", inside=_cadres(302), kwargs=_group_form),
+    "reports:figure": Entry(
+        inside=EVERYONE, kwargs=lambda c, p, u: {**_group_form(c, p), "item_key": "members_end"}
+    ),
     "notifications:notices": Entry(inside=_cadres()),
     "notifications:notice_new": Entry(inside=_cadres()),
     "notifications:notice": Entry(inside=_cadres(), kwargs=_broadcast),

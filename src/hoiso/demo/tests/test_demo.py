@@ -266,3 +266,16 @@ def test_it_holds_online_meetings_past_and_upcoming(province):
     assert upcoming.filter(unit=province).get().invitations.get(
         unit__name="Xã Ea Kar"
     ).response == Response.PENDING
+
+
+def test_it_has_the_usual_reports_in_every_state(province):
+    from hoiso.reports.models import Report, ReportForm, Status
+
+    titles = set(ReportForm.objects.filter(owner=province).values_list("title", flat=True))
+    assert titles == {"Báo cáo tháng", "Báo cáo sơ kết 6 tháng"}
+    statuses = set(Report.objects.values_list("status", flat=True))
+    assert statuses == {Status.APPROVED, Status.SUBMITTED, Status.RETURNED, Status.DRAFT}
+    late = [r for r in Report.objects.exclude(first_submitted_at=None) if not r.on_time]
+    assert late
+    ea_kar = Report.objects.filter(unit__name="Xã Ea Kar", form__title="Báo cáo tháng")
+    assert ea_kar.order_by("-period_start").first().status == Status.RETURNED
