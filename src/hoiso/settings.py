@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "hoiso.documents",
     "hoiso.voices",
     "hoiso.targets",
+    "hoiso.ratings",
     "hoiso.restructuring",
     "hoiso.pages",
     "hoiso.demo",

@@ -24,7 +24,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"members"}),
     frozenset({"notifications"}),
     frozenset({"comms", "activities", "documents", "voices"}),
-    frozenset({"targets"}),
+    frozenset({"targets", "reports", "ratings"}),
     frozenset({"restructuring"}),
     frozenset({"pages"}),
     frozenset({"demo"}),
