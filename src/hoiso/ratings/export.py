@@ -28,10 +28,21 @@ def boards_xlsx(out: Any, unit: Unit, year: int, boards: list[Board]) -> None:
     for board in boards:
         sheet = book.add_sheet(f"{board.scheme.year} {board.scheme.title}")
         sheet.write(0, 0, board.scheme.title, bold)
-        sheet.write(1, 0, _("%(unit)s, as of %(t)s") % {
-            "unit": unit.union_name, "t": timezone.localtime().strftime("%H:%M %d/%m/%Y")})  # fmt: skip
-        header = [_("No."), _("Unit"), _("State"), _("Self-assessed points"),
-                  _("Decided points"), _("Rating"), _("Date of the decision")]  # fmt: skip
+        sheet.write(
+            1,
+            0,
+            _("%(unit)s, as of %(t)s")
+            % {"unit": unit.union_name, "t": timezone.localtime().strftime("%H:%M %d/%m/%Y")},
+        )
+        header = [
+            _("No."),
+            _("Unit"),
+            _("State"),
+            _("Self-assessed points"),
+            _("Decided points"),
+            _("Rating"),
+            _("Date of the decision"),
+        ]
         sheet.write_row(3, 0, header, head)
         row = 4
         for n, line in enumerate(board.lines, start=1):

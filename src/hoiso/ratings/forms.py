@@ -20,11 +20,21 @@ from hoiso.units.models import Unit
 POINTS_INPUT = {"inputmode": "decimal", "step": "0.25", "min": "0"}
 
 
-class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
+class SchemeForm(forms.ModelForm):
     class Meta:
         model = Scheme
-        fields = ["year", "level", "title", "excellent_from", "excellent_floor", "good_from",
-                  "good_floor", "fair_from", "fair_floor", "self_due"]  # fmt: skip
+        fields = [
+            "year",
+            "level",
+            "title",
+            "excellent_from",
+            "excellent_floor",
+            "good_from",
+            "good_floor",
+            "fair_from",
+            "fair_floor",
+            "self_due",
+        ]
         help_texts = {
             "excellent_floor": _("Leave empty for no condition; 50 means no criterion below half."),
         }
@@ -37,14 +47,16 @@ class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["self_due"].initial = self.instance.self_due
 
 
-class CriterionForm(forms.ModelForm):  # type: ignore[type-arg]
+class CriterionForm(forms.ModelForm):
     steps_text = forms.CharField(
         label=_("Steps, one a line: figure = points"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "100 = 10\n80 = 7\n50 = 4"}),
-        help_text=_("The best step the figure reaches counts (for a figure where lower is "
-                    "better: the smallest step it stays under)."),
-    )  # fmt: skip
+        help_text=_(
+            "The best step the figure reaches counts (for a figure where lower is "
+            "better: the smallest step it stays under)."
+        ),
+    )
 
     class Meta:
         model = Criterion
@@ -77,9 +89,13 @@ class CriterionForm(forms.ModelForm):  # type: ignore[type-arg]
 
 def _points_field(label: Any, required: bool = False) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=required, min_value=Decimal(0), max_digits=6, decimal_places=2,
+        label=label,
+        required=required,
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=2,
         widget=forms.NumberInput(attrs=POINTS_INPUT),
-    )  # fmt: skip
+    )
 
 
 class SelfForm(forms.Form):
@@ -102,9 +118,11 @@ class SelfForm(forms.Form):
             self.fields[f"p{c.pk}"].initial = s.self_points
             self.fields[f"p{c.pk}"].widget.attrs["max"] = str(c.max_points)
             self.fields[f"e{c.pk}"] = forms.CharField(
-                label=_("Evidence"), required=False, initial=s.evidence,
+                label=_("Evidence"),
+                required=False,
+                initial=s.evidence,
                 widget=forms.Textarea(attrs={"rows": 2}),
-            )  # fmt: skip
+            )
             # The files come as `f<id>` (several per input), read by the view from FILES.
 
     def entries(self) -> dict[int, tuple[Decimal | None, str]]:
@@ -141,8 +159,10 @@ class DecideForm(forms.Form):
             self.fields[f"p{cid}"].initial = s.self_points or Decimal(0)
             self.fields[f"p{cid}"].widget.attrs["max"] = str(s.criterion.max_points)
             self.fields[f"r{cid}"] = forms.CharField(
-                label=_("Reason for the change"), required=False, initial=s.reason,
-            )  # fmt: skip
+                label=_("Reason for the change"),
+                required=False,
+                initial=s.reason,
+            )
 
     def adjusted(self) -> dict[int, tuple[Decimal, str]]:
         return {

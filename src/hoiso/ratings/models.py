@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from hoiso.units.models import Level, Unit
 
@@ -44,10 +45,7 @@ class State(models.TextChoices):
     DECIDED = "decided", pgettext_lazy("assessment", "Rated")
 
 
-POINTS = {"max_digits": 6, "decimal_places": 2}
-
-
-def _share_field(label: str) -> models.DecimalField:  # type: ignore[type-arg]
+def _share_field(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=5,
@@ -70,9 +68,13 @@ class Scheme(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     # The fewest points for each rating; below `fair_from` a unit did not fulfil its tasks.
-    excellent_from = models.DecimalField(_("points for “excellently fulfilled”"), **POINTS)
-    good_from = models.DecimalField(_("points for “well fulfilled”"), **POINTS)
-    fair_from = models.DecimalField(_("points for “fulfilled”"), **POINTS)
+    excellent_from = models.DecimalField(
+        _("points for “excellently fulfilled”"), max_digits=6, decimal_places=2
+    )
+    good_from = models.DecimalField(
+        _("points for “well fulfilled”"), max_digits=6, decimal_places=2
+    )
+    fair_from = models.DecimalField(_("points for “fulfilled”"), max_digits=6, decimal_places=2)
     # Optional conditions: no criterion may score below this share of its points for the rating.
     excellent_floor = _share_field(_("“excellently fulfilled” also needs every criterion at (%)"))
     good_floor = _share_field(_("“well fulfilled” also needs every criterion at (%)"))
@@ -110,7 +112,9 @@ class Criterion(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("criterion"), max_length=300)
     guidance = models.TextField(_("what counts, what evidence to attach"), blank=True)
-    max_points = models.DecimalField(_("points"), validators=[MinValueValidator(0)], **POINTS)
+    max_points = models.DecimalField(
+        _("points"), validators=[MinValueValidator(0)], max_digits=6, decimal_places=2
+    )
     kind = models.CharField(_("scored"), max_length=10, choices=Kind, default=Kind.MANUAL)
     metric = models.CharField(_("figure"), max_length=60, blank=True)
     mapping = models.CharField(
@@ -142,14 +146,14 @@ class Assessment(models.Model):
     province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255, editable=False)
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
-    self_total = models.DecimalField(null=True, blank=True, **POINTS)
+    self_total = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=2)
     self_rating = models.CharField(max_length=10, choices=Rating, blank=True)
     summary = models.TextField(_("the unit's own summary"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    decided_total = models.DecimalField(null=True, blank=True, **POINTS)
+    decided_total = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=2)
     rating = models.CharField(max_length=10, choices=Rating, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -180,15 +184,18 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     # The metric's value when the points were computed (computed criteria only).
     figure = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    self_points = models.DecimalField(null=True, blank=True, **POINTS)
+    self_points = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=2)
     evidence = models.TextField(blank=True)
-    decided_points = models.DecimalField(null=True, blank=True, **POINTS)
+    decided_points = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=2)
     reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="rating_score_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.self_points}"
 
 
 class EvidenceFile(models.Model):

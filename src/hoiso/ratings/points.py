@@ -29,6 +29,12 @@ def as_decimal(value: float | Decimal | None) -> Decimal | None:
     return Decimal(str(value))
 
 
+def figure_of(value: float | Decimal | None) -> Decimal | None:
+    """A metric's value as kept beside its points (two decimals), or None for no figure."""
+    figure = as_decimal(value)
+    return rounded(figure) if figure is not None else None
+
+
 def step_points(steps: list[tuple[Decimal, Decimal]], value: Decimal, better: str) -> Decimal:
     """The points of the best step the figure reaches: at least the step's figure where higher
     is better, at most it where lower is better; none reached is 0."""

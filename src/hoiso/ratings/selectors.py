@@ -34,8 +34,8 @@ def access_own_scheme(scope: Scope, pk: Any) -> Scheme:
 
 def access_rated_scheme(scope: Scope, pk: Any) -> Scheme:
     """A scheme that rates the scope's unit itself: set above it, for its level."""
-    schemes = schemes_concerning(scope.unit).filter(level=scope.unit.level).exclude(
-        unit_id=scope.unit.pk
+    schemes = (
+        schemes_concerning(scope.unit).filter(level=scope.unit.level).exclude(unit_id=scope.unit.pk)
     )
     return access(schemes, pk, "rating scheme")
 

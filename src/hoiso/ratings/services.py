@@ -39,11 +39,28 @@ from hoiso.ratings.models import (
 from hoiso.units.models import REFORM_DAY, Level, Unit
 
 SCHEME_FIELDS = [
-    "year", "level", "title", "excellent_from", "good_from", "fair_from",
-    "excellent_floor", "good_floor", "fair_floor", "self_due",
-]  # fmt: skip
-CRITERION_FIELDS = ["title", "guidance", "max_points", "kind", "metric", "mapping", "steps",
-                    "target", "position"]  # fmt: skip
+    "year",
+    "level",
+    "title",
+    "excellent_from",
+    "good_from",
+    "fair_from",
+    "excellent_floor",
+    "good_floor",
+    "fair_floor",
+    "self_due",
+]
+CRITERION_FIELDS = [
+    "title",
+    "guidance",
+    "max_points",
+    "kind",
+    "metric",
+    "mapping",
+    "steps",
+    "target",
+    "position",
+]
 MAX_FILES_PER_SCORE = 10
 ANSWERING_ROLES = (Role.UNIT_ADMIN, Role.CADRE)
 
@@ -123,8 +140,9 @@ def scheme_update(*, actor: Any, scheme: Scheme, data: dict[str, Any]) -> Scheme
     _check_scheme(scheme)
     with transaction.atomic():
         scheme.save()
-        audit.log(actor, "rating.scheme_updated", scheme, unit=scheme.unit,
-                  data={"fields": changed})  # fmt: skip
+        audit.log(
+            actor, "rating.scheme_updated", scheme, unit=scheme.unit, data={"fields": changed}
+        )
     return scheme
 
 
@@ -139,8 +157,13 @@ def scheme_copy(*, actor: Any, source: Scheme, year: int) -> Scheme:
             Criterion(scheme=scheme, **{n: getattr(c, n) for n in CRITERION_FIELDS})
             for c in source.criteria.all()
         )
-        audit.log(actor, "rating.scheme_copied", scheme, unit=scheme.unit,
-                  data={"from": source.pk, "year": year})  # fmt: skip
+        audit.log(
+            actor,
+            "rating.scheme_copied",
+            scheme,
+            unit=scheme.unit,
+            data={"from": source.pk, "year": year},
+        )
     return scheme
 
 
@@ -188,8 +211,13 @@ def criterion_save(
     _check_criterion(c)
     with transaction.atomic():
         c.save()
-        audit.log(actor, "rating.criterion_saved", c, unit=scheme.unit,
-                  data={"scheme": scheme.pk, "points": str(c.max_points)})  # fmt: skip
+        audit.log(
+            actor,
+            "rating.criterion_saved",
+            c,
+            unit=scheme.unit,
+            data={"scheme": scheme.pk, "points": str(c.max_points)},
+        )
     return c
 
 
@@ -197,11 +225,18 @@ def criterion_delete(*, actor: Any, criterion: Criterion) -> None:
     scheme = criterion.scheme
     _ensure_open(scheme)
     stored = list(
-        EvidenceFile.objects.filter(score__criterion=criterion).values_list("stored_name", flat=True)
+        EvidenceFile.objects.filter(score__criterion=criterion).values_list(
+            "stored_name", flat=True
+        )
     )
     with transaction.atomic():
-        audit.log(actor, "rating.criterion_deleted", criterion, unit=scheme.unit,
-                  data={"title": criterion.title})  # fmt: skip
+        audit.log(
+            actor,
+            "rating.criterion_deleted",
+            criterion,
+            unit=scheme.unit,
+            data={"title": criterion.title},
+        )
         criterion.delete()
         transaction.on_commit(lambda: files.discard(stored))
 
@@ -272,7 +307,7 @@ def _refresh_computed(assessment: Assessment) -> None:
     for s in scores:
         if s.criterion.kind == Kind.COMPUTED:
             value = figures.get(s.criterion_id)
-            s.figure = points.rounded(points.as_decimal(value)) if value is not None else None
+            s.figure = points.figure_of(value)
             s.self_points = points.computed_points(s.criterion, value, better_of(s.criterion))
     Score.objects.bulk_update(scores, ["figure", "self_points"])
 
@@ -308,7 +343,9 @@ def assessment_save(
     file changes nothing."""
     if assessment.locked_for_unit:
         raise ValidationError(
-            _("The assessment has been sent and is locked. Please ask the upper level to reopen it.")
+            _(
+                "The assessment has been sent and is locked. Please ask the upper level to reopen it."
+            )
         )
     scores = {s.criterion_id: s for s in assessment.scores.select_related("criterion")}
     for cid, (value, _text) in entries.items():
@@ -338,16 +375,26 @@ def assessment_save(
             for s, f in checked:
                 name = files.store(f)
                 stored.append(name)
-                EvidenceFile.objects.create(score=s, name=f.name, file_type=f.file_type,
-                                            stored_name=name, size=len(f.content),
-                                            uploaded_by=actor)  # fmt: skip
+                EvidenceFile.objects.create(
+                    score=s,
+                    name=f.name,
+                    file_type=f.file_type,
+                    stored_name=name,
+                    size=len(f.content),
+                    uploaded_by=actor,
+                )
             assessment.summary = summary.strip()[:5000]
             _refresh_computed(assessment)
             outcome = _outcome(assessment, "self_points")
             assessment.self_total, assessment.self_rating = outcome.total, outcome.rating
             assessment.save()
-            audit.log(actor, "rating.saved", assessment, unit=assessment.unit,
-                      data={"total": str(outcome.total), "files": len(checked)})  # fmt: skip
+            audit.log(
+                actor,
+                "rating.saved",
+                assessment,
+                unit=assessment.unit,
+                data={"total": str(outcome.total), "files": len(checked)},
+            )
     except Exception:
         files.discard(stored)
         raise
@@ -358,12 +405,19 @@ def evidence_remove(*, actor: Any, evidence: EvidenceFile) -> None:
     assessment = evidence.score.assessment
     if assessment.locked_for_unit:
         raise ValidationError(
-            _("The assessment has been sent and is locked. Please ask the upper level to reopen it.")
+            _(
+                "The assessment has been sent and is locked. Please ask the upper level to reopen it."
+            )
         )
     stored = evidence.stored_name
     with transaction.atomic():
-        audit.log(actor, "rating.evidence_removed", assessment, unit=assessment.unit,
-                  data={"file": evidence.name})  # fmt: skip
+        audit.log(
+            actor,
+            "rating.evidence_removed",
+            assessment,
+            unit=assessment.unit,
+            data={"file": evidence.name},
+        )
         evidence.delete()
         transaction.on_commit(lambda: files.discard([stored]))
 
@@ -372,11 +426,16 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     """Send the self-assessment up: every criterion scored, computed ones taken afresh; the unit
     can no longer change it."""
     if assessment.locked_for_unit:
-        raise ValidationError(_("The assessment has already been sent. Please wait for the decision."))
+        raise ValidationError(
+            _("The assessment has already been sent. Please wait for the decision.")
+        )
     with transaction.atomic():
         _refresh_computed(assessment)
-        blank = [s.criterion.title for s in assessment.scores.select_related("criterion")
-                 if s.criterion.kind == Kind.MANUAL and s.self_points is None]  # fmt: skip
+        blank = [
+            s.criterion.title
+            for s in assessment.scores.select_related("criterion")
+            if s.criterion.kind == Kind.MANUAL and s.self_points is None
+        ]
         if blank:
             raise ValidationError(
                 _("Please score every criterion before sending: %(list)s.")
@@ -388,8 +447,13 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
         assessment.submitted_at, assessment.submitted_by = timezone.now(), actor
         assessment.reopen_reason = ""
         assessment.save()
-        audit.log(actor, "rating.submitted", assessment, unit=assessment.unit,
-                  data={"total": str(outcome.total), "rating": outcome.rating})  # fmt: skip
+        audit.log(
+            actor,
+            "rating.submitted",
+            assessment,
+            unit=assessment.unit,
+            data={"total": str(outcome.total), "rating": outcome.rating},
+        )
         _tell(assessment.scheme.unit, "rating_submitted", assessment)
     return assessment
 
@@ -416,8 +480,12 @@ def assessment_decide(
     today = timezone.localdate()
     if on > today or on.year < assessment.scheme.year:
         raise ValidationError(
-            {"decided_on": _("Please give the date of the decision: not in the future, and not "
-                             "before the year rated.")}  # fmt: skip
+            {
+                "decided_on": _(
+                    "Please give the date of the decision: not in the future, and not "
+                    "before the year rated."
+                )
+            }
         )
     scores = list(assessment.scores.select_related("criterion"))
     changes: list[dict[str, str]] = []
@@ -435,8 +503,14 @@ def assessment_decide(
                     _("%(row)s: please say why the points differ from the unit's own.")
                     % {"row": s.criterion.title}
                 )
-            changes.append({"criterion": s.criterion.title, "from": str(s.self_points),
-                            "to": str(value), "reason": reason})  # fmt: skip
+            changes.append(
+                {
+                    "criterion": s.criterion.title,
+                    "from": str(s.self_points),
+                    "to": str(value),
+                    "reason": reason,
+                }
+            )
         s.decided_points, s.reason = value, reason if value != (s.self_points or 0) else ""
     outcome = points.rate(
         assessment.scheme,
@@ -457,9 +531,18 @@ def assessment_decide(
         assessment.decided_on, assessment.decided_by = on, actor
         assessment.decision_note, assessment.state = note, State.DECIDED
         assessment.save()
-        audit.log(actor, "rating.decided", assessment, unit=assessment.unit,
-                  data={"total": str(outcome.total), "rating": chosen, "on": on.isoformat(),
-                        "changes": changes})  # fmt: skip
+        audit.log(
+            actor,
+            "rating.decided",
+            assessment,
+            unit=assessment.unit,
+            data={
+                "total": str(outcome.total),
+                "rating": chosen,
+                "on": on.isoformat(),
+                "changes": changes,
+            },
+        )
         _tell(assessment.unit, "rating_decided", assessment)
     return assessment
 
@@ -472,24 +555,36 @@ def assessment_reopen(*, actor: Any, assessment: Assessment, reason: str) -> Ass
         raise ValidationError(_("Please say why the assessment is reopened."))
     if assessment.state == State.DRAFT:
         raise ValidationError(_("The assessment is already open to the unit; nothing to reopen."))
-    before = {"state": assessment.state, "rating": assessment.rating,
-              "total": str(assessment.decided_total)}  # fmt: skip
+    before = {
+        "state": assessment.state,
+        "rating": assessment.rating,
+        "total": str(assessment.decided_total),
+    }
     with transaction.atomic():
         assessment.scores.update(decided_points=None, reason="")
         assessment.state, assessment.reopen_reason = State.DRAFT, reason
         assessment.rating, assessment.decided_total = "", None
         assessment.decided_on, assessment.decided_by, assessment.decision_note = None, None, ""
         assessment.save()
-        audit.log(actor, "rating.reopened", assessment, unit=assessment.unit,
-                  data={**before, "reason": reason})  # fmt: skip
+        audit.log(
+            actor,
+            "rating.reopened",
+            assessment,
+            unit=assessment.unit,
+            data={**before, "reason": reason},
+        )
         _tell(assessment.unit, "rating_reopened", assessment, reason=reason)
     return assessment
 
 
 def _tell(unit: Unit, kind: str, assessment: Assessment, **extra: str) -> int:
     """The unit's admins and cadres, through the notifications service."""
-    users = {a.user_id: a.user for a in Assignment.objects.filter(
-        unit=unit, role__in=ANSWERING_ROLES, user__is_active=True).select_related("user")}  # fmt: skip
+    users = {
+        a.user_id: a.user
+        for a in Assignment.objects.filter(
+            unit=unit, role__in=ANSWERING_ROLES, user__is_active=True
+        ).select_related("user")
+    }
     if not users:
         return 0
     total = assessment.decided_total if assessment.rating else assessment.self_total

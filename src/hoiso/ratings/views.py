@@ -53,13 +53,23 @@ def board(request: HttpRequest, scope: Scope) -> HttpResponse:
     rating = rating if rating in Rating.values else ""
     found = boards.boards_for(scope.unit, year, rating)
     own = [b for b in found if b.scheme.level == scope.unit.level]
-    years = sorted({*schemes_concerning(scope.unit).values_list("year", flat=True), year},
-                   reverse=True)  # fmt: skip
-    return render(request, "ratings/list.html", {
-        "unit": scope.unit, "year": year, "years": years, "boards": found, "rating": rating,
-        "ratings": RATING_ORDER, "own": own,
-        "can_set": scope.can(MANAGE_TARGETS) and bool(services.rated_levels(scope.unit)),
-    })  # fmt: skip
+    years = sorted(
+        {*schemes_concerning(scope.unit).values_list("year", flat=True), year}, reverse=True
+    )
+    return render(
+        request,
+        "ratings/list.html",
+        {
+            "unit": scope.unit,
+            "year": year,
+            "years": years,
+            "boards": found,
+            "rating": rating,
+            "ratings": RATING_ORDER,
+            "own": own,
+            "can_set": scope.can(MANAGE_TARGETS) and bool(services.rated_levels(scope.unit)),
+        },
+    )
 
 
 @gate(VIEW_TARGETS)
@@ -80,8 +90,11 @@ def export(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @gate(VIEW_TARGETS)
 def history(request: HttpRequest, scope: Scope) -> HttpResponse:
-    return render(request, "ratings/history.html", {
-        "unit": scope.unit, "assessments": boards.history_of(scope.unit)})  # fmt: skip
+    return render(
+        request,
+        "ratings/history.html",
+        {"unit": scope.unit, "assessments": boards.history_of(scope.unit)},
+    )
 
 
 # --- Schemes ---------------------------------------------------------------------------------
@@ -92,13 +105,23 @@ def scheme_new(request: HttpRequest, scope: Scope) -> HttpResponse:
     if not services.rated_levels(scope.unit):
         raise Http404("no units below to rate")
     year = _year(request)
-    form = SchemeForm(request.POST or None, unit=scope.unit, initial={
-        "year": year, "title": _("Rating of commune unions %(year)s") % {"year": year},
-        "excellent_from": 90, "good_from": 70, "fair_from": 50, "excellent_floor": 50})  # fmt: skip
+    form = SchemeForm(
+        request.POST or None,
+        unit=scope.unit,
+        initial={
+            "year": year,
+            "title": _("Rating of commune unions %(year)s") % {"year": year},
+            "excellent_from": 90,
+            "good_from": 70,
+            "fair_from": 50,
+            "excellent_floor": 50,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = services.scheme_create(actor=scope.user, unit=scope.unit,
-                                            data=form.cleaned_data)  # fmt: skip
+            scheme = services.scheme_create(
+                actor=scope.user, unit=scope.unit, data=form.cleaned_data
+            )
         except ValidationError as e:
             add_service_error(form, e)
         else:
@@ -115,13 +138,21 @@ def scheme_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         c.step_list = points.parse_steps(c.steps)  # type: ignore[attr-defined]
         c.metric_label = services.metric_label(c.metric)  # type: ignore[attr-defined]
     can_manage = scope.can(MANAGE_TARGETS) and scope.unit.contains(scheme.unit)
-    return render(request, "ratings/scheme.html", {
-        "unit": scope.unit, "scheme": scheme, "criteria": criteria, "can_manage": can_manage,
-        "max_total": sum((c.max_points for c in criteria), 0),
-        "locked": scheme.assessments.exclude(state=State.DRAFT).exists(),
-        "next_exists": Scheme.objects.filter(unit=scheme.unit, level=scheme.level,
-                                             year=scheme.year + 1).exists(),
-    })  # fmt: skip
+    return render(
+        request,
+        "ratings/scheme.html",
+        {
+            "unit": scope.unit,
+            "scheme": scheme,
+            "criteria": criteria,
+            "can_manage": can_manage,
+            "max_total": sum((c.max_points for c in criteria), 0),
+            "locked": scheme.assessments.exclude(state=State.DRAFT).exists(),
+            "next_exists": Scheme.objects.filter(
+                unit=scheme.unit, level=scheme.level, year=scheme.year + 1
+            ).exists(),
+        },
+    )
 
 
 @gate(MANAGE_TARGETS)
@@ -130,15 +161,17 @@ def scheme_edit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     form = SchemeForm(request.POST or None, instance=scheme, unit=scheme.unit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.scheme_update(actor=scope.user, scheme=access_own_scheme(scope, pk),
-                                   data=form.cleaned_data)  # fmt: skip
+            services.scheme_update(
+                actor=scope.user, scheme=access_own_scheme(scope, pk), data=form.cleaned_data
+            )
         except ValidationError as e:
             add_service_error(form, e)
         else:
             messages.success(request, _("The rating is saved."))
             return redirect("ratings:scheme", unit_code=scope.unit.code, pk=pk)
-    return render(request, "ratings/scheme_form.html",
-                  {"unit": scope.unit, "form": form, "scheme": scheme})  # fmt: skip
+    return render(
+        request, "ratings/scheme_form.html", {"unit": scope.unit, "form": form, "scheme": scheme}
+    )
 
 
 @require_POST
@@ -160,15 +193,19 @@ def _criterion_page(request: HttpRequest, scope: Scope, pk: int, cid: int | None
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
         try:
-            services.criterion_save(actor=scope.user, scheme=scheme, data=form.cleaned_data,
-                                    criterion=criterion)  # fmt: skip
+            services.criterion_save(
+                actor=scope.user, scheme=scheme, data=form.cleaned_data, criterion=criterion
+            )
         except ValidationError as e:
             add_service_error(form, e)
         else:
             messages.success(request, _("The criterion is saved."))
             return redirect("ratings:scheme", unit_code=scope.unit.code, pk=pk)
-    return render(request, "ratings/criterion_form.html",
-                  {"unit": scope.unit, "scheme": scheme, "form": form, "criterion": criterion})  # fmt: skip
+    return render(
+        request,
+        "ratings/criterion_form.html",
+        {"unit": scope.unit, "scheme": scheme, "form": form, "criterion": criterion},
+    )
 
 
 @gate(MANAGE_TARGETS)
@@ -186,8 +223,9 @@ def criterion_edit(request: HttpRequest, scope: Scope, pk: int, cid: int) -> Htt
 def criterion_delete(request: HttpRequest, scope: Scope, pk: int, cid: int) -> HttpResponse:
     scheme = access_own_scheme(scope, pk)
     try:
-        services.criterion_delete(actor=scope.user,
-                                  criterion=access(scheme.criteria.all(), cid, "criterion"))  # fmt: skip
+        services.criterion_delete(
+            actor=scope.user, criterion=access(scheme.criteria.all(), cid, "criterion")
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -214,7 +252,7 @@ def _live(assessment: Assessment, scores: list[Score]) -> None:
     for s in scores:
         if s.criterion.kind == Kind.COMPUTED:
             value = figures.get(s.criterion_id)
-            s.figure = points.rounded(points.as_decimal(value)) if value is not None else None
+            s.figure = points.figure_of(value)
             s.self_points = points.computed_points(
                 s.criterion, value, services.better_of(s.criterion)
             )
@@ -235,13 +273,19 @@ def assessment(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     found = _found(scheme, scope, create=can_assess)
     scores = _scores(found) if found else []
     editing = bool(found and can_assess and found.state == State.DRAFT)
-    form = SelfForm(request.POST or None, scores=scores,
-                    initial={"summary": found.summary if found else ""})  # fmt: skip
+    form = SelfForm(
+        request.POST or None, scores=scores, initial={"summary": found.summary if found else ""}
+    )
     if request.method == "POST" and found is not None and form.is_valid():
         uploads = {s.criterion_id: request.FILES.getlist(f"f{s.criterion_id}") for s in scores}
         try:
-            services.assessment_save(actor=scope.user, assessment=found, entries=form.entries(),
-                                     summary=form.cleaned_data["summary"], uploads=uploads)  # fmt: skip
+            services.assessment_save(
+                actor=scope.user,
+                assessment=found,
+                entries=form.entries(),
+                summary=form.cleaned_data["summary"],
+                uploads=uploads,
+            )
             if request.POST.get("action") == "submit":
                 services.assessment_submit(actor=scope.user, assessment=found)
         except ValidationError as e:
@@ -254,13 +298,21 @@ def assessment(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             return redirect("ratings:assessment", unit_code=scope.unit.code, pk=pk)
     if found is not None:
         _live(found, scores)
-    return render(request, "ratings/assessment.html", {
-        "unit": scope.unit, "scheme": scheme, "assessment": found, "scores": scores,
-        "form": form, "editing": editing,
-        "can_decide": may_decide(scope, scheme) and scope.can_from_above(MANAGE_TARGETS),
-        "live_total": sum((s.self_points or 0 for s in scores), 0),
-        "max_total": sum((s.criterion.max_points for s in scores), 0),
-    })  # fmt: skip
+    return render(
+        request,
+        "ratings/assessment.html",
+        {
+            "unit": scope.unit,
+            "scheme": scheme,
+            "assessment": found,
+            "scores": scores,
+            "form": form,
+            "editing": editing,
+            "can_decide": may_decide(scope, scheme) and scope.can_from_above(MANAGE_TARGETS),
+            "live_total": sum((s.self_points or 0 for s in scores), 0),
+            "max_total": sum((s.criterion.max_points for s in scores), 0),
+        },
+    )
 
 
 def _decider(scope: Scope, pk: int) -> tuple[Scheme, Assessment]:
@@ -281,20 +333,31 @@ def decide(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_decide(
-                actor=scope.user, assessment=found, adjusted=form.adjusted(),
-                on=form.cleaned_data["decided_on"], rating=form.cleaned_data["rating"] or None,
+                actor=scope.user,
+                assessment=found,
+                adjusted=form.adjusted(),
+                on=form.cleaned_data["decided_on"],
+                rating=form.cleaned_data["rating"] or None,
                 note=form.cleaned_data["note"],
-            )  # fmt: skip
+            )
         except ValidationError as e:
             add_service_error(form, e)
         else:
             messages.success(request, _("The rating is decided."))
             return redirect("ratings:assessment", unit_code=scope.unit.code, pk=pk)
     rows = [(s, form[f"p{s.criterion_id}"], form[f"r{s.criterion_id}"]) for s in scores]
-    return render(request, "ratings/decide.html", {
-        "unit": scope.unit, "scheme": scheme, "assessment": found, "rows": rows, "form": form,
-        "reopen_form": ReopenForm(),
-    })  # fmt: skip
+    return render(
+        request,
+        "ratings/decide.html",
+        {
+            "unit": scope.unit,
+            "scheme": scheme,
+            "assessment": found,
+            "rows": rows,
+            "form": form,
+            "reopen_form": ReopenForm(),
+        },
+    )
 
 
 @require_POST
@@ -305,8 +368,9 @@ def reopen(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Please say why the assessment is reopened."))
-        services.assessment_reopen(actor=scope.user, assessment=found,
-                                   reason=form.cleaned_data["reason"])  # fmt: skip
+        services.assessment_reopen(
+            actor=scope.user, assessment=found, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:

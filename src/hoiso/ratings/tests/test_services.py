@@ -18,7 +18,7 @@ from hoiso.documents.tests import samples
 from hoiso.notifications.models import Message
 from hoiso.ratings import services
 from hoiso.ratings.models import EvidenceFile, Rating, State
-from hoiso.ratings.tests.factories import computed, make_scheme, manual, standard
+from hoiso.ratings.tests.factories import computed, make_scheme, standard
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 1, 15)
@@ -27,16 +27,24 @@ TODAY = dt.date(2026, 1, 15)
 def _members(cast: Cast) -> None:
     """Hand count of members admitted in 2025: commune A 3 (two in A1, one in A2), commune B 1;
     one before the year and one on its first day after."""
-    for branch, day in [(cast.branch_a1, dt.date(2025, 1, 1)), (cast.branch_a1, dt.date(2025, 12, 31)),
-                        (cast.branch_a2, dt.date(2025, 7, 3)), (cast.branch_b1, dt.date(2025, 9, 1)),
-                        (cast.branch_a1, dt.date(2024, 12, 31)), (cast.branch_a2, dt.date(2026, 1, 1))]:  # fmt: skip
+    for branch, day in [
+        (cast.branch_a1, dt.date(2025, 1, 1)),
+        (cast.branch_a1, dt.date(2025, 12, 31)),
+        (cast.branch_a2, dt.date(2025, 7, 3)),
+        (cast.branch_b1, dt.date(2025, 9, 1)),
+        (cast.branch_a1, dt.date(2024, 12, 31)),
+        (cast.branch_a2, dt.date(2026, 1, 1)),
+    ]:
         make_member(branch, "Nguyễn Thị Hạnh", join_date=day)
 
 
 def _activities(cast: Cast, n: int, unit=None, year: int = 2025) -> None:  # type: ignore[no-untyped-def]
     for i in range(n):
-        activity_record(actor=None, unit=unit or cast.commune_a,
-                        data={"kind": ActivityKind.OTHER, "on": dt.date(year, 1 + i % 12, 10)})  # fmt: skip
+        activity_record(
+            actor=None,
+            unit=unit or cast.commune_a,
+            data={"kind": ActivityKind.OTHER, "on": dt.date(year, 1 + i % 12, 10)},
+        )
 
 
 @pytest.fixture
@@ -47,8 +55,11 @@ def scheme(cast: Cast):  # type: ignore[no-untyped-def]
 def _fill(cast: Cast, scheme, a1: str = "28", a2: str = "25"):  # type: ignore[no-untyped-def]
     assessment = services.assessment_for(scheme, cast.commune_a)
     c1, c2 = list(scheme.criteria.filter(kind="manual"))
-    return services.assessment_save(actor=cast.hoa, assessment=assessment, entries={
-        c1.pk: (D(a1), "Tổ chức 12 buổi sinh hoạt chủ đề"), c2.pk: (D(a2), "Có báo cáo")})  # fmt: skip
+    return services.assessment_save(
+        actor=cast.hoa,
+        assessment=assessment,
+        entries={c1.pk: (D(a1), "Tổ chức 12 buổi sinh hoạt chủ đề"), c2.pk: (D(a2), "Có báo cáo")},
+    )
 
 
 def test_computed_criteria_match_hand_counts(cast: Cast, scheme) -> None:  # type: ignore[no-untyped-def]
@@ -60,8 +71,10 @@ def test_computed_criteria_match_hand_counts(cast: Cast, scheme) -> None:  # typ
     by_title = {c.title: figures.get(c.pk) for c in scheme.criteria.all()}
     assert by_title["Phát triển hội viên mới"] == 3
     assert by_title["Hoạt động trong năm"] == 7
-    assert services.figures_for(scheme, cast.commune_b)[scheme.criteria.get(
-        metric="members.new").pk] == 1  # fmt: skip
+    assert (
+        services.figures_for(scheme, cast.commune_b)[scheme.criteria.get(metric="members.new").pk]
+        == 1
+    )
     assessment = _fill(cast, scheme)
     scores = {s.criterion.title: s for s in assessment.scores.select_related("criterion")}
     # 3 new members reach the "2 = 10" step, not "4 = 20"; 7 of 10 activities → 14 of 20.
@@ -74,8 +87,9 @@ def test_computed_criteria_match_hand_counts(cast: Cast, scheme) -> None:  # typ
 
 def test_a_figure_where_lower_is_better_is_scored_by_at_most(cast: Cast) -> None:
     scheme = make_scheme(cast.province, title="Xếp loại 2025")
-    crit = computed(scheme, "Giữ vững hội viên", 10, "members.removed",
-                    steps=[["0", "10"], ["2", "5"]])  # fmt: skip
+    crit = computed(
+        scheme, "Giữ vững hội viên", 10, "members.removed", steps=[["0", "10"], ["2", "5"]]
+    )
     assessment = services.assessment_for(scheme, cast.commune_a)
     services.assessment_save(actor=cast.hoa, assessment=assessment, entries={})
     assert assessment.scores.get(criterion=crit).self_points == D(10)  # nobody left
@@ -91,14 +105,22 @@ def test_the_cycle_locks_and_reopens(cast: Cast, scheme) -> None:  # type: ignor
     with pytest.raises(ValidationError):
         _fill(cast, scheme, "30")  # locked for the commune once sent
     with pytest.raises(ValidationError):
-        services.criterion_save(actor=cast.lan, scheme=scheme, data={
-            "title": "Mới", "max_points": D(5), "kind": "manual"})  # fmt: skip
+        services.criterion_save(
+            actor=cast.lan,
+            scheme=scheme,
+            data={"title": "Mới", "max_points": D(5), "kind": "manual"},
+        )
     manual_ids = list(scheme.criteria.filter(kind="manual").values_list("pk", flat=True))
     with pytest.raises(ValidationError, match="lý do"):
-        services.assessment_decide(actor=cast.lan, assessment=assessment,
-                                   adjusted={manual_ids[0]: (D(20), "")}, on=TODAY)  # fmt: skip
-    services.assessment_decide(actor=cast.lan, assessment=assessment,
-                               adjusted={manual_ids[0]: (D(20), "Thiếu biên bản")}, on=TODAY)  # fmt: skip
+        services.assessment_decide(
+            actor=cast.lan, assessment=assessment, adjusted={manual_ids[0]: (D(20), "")}, on=TODAY
+        )
+    services.assessment_decide(
+        actor=cast.lan,
+        assessment=assessment,
+        adjusted={manual_ids[0]: (D(20), "Thiếu biên bản")},
+        on=TODAY,
+    )
     assessment.refresh_from_db()
     assert assessment.state == State.DECIDED and assessment.decided_on == TODAY
     assert assessment.decided_total == assessment.self_total - 8
@@ -117,20 +139,39 @@ def test_the_cycle_locks_and_reopens(cast: Cast, scheme) -> None:  # type: ignor
     services.assessment_decide(actor=cast.lan, assessment=assessment, adjusted={}, on=TODAY)
     assessment.refresh_from_db()
     assert assessment.decided_total == assessment.self_total
-    actions = list(AuditEvent.objects.filter(object_type="ratings.assessment")
-                   .order_by("pk").values_list("action", flat=True))  # fmt: skip
-    assert actions == ["rating.saved", "rating.submitted", "rating.decided", "rating.reopened",
-                       "rating.saved", "rating.submitted", "rating.decided"]  # fmt: skip
+    actions = list(
+        AuditEvent.objects.filter(object_type="ratings.assessment")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "rating.saved",
+        "rating.submitted",
+        "rating.decided",
+        "rating.reopened",
+        "rating.saved",
+        "rating.submitted",
+        "rating.decided",
+    ]
 
 
-def test_the_rating_follows_the_points_unless_another_is_chosen_with_a_note(cast: Cast, scheme) -> None:  # type: ignore[no-untyped-def]
+def test_the_rating_follows_the_points_unless_another_is_chosen_with_a_note(
+    cast: Cast, scheme
+) -> None:  # type: ignore[no-untyped-def]
     assessment = _fill(cast, scheme, "30", "30")
     services.assessment_submit(actor=cast.hoa, assessment=assessment)
     with pytest.raises(ValidationError, match="lý do"):
-        services.assessment_decide(actor=cast.lan, assessment=assessment, adjusted={},
-                                   on=TODAY, rating=Rating.EXCELLENT)  # fmt: skip
-    services.assessment_decide(actor=cast.lan, assessment=assessment, adjusted={}, on=TODAY,
-                               rating=Rating.EXCELLENT, note="Thành tích đột xuất")  # fmt: skip
+        services.assessment_decide(
+            actor=cast.lan, assessment=assessment, adjusted={}, on=TODAY, rating=Rating.EXCELLENT
+        )
+    services.assessment_decide(
+        actor=cast.lan,
+        assessment=assessment,
+        adjusted={},
+        on=TODAY,
+        rating=Rating.EXCELLENT,
+        note="Thành tích đột xuất",
+    )
     assert assessment.rating == Rating.EXCELLENT
 
 
@@ -151,15 +192,17 @@ def test_sending_needs_every_hand_scored_criterion(cast: Cast, scheme) -> None: 
     assert assessment.state == State.DRAFT
     c1 = scheme.criteria.filter(kind="manual").first()
     with pytest.raises(ValidationError):
-        services.assessment_save(actor=cast.hoa, assessment=assessment,
-                                 entries={c1.pk: (D(31), "")})  # fmt: skip
+        services.assessment_save(
+            actor=cast.hoa, assessment=assessment, entries={c1.pk: (D(31), "")}
+        )
 
 
 def test_each_step_tells_the_other_side(cast: Cast, scheme) -> None:  # type: ignore[no-untyped-def]
     assessment = _fill(cast, scheme)
     services.assessment_submit(actor=cast.hoa, assessment=assessment)
-    assert set(Message.objects.filter(kind="rating_submitted").values_list("user__username",
-                                                                           flat=True)) == {"lan"}  # fmt: skip
+    assert set(
+        Message.objects.filter(kind="rating_submitted").values_list("user__username", flat=True)
+    ) == {"lan"}
     services.assessment_decide(actor=cast.lan, assessment=assessment, adjusted={}, on=TODAY)
     decided = Message.objects.get(kind="rating_decided")
     assert decided.user == cast.hoa and "53 điểm" in decided.body
@@ -172,7 +215,8 @@ def test_a_scheme_is_copied_to_next_year_and_not_twice(cast: Cast, scheme) -> No
     copy = services.scheme_copy(actor=cast.lan, source=scheme, year=2026)
     assert copy.title == "Xếp loại cơ sở Hội năm 2026"
     assert [(c.title, c.max_points, c.steps) for c in copy.criteria.all()] == [
-        (c.title, c.max_points, c.steps) for c in scheme.criteria.all()]  # fmt: skip
+        (c.title, c.max_points, c.steps) for c in scheme.criteria.all()
+    ]
     with pytest.raises(ValidationError):
         services.scheme_copy(actor=cast.lan, source=scheme, year=2026)
 
@@ -190,29 +234,40 @@ def test_points_for_ratings_must_fall_in_order(cast: Cast) -> None:
 def _save_files(cast: Cast, scheme, *uploads):  # type: ignore[no-untyped-def]
     assessment = services.assessment_for(scheme, cast.commune_a)
     c1 = scheme.criteria.filter(kind="manual").first()
-    return services.assessment_save(actor=cast.hoa, assessment=assessment,
-                                    entries={c1.pk: (D(20), "Xem tệp")},
-                                    uploads={c1.pk: list(uploads)})  # fmt: skip
+    return services.assessment_save(
+        actor=cast.hoa,
+        assessment=assessment,
+        entries={c1.pk: (D(20), "Xem tệp")},
+        uploads={c1.pk: list(uploads)},
+    )
 
 
 def test_evidence_is_checked_by_its_content_and_kept_outside_the_web(cast: Cast, scheme) -> None:  # type: ignore[no-untyped-def]
-    _save_files(cast, scheme, samples.upload("bien-ban.pdf", samples.pdf()),
-                samples.upload("anh.docx", samples.docx("Báo cáo")))  # fmt: skip
+    _save_files(
+        cast,
+        scheme,
+        samples.upload("bien-ban.pdf", samples.pdf()),
+        samples.upload("anh.docx", samples.docx("Báo cáo")),
+    )
     kept = list(EvidenceFile.objects.order_by("name"))
     assert [(f.name, f.file_type) for f in kept] == [("anh.docx", "docx"), ("bien-ban.pdf", "pdf")]
     assert all(files.path_of(f.stored_name).exists() for f in kept)
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("chuong-trinh.pdf", b"MZ\x90\x00 not a pdf"),
-    ("bien-ban.docx", samples.pdf()),
-    ("bao-cao.pdf", samples.pdf_with_script()),
-    ("..bao-cao.pdf", samples.pdf()),  # the upload keeps only the last part of a path
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("chuong-trinh.pdf", b"MZ\x90\x00 not a pdf"),
+        ("bien-ban.docx", samples.pdf()),
+        ("bao-cao.pdf", samples.pdf_with_script()),
+        ("..bao-cao.pdf", samples.pdf()),  # the upload keeps only the last part of a path
+    ],
+)
 def test_a_bad_file_is_refused_and_nothing_is_saved(cast: Cast, scheme, name, content) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as e:
-        _save_files(cast, scheme, samples.upload("tot.pdf", samples.pdf()),
-                    samples.upload(name, content))  # fmt: skip
+        _save_files(
+            cast, scheme, samples.upload("tot.pdf", samples.pdf()), samples.upload(name, content)
+        )
     assert "Vui lòng" in " ".join(e.value.messages) or "vui lòng" in " ".join(e.value.messages)
     assert not EvidenceFile.objects.exists()
     assert not any(files.root().iterdir())
