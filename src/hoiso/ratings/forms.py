@@ -115,8 +115,8 @@ class SelfForm(forms.Form):
                 continue
             c = s.criterion
             self.fields[f"p{c.pk}"] = _points_field(_("Points"))
-            self.fields[f"p{c.pk}"].initial = s.self_points
-            self.fields[f"p{c.pk}"].widget.attrs["max"] = str(c.max_points)
+            self.fields[f"p{c.pk}"].initial = points.as_input(s.self_points)
+            self.fields[f"p{c.pk}"].widget.attrs["max"] = points.as_input(c.max_points)
             self.fields[f"e{c.pk}"] = forms.CharField(
                 label=_("Evidence"),
                 required=False,
@@ -156,8 +156,8 @@ class DecideForm(forms.Form):
         for s in scores:
             cid = s.criterion_id
             self.fields[f"p{cid}"] = _points_field(_("Decided points"), required=True)
-            self.fields[f"p{cid}"].initial = s.self_points or Decimal(0)
-            self.fields[f"p{cid}"].widget.attrs["max"] = str(s.criterion.max_points)
+            self.fields[f"p{cid}"].initial = points.as_input(s.self_points or Decimal(0))
+            self.fields[f"p{cid}"].widget.attrs["max"] = points.as_input(s.criterion.max_points)
             self.fields[f"r{cid}"] = forms.CharField(
                 label=_("Reason for the change"),
                 required=False,

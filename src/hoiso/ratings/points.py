@@ -35,6 +35,14 @@ def figure_of(value: float | Decimal | None) -> Decimal | None:
     return rounded(figure) if figure is not None else None
 
 
+def as_input(value: Decimal | None) -> str:
+    """Points as a number field takes them, without trailing zeros: 20, 12.5."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def step_points(steps: list[tuple[Decimal, Decimal]], value: Decimal, better: str) -> Decimal:
     """The points of the best step the figure reaches: at least the step's figure where higher
     is better, at most it where lower is better; none reached is 0."""

@@ -137,6 +137,7 @@ def scheme_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     for c in criteria:
         c.step_list = points.parse_steps(c.steps)  # type: ignore[attr-defined]
         c.metric_label = services.metric_label(c.metric)  # type: ignore[attr-defined]
+        c.is_percent = services.is_percent(c.metric)  # type: ignore[attr-defined]
     can_manage = scope.can(MANAGE_TARGETS) and scope.unit.contains(scheme.unit)
     return render(
         request,
@@ -237,11 +238,14 @@ def criterion_delete(request: HttpRequest, scope: Scope, pk: int, cid: int) -> H
 
 
 def _scores(assessment: Assessment) -> list[Score]:
-    return list(
+    scores = list(
         assessment.scores.select_related("criterion")
         .prefetch_related("files")
         .order_by("criterion__position", "criterion_id")
     )
+    for s in scores:  # a share's figure is shown with its % sign
+        s.is_percent = services.is_percent(s.criterion.metric)  # type: ignore[attr-defined]
+    return scores
 
 
 def _live(assessment: Assessment, scores: list[Score]) -> None:
@@ -298,6 +302,12 @@ def assessment(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             return redirect("ratings:assessment", unit_code=scope.unit.code, pk=pk)
     if found is not None:
         _live(found, scores)
+    rows = [
+        (s, form[f"p{s.criterion_id}"], form[f"e{s.criterion_id}"])
+        if editing and s.criterion.kind == Kind.MANUAL
+        else (s, None, None)
+        for s in scores
+    ]
     return render(
         request,
         "ratings/assessment.html",
@@ -306,6 +316,7 @@ def assessment(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             "scheme": scheme,
             "assessment": found,
             "scores": scores,
+            "rows": rows,
             "form": form,
             "editing": editing,
             "can_decide": may_decide(scope, scheme) and scope.can_from_above(MANAGE_TARGETS),
