@@ -68,6 +68,18 @@ def units_rated(scheme: Scheme, under: Unit) -> list[Unit]:
     return units
 
 
+# Besides a rating, the list shows the units waiting for a decision, or those that sent nothing.
+WAITING, NOT_SENT = "waiting", "not_sent"
+
+
+def _shown(line: Line, show: str) -> bool:
+    if show == WAITING:
+        return line.state == State.SUBMITTED
+    if show == NOT_SENT:
+        return line.state in ("", State.DRAFT)
+    return not show or line.rating == show
+
+
 def boards_for(unit: Unit, year: int, rating: str = "") -> list[Board]:
     out = []
     for scheme in schemes_concerning(unit).filter(year=year).order_by("unit_path", "level"):
@@ -81,7 +93,7 @@ def boards_for(unit: Unit, year: int, rating: str = "") -> list[Board]:
         counts = Counter(line.rating for line in lines if line.rating)
         board = Board(
             scheme,
-            [line for line in lines if not rating or line.rating == rating],
+            [line for line in lines if _shown(line, rating)],
             {r.value: counts.get(r.value, 0) for r in RATING_ORDER},
             waiting=sum(1 for line in lines if line.state == State.SUBMITTED),
             not_sent=sum(1 for line in lines if line.state in ("", State.DRAFT)),

@@ -50,7 +50,7 @@ def _year(request: HttpRequest) -> int:
 def board(request: HttpRequest, scope: Scope) -> HttpResponse:
     year = _year(request)
     rating = request.GET.get("rating", "")
-    rating = rating if rating in Rating.values else ""
+    rating = rating if rating in (*Rating.values, boards.WAITING, boards.NOT_SENT) else ""
     found = boards.boards_for(scope.unit, year, rating)
     own = [b for b in found if b.scheme.level == scope.unit.level]
     years = sorted(

@@ -153,6 +153,8 @@ def test_the_list_counts_filters_and_exports(
     assert "Xã Ea Kar" in page and "Xã Krông Pắc" not in page
     page = lan.get(_url("list", cast.province) + "?year=2025&rating=excellent").content.decode()
     assert "Xã Ea Kar" not in page
+    page = lan.get(_url("list", cast.province) + "?year=2025&rating=not_sent").content.decode()
+    assert "Xã Ea Kar" not in page and "Xã Krông Pắc" in page
     # A fixed number of queries whatever the number of communes.
     for n in range(20):
         make_unit(cast.province, Level.COMMUNE, f"9{n:04d}", f"Xã Thêm {n}")
