@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "hoiso.voices",
     "hoiso.targets",
     "hoiso.reports",
+    "hoiso.ratings",
     "hoiso.restructuring",
     "hoiso.pages",
     "hoiso.demo",

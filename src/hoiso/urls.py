@@ -28,6 +28,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("", include("hoiso.comms.urls")),
     path("targets/", include("hoiso.targets.urls")),
     path("reports/", include("hoiso.reports.urls")),
+    path("ratings/", include("hoiso.ratings.urls")),
     path("notices/", include("hoiso.notifications.urls")),
     path("restructure/", include("hoiso.restructuring.urls")),
     path("documents/", include("hoiso.documents.urls")),

@@ -18,6 +18,7 @@ from hoiso.core.text import fold
 from hoiso.demo.activities import populate_activities
 from hoiso.demo.documents import populate_documents
 from hoiso.demo.people import populate
+from hoiso.demo.ratings import populate_ratings
 from hoiso.demo.reports import populate_reports
 from hoiso.demo.targets import demo_comms_and_targets
 from hoiso.demo.voices import populate_voices
@@ -250,6 +251,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         populate_documents(province)
         populate_voices(province, seed=seed)
         populate_reports(province, seed=seed)
+        populate_ratings(province, seed=seed)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )

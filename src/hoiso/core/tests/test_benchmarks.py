@@ -81,6 +81,7 @@ def test_there_are_benchmarks_to_smoke_run() -> None:
         "import.py", "import_concurrency.py", "members.py", "targets.py", "activities.py",
         "directives.py", "notify.py", "province_import.py", "restructure.py", "voices.py",
         "reports.py",
+        "ratings.py",
     }  # fmt: skip
     assert named <= {p.name for p in benchmark_scripts()}
 
@@ -131,3 +132,5 @@ def test_the_benchmark_runs_at_tiny_scale(script: Path, migrated: Path, tmp_path
         assert figures["members"] > 0
     if script.name == "voices.py":
         assert (figures["concerns"], figures["answers"]) == (300, 200)
+    if script.name == "ratings.py":
+        assert (figures["communes"], figures["members"]) == (6, 300)

@@ -41,6 +41,8 @@ from hoiso.members.models import ImportStatus, Member, MemberExport, MemberImpor
 from hoiso.members.services import deletion_request_create, transfer_request
 from hoiso.members.tests.test_import_files import xlsx
 from hoiso.notifications.services import broadcast_send
+from hoiso.ratings import services as ratings
+from hoiso.ratings.tests.factories import make_scheme, manual
 from hoiso.reports.tests.factories import monthly
 from hoiso.reports.tests.factories import submitted as submitted_report
 from hoiso.restructuring.models import Restructuring
@@ -371,6 +373,53 @@ def _organised(cast: Cast, place: str, user: Any = None) -> dict:
 
 PUBLIC = {a: 200 for a in ACTORS}
 _ALL_302 = {a: 302 for a in ACTORS}
+
+
+# The yearly rating: a commune's assessment lives at the commune (commune A inside, B outside), so
+# these URLs name the commune; the branch head, who serves only branch A1, finds nothing there.
+def _commune(cast: Cast, place: str) -> Unit:
+    return cast.commune_a if place == "inside" else cast.commune_b
+
+
+def _rating_scheme_here(cast: Cast, place: str, user: Any = None) -> dict:
+    """A scheme the commune sets for its branches, with one criterion."""
+    scheme = make_scheme(_commune(cast, place), level=Level.BRANCH)
+    return {
+        "unit_code": _commune(cast, place).code,
+        "pk": scheme.pk,
+        "cid": manual(scheme, "Sinh hoạt đều", 10).pk,
+    }
+
+
+def _scheme_only(cast: Cast, place: str, user: Any = None) -> dict:
+    return {k: v for k, v in _rating_scheme_here(cast, place).items() if k != "cid"}
+
+
+def _commune_only(cast: Cast, place: str, user: Any = None) -> dict:
+    return {"unit_code": _commune(cast, place).code}
+
+
+def _rated(cast: Cast, place: str, user: Any = None) -> dict:
+    """The province's scheme for communes; the commune's assessment with one file of evidence."""
+    scheme = make_scheme(cast.province)
+    criterion = manual(scheme, "Chủ đề năm", 10)
+    assessment = ratings.assessment_for(scheme, _commune(cast, place))
+    ratings.assessment_save(
+        actor=None,
+        assessment=assessment,
+        entries={},
+        uploads={criterion.pk: [samples.upload("bien-ban.pdf", samples.pdf())]},
+    )
+    fid = assessment.scores.get().files.get().pk
+    return {"unit_code": _commune(cast, place).code, "pk": scheme.pk, "fid": fid}
+
+
+def _rated_scheme(cast: Cast, place: str, user: Any = None) -> dict:
+    return {k: v for k, v in _rated(cast, place).items() if k != "fid"}
+
+
+_COMMUNE_VIEW = {**EVERYONE, "branch_head": 404}
+_COMMUNE_CADRES = {**_cadres(), "branch_head": 404}
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
     "healthz": Entry(unscoped=True, inside={a: 200 for a in ACTORS}),
@@ -470,6 +519,30 @@ MATRIX: dict[str, Entry] = {
     "public:article": Entry(inside=PUBLIC, public=True, kwargs=_article),
     "public:article_image": Entry(inside=PUBLIC, public=True, kwargs=_article),
     "targets:dashboard": Entry(inside=EVERYONE),
+    "ratings:list": Entry(inside=EVERYONE),
+    "ratings:export": Entry(inside=EVERYONE),
+    "ratings:history": Entry(inside=EVERYONE),
+    "ratings:scheme_new": Entry(inside=_COMMUNE_CADRES, kwargs=_commune_only),
+    "ratings:scheme": Entry(inside=_COMMUNE_VIEW, kwargs=_scheme_only),
+    "ratings:scheme_edit": Entry(inside=_COMMUNE_CADRES, kwargs=_scheme_only),
+    "ratings:scheme_copy": Entry(
+        method="post", inside={**_cadres(302), "branch_head": 404}, kwargs=_scheme_only
+    ),
+    "ratings:criterion_new": Entry(inside=_COMMUNE_CADRES, kwargs=_scheme_only),
+    "ratings:criterion_edit": Entry(inside=_COMMUNE_CADRES, kwargs=_rating_scheme_here),
+    "ratings:criterion_delete": Entry(
+        method="post", inside={**_cadres(302), "branch_head": 404}, kwargs=_rating_scheme_here
+    ),
+    # The commune's own cadres fill in its assessment; deciding needs a role above the commune.
+    "ratings:assessment": Entry(inside=_COMMUNE_VIEW, kwargs=_rated_scheme),
+    "ratings:decide": Entry(inside={**_cadres(403), "branch_head": 404}, kwargs=_rated_scheme),
+    "ratings:reopen": Entry(
+        method="post", inside={**_cadres(403), "branch_head": 404}, kwargs=_rated_scheme
+    ),
+    "ratings:evidence": Entry(inside=_COMMUNE_VIEW, kwargs=_rated),
+    "ratings:evidence_remove": Entry(
+        method="post", inside={**_cadres(302), "branch_head": 404}, kwargs=_rated
+    ),
     "targets:new": Entry(inside=_cadres()),
     "targets:export": Entry(inside=EVERYONE),
     "targets:population": Entry(inside=_cadres()),
