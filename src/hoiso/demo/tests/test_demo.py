@@ -263,6 +263,7 @@ def test_it_holds_online_meetings_past_and_upcoming(province):
     # Xã Ea Kar's cadre has the province's meeting still to answer; its branch heads theirs.
     ea_kar = upcoming.filter(unit__name="Xã Ea Kar").get()
     assert ea_kar.invitations.filter(unit__level=4).count() == ea_kar.invitations.count()
-    assert upcoming.filter(unit=province).get().invitations.get(
-        unit__name="Xã Ea Kar"
-    ).response == Response.PENDING
+    assert (
+        upcoming.filter(unit=province).get().invitations.get(unit__name="Xã Ea Kar").response
+        == Response.PENDING
+    )
