@@ -160,7 +160,9 @@ def populate_meetings(province: Unit, lan: User, directive: Document) -> None:
     )  # fmt: skip
     for i, invitation in enumerate(soon.invitations.select_related("unit").order_by("unit__code")):
         cadre = User.objects.filter(assignments__unit=invitation.unit).order_by("pk").first()
-        if cadre is not None and i % 4 != 3 and invitation.unit.name != "Xã Ea Kar":
+        # Xã Ea Kar's cadre (the demo's hoa.xa) finds it still to answer in her calendar.
+        ea_kar_itself = invitation.unit is not None and invitation.unit.name == "Xã Ea Kar"
+        if cadre is not None and i % 4 != 3 and not ea_kar_itself:
             invitation_answer(actor=cadre, invitation=invitation, accept=i % 7 != 5,
                               reason=APOLOGIES[0])  # fmt: skip
     ea_kar = Unit.objects.filter(parent=province, name="Xã Ea Kar").first()
