@@ -75,6 +75,25 @@ def _self_assess(
         services.assessment_submit(actor=cadre, assessment=assessment)
 
 
+def _last_year(rng: random.Random, province: Unit, lan: User | None, units: list[Unit]) -> None:
+    """2024, before Hội Số: every criterion scored by hand, for the communes of then, so that a
+    merged commune's history shows the ratings of the communes it was made of."""
+    scheme = services.scheme_create(actor=lan, unit=province, data={
+        "year": 2024, "level": Level.COMMUNE, "title": "Xếp loại cơ sở Hội năm 2024",
+        "excellent_from": D(90), "good_from": D(75), "fair_from": D(50)})  # fmt: skip
+    for title, points, guidance in HAND:
+        services.criterion_save(actor=lan, scheme=scheme, data={
+            "title": title.replace("2025", "2024"), "max_points": D(points), "kind": Kind.MANUAL,
+            "guidance": guidance})  # fmt: skip
+    services.criterion_save(actor=lan, scheme=scheme, data={
+        "title": "Phát triển hội viên, tỷ lệ tập hợp phụ nữ vào Hội", "max_points": D(30),
+        "kind": Kind.MANUAL})  # fmt: skip
+    for unit in units:
+        _self_assess(rng, scheme, unit, send=True)
+        services.assessment_decide(actor=lan, assessment=services.assessment_for(scheme, unit),
+                                   adjusted={}, on=dt.date(2025, 1, 20))  # fmt: skip
+
+
 def populate_ratings(province: Unit, *, seed: int = 2026) -> int:
     """Returns how many communes were decided."""
     rng = random.Random(seed)
@@ -109,4 +128,7 @@ def populate_ratings(province: Unit, *, seed: int = 2026) -> int:
     if "Xã Ea Kar" in named:
         _self_assess(rng, scheme, named["Xã Ea Kar"], send=False)
     services.scheme_copy(actor=lan, source=scheme, year=2026)
+    _last_year(
+        rng, province, lan, [p for u in named.values() for p in u.predecessors.order_by("code")]
+    )
     return decided
