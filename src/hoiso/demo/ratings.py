@@ -70,7 +70,7 @@ def _self_assess(
         share = D(rng.choice([30, 40, 50] if weak else [65, 75, 80, 85, 90, 95, 100])) / 100
         entries[c.pk] = ((c.max_points * share).quantize(D(1)), EVIDENCE[n % len(EVIDENCE)])
     services.assessment_save(actor=cadre, assessment=assessment, entries=entries,
-                             summary="Hội đã hoàn thành các chỉ tiêu chính của năm 2025.")  # fmt: skip
+                             summary=f"Hội đã hoàn thành các chỉ tiêu chính của năm {scheme.year}.")  # fmt: skip
     if send:
         services.assessment_submit(actor=cadre, assessment=assessment)
 
