@@ -25,7 +25,7 @@ HAND = [
     ("Công tác tuyên truyền, giáo dục; fanpage và nhóm Zalo của Hội", 15,
      "Số bài đăng, buổi livestream, cuộc thi trực tuyến; đường dẫn hoặc ảnh chụp."),
     ("Xây dựng tổ chức Hội: chi hội kiểu mẫu, hội viên đóng hội phí, thẻ hội viên", 15,
-     "Năm 2025 hội phí còn ghi sổ giấy: kèm sổ thu hội phí của các chi hội."),
+     "Năm 2025 hội phí còn ghi sổ giấy: kèm sổ theo dõi hội viên đóng hội phí của các chi hội."),
     ("Phối hợp thực hiện an sinh xã hội, hỗ trợ phụ nữ khởi nghiệp", 10,
      "Số hội viên được hỗ trợ vốn, sinh kế; mô hình khởi nghiệp."),
     ("Báo cáo đúng hạn; công tác kiểm tra, giám sát", 10, "Số báo cáo gửi đúng hạn trong năm."),
@@ -38,7 +38,7 @@ COMPUTED = [
 EVIDENCE = [
     "Kế hoạch số 05/KH-HPN; báo cáo tổng kết năm; 12 buổi sinh hoạt có lồng ghép kỹ năng số.",
     "Fanpage đăng 4 bài mỗi tháng; 2 buổi livestream giới thiệu sản phẩm OCOP.",
-    "Sổ thu hội phí của 18/20 chi hội; 6 chi hội đạt chi hội kiểu mẫu.",
+    "Sổ theo dõi hội viên đóng hội phí của 18/20 chi hội; 6 chi hội đạt chi hội kiểu mẫu.",
     "Giới thiệu 35 hội viên vay vốn; ra mắt 2 tổ hợp tác khởi nghiệp.",
     "Gửi đủ 12 báo cáo tháng, 2 báo cáo 6 tháng, đúng hạn 11/14.",
 ]
