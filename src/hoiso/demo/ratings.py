@@ -25,7 +25,7 @@ HAND = [
     ("Công tác tuyên truyền, giáo dục; fanpage và nhóm Zalo của Hội", 15,
      "Số bài đăng, buổi livestream, cuộc thi trực tuyến; đường dẫn hoặc ảnh chụp."),
     ("Xây dựng tổ chức Hội: chi hội kiểu mẫu, hội viên đóng hội phí, thẻ hội viên", 15,
-     "Năm 2025 hội phí còn ghi sổ giấy: kèm sổ thu hội phí của các chi hội."),
+     "Năm 2025 hội phí còn ghi sổ giấy: kèm sổ theo dõi hội viên đóng hội phí của các chi hội."),
     ("Phối hợp thực hiện an sinh xã hội, hỗ trợ phụ nữ khởi nghiệp", 10,
      "Số hội viên được hỗ trợ vốn, sinh kế; mô hình khởi nghiệp."),
     ("Báo cáo đúng hạn; công tác kiểm tra, giám sát", 10, "Số báo cáo gửi đúng hạn trong năm."),
@@ -38,7 +38,7 @@ COMPUTED = [
 EVIDENCE = [
     "Kế hoạch số 05/KH-HPN; báo cáo tổng kết năm; 12 buổi sinh hoạt có lồng ghép kỹ năng số.",
     "Fanpage đăng 4 bài mỗi tháng; 2 buổi livestream giới thiệu sản phẩm OCOP.",
-    "Sổ thu hội phí của 18/20 chi hội; 6 chi hội đạt chi hội kiểu mẫu.",
+    "Sổ theo dõi hội viên đóng hội phí của 18/20 chi hội; 6 chi hội đạt chi hội kiểu mẫu.",
     "Giới thiệu 35 hội viên vay vốn; ra mắt 2 tổ hợp tác khởi nghiệp.",
     "Gửi đủ 12 báo cáo tháng, 2 báo cáo 6 tháng, đúng hạn 11/14.",
 ]
@@ -70,9 +70,28 @@ def _self_assess(
         share = D(rng.choice([30, 40, 50] if weak else [65, 75, 80, 85, 90, 95, 100])) / 100
         entries[c.pk] = ((c.max_points * share).quantize(D(1)), EVIDENCE[n % len(EVIDENCE)])
     services.assessment_save(actor=cadre, assessment=assessment, entries=entries,
-                             summary="Hội đã hoàn thành các chỉ tiêu chính của năm 2025.")  # fmt: skip
+                             summary=f"Hội đã hoàn thành các chỉ tiêu chính của năm {scheme.year}.")  # fmt: skip
     if send:
         services.assessment_submit(actor=cadre, assessment=assessment)
+
+
+def _last_year(rng: random.Random, province: Unit, lan: User | None, units: list[Unit]) -> None:
+    """2024, before Hội Số: every criterion scored by hand, for the communes of then, so that a
+    merged commune's history shows the ratings of the communes it was made of."""
+    scheme = services.scheme_create(actor=lan, unit=province, data={
+        "year": 2024, "level": Level.COMMUNE, "title": "Xếp loại cơ sở Hội năm 2024",
+        "excellent_from": D(90), "good_from": D(75), "fair_from": D(50)})  # fmt: skip
+    for title, points, guidance in HAND:
+        services.criterion_save(actor=lan, scheme=scheme, data={
+            "title": title.replace("2025", "2024"), "max_points": D(points), "kind": Kind.MANUAL,
+            "guidance": guidance})  # fmt: skip
+    services.criterion_save(actor=lan, scheme=scheme, data={
+        "title": "Phát triển hội viên, tỷ lệ tập hợp phụ nữ vào Hội", "max_points": D(30),
+        "kind": Kind.MANUAL})  # fmt: skip
+    for unit in units:
+        _self_assess(rng, scheme, unit, send=True)
+        services.assessment_decide(actor=lan, assessment=services.assessment_for(scheme, unit),
+                                   adjusted={}, on=dt.date(2025, 1, 20))  # fmt: skip
 
 
 def populate_ratings(province: Unit, *, seed: int = 2026) -> int:
@@ -109,4 +128,7 @@ def populate_ratings(province: Unit, *, seed: int = 2026) -> int:
     if "Xã Ea Kar" in named:
         _self_assess(rng, scheme, named["Xã Ea Kar"], send=False)
     services.scheme_copy(actor=lan, source=scheme, year=2026)
+    _last_year(
+        rng, province, lan, [p for u in named.values() for p in u.predecessors.order_by("code")]
+    )
     return decided

@@ -17,11 +17,29 @@ from hoiso.ratings.models import RATING_ORDER, Assessment, Scheme, State
 from hoiso.ratings.selectors import schemes_concerning
 from hoiso.units.models import Unit
 
+# The chip's colour for each rating: the two best green, the worst red.
+CHIPS = {"excellent": "good", "good": "good", "fair": "", "weak": "bad"}
+
 
 @dataclass
 class Line:
     unit: Unit
     assessment: Assessment | None
+    # Filled by the page, once per list (a URL resolved per row costs more than the row).
+    url: str = ""
+    history_url: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return self.assessment.get_state_display() if self.assessment else ""
+
+    @property
+    def rating_label(self) -> str:
+        return self.assessment.get_rating_display() if self.assessment else ""
+
+    @property
+    def chip(self) -> str:
+        return CHIPS.get(self.rating, "")
 
     @property
     def state(self) -> str:

@@ -4,6 +4,7 @@ level's decision, reopening. Every write is audited; people are told through `no
 from __future__ import annotations
 
 import datetime as dt
+from collections import abc
 from decimal import Decimal
 from typing import Any
 
@@ -333,7 +334,7 @@ def assessment_save(
     *,
     actor: Any,
     assessment: Assessment,
-    entries: dict[int, tuple[Decimal | None, str]],
+    entries: abc.Mapping[int, tuple[Decimal | None, str]],
     summary: str = "",
     uploads: dict[int, list[Any]] | None = None,
 ) -> Assessment:
@@ -465,7 +466,7 @@ def assessment_decide(
     *,
     actor: Any,
     assessment: Assessment,
-    adjusted: dict[int, tuple[Decimal, str]],
+    adjusted: abc.Mapping[int, tuple[Decimal, str]],
     on: dt.date,
     rating: str | None = None,
     note: str = "",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,6 +53,12 @@ def board(request: HttpRequest, scope: Scope) -> HttpResponse:
     rating = request.GET.get("rating", "")
     rating = rating if rating in (*Rating.values, boards.WAITING, boards.NOT_SENT) else ""
     found = boards.boards_for(scope.unit, year, rating)
+    history = reverse("ratings:history", args=["CODE"])
+    for b in found:
+        url = reverse("ratings:assessment", args=["CODE", b.scheme.pk])
+        for line in b.lines:
+            line.url = url.replace("CODE", line.unit.code, 1)
+            line.history_url = history.replace("CODE", line.unit.code, 1)
     own = [b for b in found if b.scheme.level == scope.unit.level]
     years = sorted(
         {*schemes_concerning(scope.unit).values_list("year", flat=True), year}, reverse=True

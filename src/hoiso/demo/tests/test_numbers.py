@@ -18,6 +18,7 @@ from django.test import Client, override_settings
 
 from hoiso.accounts.models import User
 from hoiso.demo.services import demo_load
+from hoiso.ratings.models import Scheme
 from hoiso.targets.models import Target
 from hoiso.units.models import Level, Unit
 
@@ -108,7 +109,12 @@ def pages(province: Unit) -> list[tuple[str, str]]:
     branch_target = targets.filter(level=Level.BRANCH).first()
     percent_target = targets.filter(metric="members.digital_share").first()
     assert branch_target is not None and percent_target is not None
+    rating = Scheme.objects.get(unit=province, year=2025).pk
+    krong_pac = Unit.objects.filter(parent=province, name="Xã Krông Pắc").get().code
     lan = [
+        f"/u/{code}/ratings/?year=2025",
+        f"/u/{code}/ratings/schemes/{rating}/",
+        f"/u/{krong_pac}/ratings/{rating}/decide/",
         f"/u/{code}/",
         f"/u/{code}/members/",
         f"/u/{code}/targets/",
@@ -129,6 +135,8 @@ def pages(province: Unit) -> list[tuple[str, str]]:
         f"/u/{commune}/targets/{percent_target.pk}/",
         f"/u/{commune}/branch-life/",
         f"/u/{commune}/digital/",
+        f"/u/{commune}/ratings/{rating}/",
+        f"/u/{commune}/ratings/history/",
     ]
     return [("lan.tinh", url) for url in lan] + [("hoa.xa", url) for url in hoa]
 
