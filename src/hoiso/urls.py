@@ -5,6 +5,7 @@ from hoiso.accounts.urls import people_urlpatterns
 from hoiso.accounts.views import audit_log
 from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
+from hoiso.contests.vote_urls import public_vote_urlpatterns, root_vote_urlpatterns
 from hoiso.core.views import healthz
 from hoiso.documents.urls import public_urlpatterns as public_documents
 from hoiso.members.urls import me_urlpatterns
@@ -47,4 +48,6 @@ urlpatterns = [
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
     path("p/<str:unit_code>/documents/", include((public_documents, "public_documents"))),
     path("api/v1/", api.urls),
+    path("cuoc-thi/<slug:slug>/", include((public_vote_urlpatterns, "contest_vote"))),
+    path("", include((root_vote_urlpatterns, "vote"))),
 ]
