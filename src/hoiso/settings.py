@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "hoiso.comms",
     "hoiso.documents",
     "hoiso.voices",
+    "hoiso.contests",
     "hoiso.targets",
     "hoiso.restructuring",
     "hoiso.pages",
