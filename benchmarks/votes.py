@@ -111,10 +111,21 @@ def _serve(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen
                SECRET_KEY=SECRET, WEB_THREADS=str(threads), LOG_LEVEL="WARNING",
                DB_POOL_MAX=str(max(8, threads)))  # fmt: skip
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hoiso", "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers)],  # fmt: skip
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "hoiso",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -217,7 +228,10 @@ class _Connection(asyncio.Protocol):
             length = int(head[at + 15 :].split(b"\r\n", 1)[0]) if at >= 0 else 0
             if len(self.buffer) < end + 4 + length:
                 return
-            body, self.buffer = self.buffer[end + 4 : end + 4 + length], self.buffer[end + 4 + length :]
+            body, self.buffer = (
+                self.buffer[end + 4 : end + 4 + length],
+                self.buffer[end + 4 + length :],
+            )
             self.load.record(int(head[9:12]), time.perf_counter() - self.started, body)
             self._send()
 
@@ -319,8 +333,11 @@ def main() -> None:
     # The repeated requests: voters who will have voted already (the first of the run).
     repeats = votes[: max(1, args.connections)]
     reference = [
-        _request("/bench/vote-reference/", {"Content-Type": "application/x-www-form-urlencoded"},
-                 f"contest={contest}&entry={chosen[i]}&phone=08{i:08d}".encode())  # fmt: skip
+        _request(
+            "/bench/vote-reference/",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            f"contest={contest}&entry={chosen[i]}&phone=08{i:08d}".encode(),
+        )
         for i in range(voters)
     ]
     port = _free_port()
@@ -338,9 +355,11 @@ def main() -> None:
     accepted = fast.status.get(200, 0)
     # The warm-up's votes are in the table too: count them apart by their phones.
     warm_phones = {f"09{i:08d}" for i in range(voters - 2000, voters)}
-    in_db = Vote.objects.filter(contest_id=contest, phone__startswith="09").exclude(
-        phone__in=warm_phones
-    ).count()
+    in_db = (
+        Vote.objects.filter(contest_id=contest, phone__startswith="09")
+        .exclude(phone__in=warm_phones)
+        .count()
+    )
     warm_count = warm - in_db
     counted = sum(Entry.objects.filter(contest_id=contest).values_list("votes", flat=True))
     ref_rows = Vote.objects.filter(contest_id=contest, phone__startswith="08").count()
@@ -384,8 +403,10 @@ def main() -> None:
         "reference_server_cpu_s": ref_t["server_cpu_s"],
         "reference_database_cpu_s": ref_t["database_cpu_s"],
         "reference_cpu_ms_per_row": round(
-            1000 * (ref_t["server_cpu_s"] + ref_t["database_cpu_s"])
-            / max(ref.status.get(200, 0), 1), 3
+            1000
+            * (ref_t["server_cpu_s"] + ref_t["database_cpu_s"])
+            / max(ref.status.get(200, 0), 1),
+            3,
         ),
         "ratio": round(per_s / ref_per_s, 2) if ref_per_s else None,
         "load_average": [round(x, 1) for x in os.getloadavg()],

@@ -5,7 +5,11 @@ from hoiso.accounts.urls import people_urlpatterns
 from hoiso.accounts.views import audit_log
 from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
-from hoiso.contests.vote_urls import public_vote_urlpatterns, root_vote_urlpatterns
+from hoiso.contests.vote_urls import (
+    organiser_vote_urlpatterns,
+    public_vote_urlpatterns,
+    root_vote_urlpatterns,
+)
 from hoiso.core.views import healthz
 from hoiso.documents.urls import public_urlpatterns as public_documents
 from hoiso.members.urls import me_urlpatterns
@@ -31,6 +35,7 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("restructure/", include("hoiso.restructuring.urls")),
     path("documents/", include("hoiso.documents.urls")),
     path("voices/", include("hoiso.voices.urls")),
+    path("contests/<int:pk>/votes/", include((organiser_vote_urlpatterns, "contest_votes"))),
 ]
 
 urlpatterns = [

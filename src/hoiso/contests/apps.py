@@ -16,3 +16,6 @@ class ContestsConfig(AppConfig):
 
     def ready(self) -> None:
         audit_actions.declare(AUDIT_ACTIONS)
+        from hoiso.contests import vote_setup
+
+        vote_setup.ready()

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 import ipaddress
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -254,13 +255,19 @@ def _write_postgresql(pending: list[Ballot], day: dt.date, now: dt.datetime) -> 
         b.votes = votes if counted else None
 
 
+# SQLite has one writer: a process's own threads queue here, other processes on the busy timeout
+# (IMMEDIATE transactions). Waiting on the lock also spares the in-memory test database, whose
+# shared cache answers "table is locked" at once instead of waiting.
+_sqlite_writer = threading.Lock()
+
+
 def _write_portable(pending: list[Ballot], day: dt.date, now: dt.datetime) -> None:
     """The same on SQLite: one transaction (IMMEDIATE, so it queues for the write lock), one
     INSERT … ON CONFLICT DO NOTHING RETURNING per vote, one UPDATE per entry."""
     from hoiso.contests.models import Entry, Vote
 
     added: dict[int, int] = {}
-    with transaction.atomic():
+    with _sqlite_writer, transaction.atomic():
         entries = set(
             Entry.objects.filter(
                 pk__in={b.entry_id for b in pending},

@@ -9,6 +9,7 @@ from hoiso.contests import vote_views
 
 # Mounted under /cuoc-thi/<slug>/ in the "contest" namespace.
 public_vote_urlpatterns: list[URLPattern] = [
+    path("vote/", vote_views.vote_page, name="vote_page"),
     path("vote/challenge/", vote_views.challenge, name="vote_challenge"),
     path("vote/code/", vote_views.code_request, name="vote_code"),
     path("vote/confirm/", vote_views.code_confirm, name="vote_confirm"),
@@ -23,3 +24,9 @@ if settings.VOTE_BENCH_REFERENCE:
     root_vote_urlpatterns.append(
         path("bench/vote-reference/", vote_views.bench_reference, name="vote_bench_reference")
     )
+
+# Mounted under /u/<unit code>/contests/<pk>/votes/ in the "contest_votes" namespace.
+organiser_vote_urlpatterns: list[URLPattern] = [
+    path("", vote_views.review, name="review"),
+    path("void/", vote_views.void, name="void"),
+]

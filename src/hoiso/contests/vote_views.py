@@ -6,18 +6,22 @@ front (a development server, the tests' live server); the organiser's anomaly pa
 from __future__ import annotations
 
 import datetime as dt
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from hoiso.accounts.access import Scope, access, gate
+from hoiso.accounts.roles import MANAGE_ACTIVITIES
 from hoiso.contests import fastvote, pow, voting
 from hoiso.contests.ballots import local_day, slot_for
-from hoiso.contests.models import Contest, Vote
+from hoiso.contests.models import Contest, EntryStatus, Vote
 
 
 def _voting_contest(slug: str) -> Contest:
@@ -118,3 +122,77 @@ def bench_reference(request: HttpRequest) -> JsonResponse:
     )  # fmt: skip
     return JsonResponse({"ok": True})
 
+
+# --- The public page --------------------------------------------------------------------------
+
+
+def rule_text(contest: Contest) -> str:
+    texts = {
+        "entry_day": _("Each phone number may vote once for each entry every day (Vietnam time)."),
+        "entry": _("Each phone number may vote once for each entry."),
+        "contest": _("Each phone number may vote once in the whole contest."),
+    }
+    return texts.get(contest.vote_rule, "")
+
+
+def vote_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The contest's approved entries with their live counts and the vote."""
+    contest = _voting_contest(slug)
+    entries = contest.entries.filter(status=EntryStatus.APPROVED).order_by("created_at", "pk")
+    context = {"contest": contest, "entries": entries, "rule_text": rule_text(contest)}
+    return render(request, "contests/vote_page.html", context)
+
+
+# --- The organiser's anomaly page -------------------------------------------------------------
+
+
+def _organised(scope: Scope, pk: int) -> Contest:
+    contests = Contest.objects.filter(unit__path__startswith=scope.unit.path)
+    return access(contests.select_related("unit"), pk, "contest")
+
+
+def masked(phone: str) -> str:
+    """A voter's number as the organiser sees it: enough to tell two apart, not to call."""
+    return f"{phone[:3]}••••{phone[-3:]}" if len(phone) >= 7 else "••••"
+
+
+@gate(MANAGE_ACTIVITIES)
+def review(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    """The contest's anomaly flags, its latest votes and the forms that void them."""
+    contest = _organised(scope, pk)
+    recent = list(
+        Vote.objects.filter(contest=contest)
+        .select_related("entry")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    for v in recent:
+        v.masked = masked(v.phone)  # type: ignore[attr-defined]
+    context = {
+        "scope": scope, "contest": contest, "flags": voting.flags(contest), "recent": recent,
+        "entries": contest.entries.filter(status=EntryStatus.APPROVED).order_by("-votes", "pk"),
+        "voided": Vote.objects.filter(contest=contest, voided_at__isnull=False).count(),
+    }  # fmt: skip
+    return render(request, "contests/vote_review.html", context)
+
+
+@gate(MANAGE_ACTIVITIES)
+@require_POST
+def void(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    """Void one vote, or every counted vote behind a flag; back to the review page."""
+    contest = _organised(scope, pk)
+    vote_id, flag = request.POST.get("vote", ""), request.POST.get("flag", "")
+    if vote_id.isdigit():
+        votes = Vote.objects.filter(contest=contest, pk=int(vote_id))
+    elif flag.partition(":")[0] in ("network", "device"):
+        kind, _colon, key = flag.partition(":")
+        votes = voting.flagged(contest, kind, key)
+    else:
+        raise Http404("no such vote")
+    try:
+        n = voting.votes_void(actor=request.user, contest=contest, votes=votes,  # type: ignore[arg-type]
+                              reason=request.POST.get("reason", ""), flag=flag)  # fmt: skip
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("%(n)s votes voided.") % {"n": n})
+    return redirect("contest_votes:review", scope.unit.code, contest.pk)

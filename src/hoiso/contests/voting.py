@@ -147,8 +147,14 @@ def flags(contest: Contest) -> list[Flag]:
     )
     for row in bursts[:100]:
         found.append(
-            Flag("network", f"{row['network']}|{row['hour'].isoformat()}", row["network"],
-                 row["n"], row["phones"], row["hour"])  # fmt: skip
+            Flag(
+                "network",
+                f"{row['network']}|{row['hour'].isoformat()}",
+                row["network"],
+                row["n"],
+                row["phones"],
+                row["hour"],
+            )
         )
     devices = (
         _counted(contest)
@@ -229,5 +235,3 @@ def recount(contest: Contest) -> dict[int, tuple[int, int]]:
         for pk, kept in contest.entries.values_list("pk", "votes")
         if kept != counted.get(pk, 0)
     }
-
-
