@@ -62,9 +62,10 @@ class Collector:
 
     def __init__(self, write: Callable[[list[Ballot]], None] | None = None) -> None:
         self._write = write or ballots.ballots_write
-        self._queue: queue.SimpleQueue[_Waiter] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Waiter | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._pid = 0
+        self._thread: threading.Thread | None = None
 
     def submit(self, ballot: Ballot, timeout: float = WAIT_SECONDS) -> bool:
         """Queue the ballot and wait until its batch is committed (or failed); False on timeout."""
@@ -73,36 +74,56 @@ class Collector:
         self._queue.put(waiter)
         return waiter.done.acquire(timeout=timeout)
 
+    def stop(self) -> None:
+        """End this process's collector thread once the votes before are written (tests)."""
+        if self._pid == os.getpid() and self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=WAIT_SECONDS)
+            self._pid, self._thread = 0, None
+
     def _start(self) -> None:
         # Started in each worker process (after gunicorn's fork), once.
         if self._pid != os.getpid():
             with self._lock:
                 if self._pid != os.getpid():
-                    threading.Thread(target=self._run, name="vote-collector", daemon=True).start()
+                    self._thread = threading.Thread(
+                        target=self._run, name="vote-collector", daemon=True
+                    )
+                    self._thread.start()
                     self._pid = os.getpid()
 
-    def _take(self, held: list[_Waiter]) -> tuple[list[_Waiter], list[_Waiter]]:
-        """The next batch, and what waits for the one after: a phone's second vote in the same
-        batch goes to the next, so that the database decides between them, in order."""
-        waiting = held or [self._queue.get()]
+    def _take(self, held: list[_Waiter]) -> tuple[list[_Waiter], list[_Waiter], bool]:
+        """The next batch, what waits for the one after (a phone's second vote in the same
+        batch goes to the next, so that the database decides between them, in order), and
+        whether to stop after it."""
+        waiting = held or []
+        stop = False
         while len(waiting) < BATCH_MOST:
             try:
-                waiting.append(self._queue.get_nowait())
+                got = self._queue.get_nowait() if waiting else self._queue.get()
             except queue.Empty:
                 break
+            if got is None:
+                stop = True
+                break
+            waiting.append(got)
         batch, later, seen = [], [], set()
         for w in waiting:
             key = (w.ballot.contest_id, w.ballot.phone)
             (later if key in seen else batch).append(w)
             seen.add(key)
-        return batch, later
+        return batch, later, stop
 
     def _run(self) -> None:
         held: list[_Waiter] = []
         while True:
-            batch, held = self._take(held)
+            batch, held, stop = self._take(held)
+            if stop and not batch and not held:
+                connection.close()
+                return
             try:
-                self._write([w.ballot for w in batch])
+                if batch:
+                    self._write([w.ballot for w in batch])
             except Exception:
                 log.exception("writing %d votes failed", len(batch))
                 for w in batch:
@@ -110,6 +131,8 @@ class Collector:
                 connection.close()  # a broken connection is opened afresh for the next batch
             for w in batch:
                 w.done.release()
+            if stop:
+                self._queue.put(None)  # after the votes held over for the next batch
 
 
 collector = Collector()

@@ -110,7 +110,9 @@ def test_it_refuses_an_entry_not_approved_or_of_another_contest(cast) -> None:  
 def test_a_batch_counts_each_vote_and_gives_each_entry_its_new_count(cast) -> None:  # type: ignore[no-untyped-def]
     contest = _open_around(cast, VoteRule.ENTRY_DAY)
     first, second = approved(contest)
-    batch = [Ballot(contest.pk, (first if i % 3 else second).pk, f"09000000{i:02d}") for i in range(9)]
+    batch = [
+        Ballot(contest.pk, (first if i % 3 else second).pk, f"09000000{i:02d}") for i in range(9)
+    ]
     ballots_write(batch, now=LATE)
     assert {b.outcome for b in batch} == {Outcome.COUNTED}
     first.refresh_from_db()

@@ -32,7 +32,9 @@ def make_voting_contest(
         voting_open=opens, voting_close=closes, results_at=closes + day, vote_rule=rule,
     )  # fmt: skip
     for i in range(entries):
-        Entry.objects.create(contest=contest, title=f"Chi hội số {i + 1}", status=EntryStatus.APPROVED)
+        Entry.objects.create(
+            contest=contest, title=f"Chi hội số {i + 1}", status=EntryStatus.APPROVED
+        )
     Entry.objects.create(contest=contest, title="Chờ duyệt", status=EntryStatus.PENDING)
     return contest
 
