@@ -136,7 +136,7 @@ def test_two_votes_at_once_by_one_phone_count_once(cast) -> None:  # type: ignor
             start.wait()
             ballots_write([ballot])
             outcomes.append(ballot.outcome)
-        except BaseException as e:  # noqa: BLE001  (reported below, in the test's thread)
+        except BaseException as e:
             errors.append(e)
         finally:
             connection.close()
@@ -168,7 +168,7 @@ def test_two_processes_batches_over_the_same_entries_do_not_deadlock(cast) -> No
             votes = [Ballot(contest.pk, e.pk, f"09{n}{i:08d}") for i in range(50) for e in order]
             start.wait()
             ballots_write(votes)
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             errors.append(e)
         finally:
             connection.close()
