@@ -31,6 +31,7 @@ from hoiso.activities.services import (
 from hoiso.activities.tests.images import PNG
 from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_unit, make_user
+from hoiso.contests.tests.vote_factories import make_voting_contest
 from hoiso.documents.models import Receipt
 from hoiso.documents.tests import samples
 from hoiso.documents.tests.factories import issue
@@ -329,6 +330,20 @@ def _public_document(cast: Cast, place: str, user: Any = None) -> dict:
 
 
 PUBLIC = {a: 200 for a in ACTORS}
+
+
+def _voting(cast: Cast, place: str, user: Any = None) -> dict:
+    """A contest of the target branch in its public vote."""
+    return {"pk": make_voting_contest(_target(cast, place)).pk}
+
+
+def _voting_slug(cast: Cast, place: str, user: Any = None) -> dict:
+    return {"slug": make_voting_contest(cast.commune_a).slug}
+
+
+def _voting_entry(cast: Cast, place: str, user: Any = None) -> dict:
+    contest = make_voting_contest(cast.commune_a)
+    return {"contest": contest.pk, "entry": contest.entries.first().pk}  # type: ignore[union-attr]
 _ALL_302 = {a: 302 for a in ACTORS}
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
@@ -503,6 +518,19 @@ MATRIX: dict[str, Entry] = {
     "open_voices:check": Entry(inside={a: 404 for a in ACTORS}, public=True),
     # By phone with a one-time code: any commune or branch takes it (the number decides who).
     "open_voices:phone": Entry(inside=PUBLIC, public=True),
+    # The public vote: its page and what its script asks for are open to all; writes are POSTs.
+    "contest_vote:vote_page": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
+    "contest_vote:vote_challenge": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
+    "contest_vote:vote_counts": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
+    "contest_vote:vote_code": Entry(
+        unscoped=True, inside={a: 405 for a in ACTORS}, kwargs=_voting_slug
+    ),
+    "contest_vote:vote_confirm": Entry(
+        unscoped=True, inside={a: 405 for a in ACTORS}, kwargs=_voting_slug
+    ),
+    "vote:vote": Entry(unscoped=True, inside={a: 405 for a in ACTORS}, kwargs=_voting_entry),
+    "contest_votes:review": Entry(inside=_cadres(), kwargs=_voting),
+    "contest_votes:void": Entry(inside=_cadres(405), kwargs=_voting),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
