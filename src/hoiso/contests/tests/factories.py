@@ -43,3 +43,57 @@ def move_to(contest: Contest, stage: str) -> Contest:
         setattr(contest, name, value)
     contest.save()
     return contest
+
+
+# --- For the permission matrix: (cast, place, user) → URL kwargs --------------------------------
+
+
+def _place(cast: Any, place: str) -> Unit:
+    return cast.branch_a1 if place == "inside" else cast.branch_b1
+
+
+def matrix_contest(cast: Any, place: str, user: Any = None) -> dict[str, Any]:
+    """A contest organised by the target branch, with an approved entry that won a prize, a
+    photo, a judge (Hoa) without scores and a criterion."""
+    from hoiso.activities.tests.images import PNG
+    from hoiso.conftest import make_member
+    from hoiso.contests import services
+
+    unit = _place(cast, place)
+    contest = make_contest(unit, title=f"Cuộc thi {unit.code}")
+    member = make_member(unit, "Đinh Thị Hương")
+    entry = services.entry_submit(None, contest, title="Bài", member=member, images=[PNG])
+    services.entry_moderate(None, entry, approve=True)
+    prize = services.prize_add(None, contest, 1, "Giải Nhất", 1)
+    judge = services.judge_add(None, contest, cast.hoa.username)
+    criterion = services.criterion_add(None, contest, "Ý tưởng", 1, 10)
+    return {"pk": contest.pk, "entry": entry.pk, "image": entry.images.get().pk,
+            "prize": prize.pk, "judge": judge.pk, "criterion": criterion.pk}  # fmt: skip
+
+
+def matrix_kwargs(*names: str) -> Any:
+    def build(cast: Any, place: str, user: Any = None) -> dict[str, Any]:
+        found = matrix_contest(cast, place, user)
+        return {n: found[n] for n in ("pk", *names)}
+
+    return build
+
+
+def matrix_enterable(cast: Any, place: str, user: Any = None) -> dict[str, Any]:
+    """A contest of the province, taking entries from members (any branch may enter it)."""
+    return {"pk": make_contest(cast.province, title="Cuộc thi của tỉnh").pk}
+
+
+def matrix_public(cast: Any, place: str, user: Any = None) -> dict[str, Any]:
+    """A contest with its results out and a photo of an approved entry, by its public address."""
+    found = matrix_contest(cast, "inside")
+    from hoiso.contests.models import Contest
+
+    contest = move_to(Contest.objects.get(pk=found["pk"]), "results")
+    return {"slug": contest.slug, "image": found["image"]}
+
+
+def matrix_judging(cast: Any, place: str, user: Any = None) -> dict[str, Any]:
+    """A contest on whose panel Hoa sits (and nobody else of the matrix)."""
+    found = matrix_contest(cast, "inside")
+    return {"pk": found["pk"], "entry": found["entry"]}
