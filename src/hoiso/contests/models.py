@@ -182,6 +182,8 @@ class Entry(models.Model):
     member = models.ForeignKey(
         "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who enters when she is neither a unit nor a member on Hội Số (a contest open to anyone).
+    entrant_name = models.CharField(_("who enters"), max_length=200, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -206,6 +208,15 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def entrant(self) -> str:
+        """Who entered, as the public page names her or it."""
+        if self.member_id and self.member:
+            return self.member.full_name
+        if self.entrant_name:
+            return self.entrant_name
+        return self.unit.name if self.unit_id and self.unit else ""
 
 
 class EntryImage(models.Model):
