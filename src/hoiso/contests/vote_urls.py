@@ -9,7 +9,6 @@ from hoiso.contests import vote_views
 
 # Mounted under /cuoc-thi/<slug>/ in the "contest" namespace.
 public_vote_urlpatterns: list[URLPattern] = [
-    path("vote/", vote_views.vote_page, name="vote_page"),
     path("vote/challenge/", vote_views.challenge, name="vote_challenge"),
     path("vote/code/", vote_views.code_request, name="vote_code"),
     path("vote/confirm/", vote_views.code_confirm, name="vote_confirm"),

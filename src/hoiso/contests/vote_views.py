@@ -124,26 +124,6 @@ def bench_reference(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
 
 
-# --- The public page --------------------------------------------------------------------------
-
-
-def rule_text(contest: Contest) -> str:
-    texts = {
-        "entry_day": _("Each phone number may vote once for each entry every day (Vietnam time)."),
-        "entry": _("Each phone number may vote once for each entry."),
-        "contest": _("Each phone number may vote once in the whole contest."),
-    }
-    return texts.get(contest.vote_rule, "")
-
-
-def vote_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The contest's approved entries with their live counts and the vote."""
-    contest = _voting_contest(slug)
-    entries = contest.entries.filter(status=EntryStatus.APPROVED).order_by("created_at", "pk")
-    context = {"contest": contest, "entries": entries, "rule_text": rule_text(contest)}
-    return render(request, "contests/vote_page.html", context)
-
-
 # --- The organiser's anomaly page -------------------------------------------------------------
 
 

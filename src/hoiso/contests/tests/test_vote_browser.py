@@ -24,15 +24,17 @@ def _code_in_outbox(phone: str) -> str:
     raise AssertionError("no code in the outbox")
 
 
-def test_a_member_votes_from_her_phone_and_the_count_goes_up(cast, live_server, phone_page, settings):  # type: ignore[no-untyped-def]
+def test_a_member_votes_from_her_phone_and_the_count_goes_up(
+    cast, live_server, phone_page, settings
+):  # type: ignore[no-untyped-def]
     settings.VOTE_POW_MAX = 2000  # a few hundred hashes: the test measures the flow, not the work
     ballots._rules.clear()
     make_member(cast.branch_a1, "Nguyễn Thị Bình", phone="0912345601")
     contest = make_voting_contest(cast.province)
     entry = approved(contest)[1]
     page = phone_page
-    page.goto(f"{live_server.url}/cuoc-thi/{contest.slug}/vote/")
-    count = page.locator(f'[data-vote-count="{entry.pk}"]')
+    page.goto(f"{live_server.url}/cuoc-thi/{contest.slug}/")
+    count = page.locator(f"#votes-{entry.pk} strong")
     expect(count).to_have_text("0")
 
     # The proof of work runs in a worker; the button comes alive when it is done.

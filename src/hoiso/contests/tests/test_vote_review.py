@@ -132,7 +132,8 @@ def test_the_public_counts_are_exact_and_read_live(cast) -> None:  # type: ignor
     _votes(contest, 5)
     response = cast.client(None).get(f"/cuoc-thi/{contest.slug}/vote/counts/")
     assert response.json() == {"counts": {str(first.pk): 3, str(second.pk): 2}}
-    page = cast.client(None).get(f"/cuoc-thi/{contest.slug}/vote/")
+    page = cast.client(None).get(f"/cuoc-thi/{contest.slug}/")
     assert page.status_code == 200
-    assert f'data-vote-count="{first.pk}">3<' in page.content.decode()
+    html = page.content.decode()
+    assert f'id="votes-{first.pk}"><strong>3<' in html and "data-vote-panel" in html
     assert timezone.now() - dt.timedelta(minutes=1) < Vote.objects.latest("pk").created_at

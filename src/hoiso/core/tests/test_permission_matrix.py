@@ -350,6 +350,8 @@ def _voting_slug(cast: Cast, place: str, user: Any = None) -> dict:
 def _voting_entry(cast: Cast, place: str, user: Any = None) -> dict:
     contest = make_voting_contest(cast.commune_a)
     return {"contest": contest.pk, "entry": contest.entries.first().pk}  # type: ignore[union-attr]
+
+
 _ALL_302 = {a: 302 for a in ACTORS}
 MATRIX: dict[str, Entry] = {
     "home": Entry(unscoped=True, inside={a: 302 for a in ACTORS}),
@@ -571,8 +573,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "my_contests:list": Entry(unscoped=True, inside=NOT_A_MEMBER),
     "my_contests:enter": Entry(unscoped=True, inside=NOT_A_MEMBER, kwargs=matrix_enterable),
-    # The public vote: its page and what its script asks for are open to all; writes are POSTs.
-    "contest_vote:vote_page": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
+    # The public vote (on the contest's page): what its script asks for is open to all; writes
+    # are POSTs.
     "contest_vote:vote_challenge": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
     "contest_vote:vote_counts": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
     "contest_vote:vote_code": Entry(

@@ -100,7 +100,9 @@
   });
 
   function setCount(entry, votes) {
-    document.querySelectorAll('[data-vote-count="' + entry + '"]').forEach(function (el) {
+    // The entry card's count (#votes-<pk>, the contests page) or any element marked for it.
+    var found = '#votes-' + entry + ' strong, [data-vote-count="' + entry + '"]';
+    document.querySelectorAll(found).forEach(function (el) {
       el.textContent = Number(votes).toLocaleString("vi-VN");
     });
   }
