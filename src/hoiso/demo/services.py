@@ -16,6 +16,7 @@ from hoiso.accounts.roles import Role
 from hoiso.core import audit
 from hoiso.core.text import fold
 from hoiso.demo.activities import populate_activities
+from hoiso.demo.contests import populate_contests
 from hoiso.demo.documents import populate_documents
 from hoiso.demo.people import populate
 from hoiso.demo.targets import demo_comms_and_targets
@@ -248,6 +249,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         demo_comms_and_targets(province)
         populate_documents(province)
         populate_voices(province, seed=seed)
+        populate_contests(province, seed=seed)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )

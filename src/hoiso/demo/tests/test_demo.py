@@ -247,3 +247,19 @@ def test_it_issues_a_few_documents_some_answered(province):
     assert direct.filter(read_at__isnull=True).exists()
     assert Receipt.objects.filter(document=plan, forwarded_from__unit__name="Xã Ea Kar").exists()
     assert docs.filter(public=True).count() == 1
+
+
+def test_it_runs_the_years_contest_with_entries_scores_and_votes(province):
+    from hoiso.contests.models import Contest, Entry, Score, Vote
+    from hoiso.contests.results import results
+
+    contest = Contest.objects.get(title="Ứng dụng CNTT trong tổ chức sinh hoạt hội")
+    assert contest.unit == province and contest.voting() and contest.judging()
+    entries = Entry.objects.filter(contest=contest)
+    assert entries.filter(status="approved").values("unit").distinct().count() >= 4
+    assert entries.filter(status="pending").exists() and entries.filter(status="rejected").exists()
+    assert Score.objects.filter(entry__contest=contest).exists()
+    for entry in entries.filter(status="approved"):
+        assert entry.votes == Vote.objects.filter(entry=entry, voided_at__isnull=True).count()
+    assert Vote.objects.filter(contest=contest, voided_at__isnull=False).exists()
+    assert results(contest)[0].prize is not None
