@@ -80,6 +80,7 @@ def test_there_are_benchmarks_to_smoke_run() -> None:
     named = {
         "import.py", "import_concurrency.py", "members.py", "targets.py", "activities.py",
         "directives.py", "notify.py", "province_import.py", "restructure.py", "voices.py",
+        "votes.py",
     }  # fmt: skip
     assert named <= {p.name for p in benchmark_scripts()}
 
@@ -130,3 +131,8 @@ def test_the_benchmark_runs_at_tiny_scale(script: Path, migrated: Path, tmp_path
         assert figures["members"] > 0
     if script.name == "voices.py":
         assert (figures["concerns"], figures["answers"]) == (300, 200)
+    if script.name == "votes.py":
+        # Every accepted vote is in the table and in the counts, none twice, no error.
+        assert figures["accepted"] > 0 and figures["errors"] == 0
+        assert figures["accepted"] == figures["in_database"] == figures["counted"]
+        assert figures["lost"] == figures["doubled"] == 0
