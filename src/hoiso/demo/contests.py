@@ -145,6 +145,16 @@ def populate_contests(province: Unit, *, seed: int = 2026) -> Contest | None:
                               slot=f"{entry.pk}:{local.isoformat()}", day=local,
                               created_at=when, network=f"113.161.{k % 200}.0/24",
                               device=f"{rng.getrandbits(40):010x}"))  # fmt: skip
+    # What the organiser's flags are for: one evening hour, 120 votes for one entry from one
+    # network (one café's Wi-Fi, or someone's SIM bank), 8 phones of them from one device.
+    burst = (now - dt.timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+    for k in range(120):
+        when = burst + dt.timedelta(seconds=rng.randint(0, 3599))
+        local = timezone.localtime(when).date()
+        votes.append(Vote(contest=contest, entry=approved[-1], phone=f"0867{k:06d}",
+                          slot=f"{approved[-1].pk}:{local.isoformat()}", day=local,
+                          created_at=when, network="171.244.7.0/24",
+                          device="5a1m8a4k2b" if k < 8 else f"{rng.getrandbits(40):010x}"))  # fmt: skip
     Vote.objects.bulk_create(votes, ignore_conflicts=True, batch_size=1000)
     ids = list(Vote.objects.filter(contest=contest).order_by("pk").values_list("pk", flat=True))
     Vote.objects.filter(pk__in=ids[:: max(1, len(ids) // 6)][:6]).update(

@@ -263,3 +263,13 @@ def test_it_runs_the_years_contest_with_entries_scores_and_votes(province):
         assert entry.votes == Vote.objects.filter(entry=entry, voided_at__isnull=True).count()
     assert Vote.objects.filter(contest=contest, voided_at__isnull=False).exists()
     assert results(contest)[0].prize is not None
+
+
+def test_the_contests_vote_shows_its_organiser_a_burst_and_a_shared_device(province):
+    from hoiso.contests.models import Contest
+    from hoiso.contests.voting import flags
+
+    contest = Contest.objects.get(title="Ứng dụng CNTT trong tổ chức sinh hoạt hội")
+    found = {(f.kind, f.label) for f in flags(contest)}
+    assert ("network", "171.244.7.0/24") in found
+    assert any(kind == "device" for kind, _label in found)
