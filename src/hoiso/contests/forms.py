@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.core.uploads import CappedImageField
@@ -25,7 +26,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 def _when(label: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
-        label=label,
+        label=capfirst(label),
         input_formats=DATETIME_FORMATS,
         widget=DateTimeInput(),
         error_messages={
@@ -44,7 +45,7 @@ class ContestForm(forms.ModelForm):  # type: ignore[type-arg]
     voting_close = _when(_("public vote closes"))
     results_at = _when(_("results published"))
     livestream_url = forms.URLField(
-        label=_("livestream link"), max_length=500, required=False, assume_scheme="https"
+        label=capfirst(_("livestream link")), max_length=500, required=False, assume_scheme="https"
     )
 
     class Meta:
@@ -68,17 +69,26 @@ class ContestForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class PrizeForm(forms.Form):
+class Labelled(forms.Form):
+    """Labels begin with a capital, as the rest of the site writes them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+
+class PrizeForm(Labelled):
     rank = forms.IntegerField(label=_("rank"), min_value=1, max_value=50)
     name = forms.CharField(label=_("prize"), max_length=120)
     quantity = forms.IntegerField(label=_("how many"), min_value=1, max_value=100, initial=1)
 
 
-class JudgeForm(forms.Form):
+class JudgeForm(Labelled):
     account = forms.CharField(label=_("User name or phone number"), max_length=150)
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(Labelled):
     name = forms.CharField(label=_("criterion"), max_length=200)
     weight = forms.IntegerField(label=_("weight"), min_value=1, max_value=100, initial=1)
     max_points = forms.IntegerField(
@@ -86,7 +96,7 @@ class CriterionForm(forms.Form):
     )
 
 
-class EntryForm(forms.Form):
+class EntryForm(Labelled):
     title = forms.CharField(label=_("title"), max_length=200)
     text = forms.CharField(
         label=_("description"), max_length=10000, required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -340,7 +341,7 @@ def judge_of(user: User, contest: Contest) -> Judge | None:
 
 
 def scores_save(
-    judge: Judge, entry: Entry, points: dict[int, int | None], when: dt.datetime | None = None
+    judge: Judge, entry: Entry, points: Mapping[int, int | None], when: dt.datetime | None = None
 ) -> int:
     """The judge's scores of one entry, by criterion id (None leaves a criterion unscored): only
     during judging, only approved entries, each within its criterion's range. Returns how many

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from typing import Any
 
 from django.utils import timezone
 
@@ -57,14 +58,18 @@ COLOURS = [(166, 30, 77), (29, 79, 145), (27, 94, 32), (122, 91, 0), (94, 53, 17
 
 def _picture(colour: tuple[int, int, int], words: str) -> bytes:
     """A plain poster for the entry (the demo has no photos of its own)."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
+    try:  # DejaVu has every Vietnamese letter (fonts-dejavu-core)
+        font: Any = ImageFont.truetype("DejaVuSans-Bold.ttf", 34)
+    except OSError:
+        font = ImageFont.load_default()
     img = Image.new("RGB", (960, 540), colour)
     draw = ImageDraw.Draw(img)
     for i in range(0, 960, 60):
         draw.line([(i, 540), (i + 200, 0)], fill=tuple(min(255, c + 25) for c in colour), width=8)
     draw.rectangle([(40, 380), (920, 500)], fill=(255, 255, 255))
-    draw.text((60, 420), words[:60], fill=colour)
+    draw.text((60, 420), words[:44], fill=colour, font=font)
     out = io.BytesIO()
     img.save(out, "PNG")
     return out.getvalue()
