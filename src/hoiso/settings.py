@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "hoiso.comms",
     "hoiso.documents",
     "hoiso.voices",
+    "hoiso.contests",
     "hoiso.targets",
     "hoiso.reports",
     "hoiso.ratings",
@@ -362,3 +363,18 @@ NOTIFY_BATCH = envint("NOTIFY_BATCH", 500)
 NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 4)
 NOTIFY_CLAIM_TIMEOUT = envint("NOTIFY_CLAIM_TIMEOUT", 300)
 NOTIFY_HTTP_TIMEOUT = envint("NOTIFY_HTTP_TIMEOUT", 10)
+
+# --- The public vote (hoiso.contests) -------------------------------------------------------
+# The proof of work before a code is sent: the browser tries on average half this many SHA-256
+# hashes (a fraction of a second on a phone); raise it while a contest is under attack.
+VOTE_POW_MAX = envint("VOTE_POW_MAX", 50_000)
+# Codes asked for in an hour, per contest: by one phone, from one network (/24 or /64: a mobile
+# operator's block of addresses carries many people, so this one is generous), from one device.
+VOTE_CODES_PER_PHONE = envint("VOTE_CODES_PER_PHONE", 3)
+VOTE_CODES_PER_NETWORK = envint("VOTE_CODES_PER_NETWORK", 300)
+VOTE_CODES_PER_DEVICE = envint("VOTE_CODES_PER_DEVICE", 5)
+# Anomaly flags: a network's votes in one hour, and the phones that voted from one device.
+VOTE_FLAG_NETWORK_HOUR = envint("VOTE_FLAG_NETWORK_HOUR", 100)
+VOTE_FLAG_DEVICE_PHONES = envint("VOTE_FLAG_DEVICE_PHONES", 3)
+# benchmarks/votes.py only: route the plain Django view it measures the vote endpoint against.
+VOTE_BENCH_REFERENCE = envbool("VOTE_BENCH_REFERENCE", False)

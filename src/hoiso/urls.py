@@ -5,6 +5,13 @@ from hoiso.accounts.urls import people_urlpatterns
 from hoiso.accounts.views import audit_log
 from hoiso.api import api
 from hoiso.comms.urls import public_urlpatterns
+from hoiso.contests.urls import judge_urlpatterns, member_urlpatterns
+from hoiso.contests.urls import public_urlpatterns as public_contests
+from hoiso.contests.vote_urls import (
+    organiser_vote_urlpatterns,
+    public_vote_urlpatterns,
+    root_vote_urlpatterns,
+)
 from hoiso.core.views import healthz
 from hoiso.documents.meetings.urls import calendar_urlpatterns
 from hoiso.documents.urls import public_urlpatterns as public_documents
@@ -34,6 +41,8 @@ unit_patterns: list[URLPattern | URLResolver] = [
     path("documents/", include("hoiso.documents.urls")),
     path("meetings/", include("hoiso.documents.meetings.urls")),
     path("voices/", include("hoiso.voices.urls")),
+    path("contests/<int:pk>/votes/", include((organiser_vote_urlpatterns, "contest_votes"))),
+    path("contests/", include("hoiso.contests.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +54,9 @@ urlpatterns = [
     path("me/", include(([path("", member_home, name="home"), *me_urlpatterns], "me"))),
     path("me/messages/", my_messages, name="my_messages"),
     path("me/voices/", include((my_voices_urlpatterns, "my_voices"))),
+    path("me/contests/", include((member_urlpatterns, "my_contests"))),
+    path("cuoc-thi/", include((public_contests, "contest"))),
+    path("cham-thi/", include((judge_urlpatterns, "judge"))),
     path("khao-sat/<int:pk>/", include((survey_answer_urlpatterns, "survey"))),
     path("y-kien/<str:unit_code>/", include((open_voices_urlpatterns, "open_voices"))),
     path("calendar/", include((calendar_urlpatterns, "calendar"))),
@@ -52,4 +64,6 @@ urlpatterns = [
     path("p/<str:unit_code>/", include((public_urlpatterns, "public"))),
     path("p/<str:unit_code>/documents/", include((public_documents, "public_documents"))),
     path("api/v1/", api.urls),
+    path("cuoc-thi/<slug:slug>/", include((public_vote_urlpatterns, "contest_vote"))),
+    path("", include((root_vote_urlpatterns, "vote"))),
 ]

@@ -23,7 +23,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"metrics"}),
     frozenset({"members"}),
     frozenset({"notifications"}),
-    frozenset({"comms", "activities", "documents", "voices"}),
+    frozenset({"comms", "activities", "documents", "voices", "contests"}),
     frozenset({"targets", "reports", "ratings"}),
     frozenset({"restructuring"}),
     frozenset({"pages"}),

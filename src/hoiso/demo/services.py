@@ -16,6 +16,7 @@ from hoiso.accounts.roles import Role
 from hoiso.core import audit
 from hoiso.core.text import fold
 from hoiso.demo.activities import populate_activities
+from hoiso.demo.contests import populate_contests
 from hoiso.demo.documents import populate_documents
 from hoiso.demo.people import populate
 from hoiso.demo.ratings import populate_ratings
@@ -252,6 +253,7 @@ def demo_load(*, seed: int = 2026, members: int = 50_000) -> Unit:
         populate_voices(province, seed=seed)
         populate_reports(province, seed=seed)
         populate_ratings(province, seed=seed)
+        populate_contests(province, seed=seed)
         audit.log(
             None, "demo.loaded", province, data={"branches": len(branches), "members": members}
         )

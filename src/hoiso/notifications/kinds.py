@@ -28,6 +28,8 @@ class Kind:
     # The person asked for this very message (a one-time code she typed her number for): her
     # request is her consent to it, and it goes the kind's way, not by her usual preference.
     requested: bool = False
+    # Its text must not be kept (a one-time code): the message's body is purged once delivered.
+    secret: bool = False
 
 
 _ALL = (

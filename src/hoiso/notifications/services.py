@@ -48,6 +48,21 @@ class Recipient:
     province_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Phone:
+    """Someone known only by her phone number (a voter in a public vote): reached by SMS or
+    Zalo on the number she typed, for a kind she asked for (`requested`); never in-app."""
+
+    number: str
+    name: str = ""
+
+
+def _phones(phones: Iterable[Phone], province_id: int | None) -> list[Recipient]:
+    return [
+        Recipient(f"p{p.number}", p.name, phone=p.number, province_id=province_id) for p in phones
+    ]
+
+
 def _members(qs: QuerySet[Member]) -> list[Recipient]:
     rows = qs.values_list("pk", "full_name", "phone", "user_id", "user__email", "province_id")
     return [
@@ -79,7 +94,7 @@ def _choose(r: Recipient, order: Iterable[str], consented: set[str]) -> list[str
         address = addresses.get(channel, "in-app")
         if address and channel not in chosen:
             chosen.append(channel)
-    if Channel.INAPP not in chosen:
+    if Channel.INAPP not in chosen and (r.user_id or r.member_id or not chosen):
         chosen.append(Channel.INAPP)
     return chosen
 
@@ -131,8 +146,11 @@ class Planned:
         return cost_of(self.channels[0], self.short)
 
 
+Recipients = QuerySet[Member] | Iterable[User] | Iterable[Phone]
+
+
 def plan(
-    recipients: QuerySet[Member] | Iterable[User], kind: str, text: kinds.Rendered,
+    recipients: Recipients, kind: str, text: kinds.Rendered,
     unit: Unit | None,
 ) -> list[Planned]:  # fmt: skip
     """Each recipient's channels (her preference or the kind's order, those she consented to and
@@ -142,10 +160,13 @@ def plan(
         recipients if isinstance(recipients, QuerySet) and recipients.model is Member else None
     )
     province_id = unit.ancestor_ids[1] if unit is not None and len(unit.ancestor_ids) > 1 else None
+    listed = [] if members is not None else list(recipients)
     if members is not None:
         people = _members(members)
+    elif listed and all(isinstance(p, Phone) for p in listed):
+        people = _phones(cast(list[Phone], listed), province_id)
     else:
-        people = _users(cast(Iterable[User], recipients), province_id)
+        people = _users(cast(list[User], listed), province_id)
     user_ids = [p.user_id for p in people if p.key[0] == "u" and p.user_id is not None]
     consents, prefs, zalo = _lookups(members, user_ids)
     shorts = {
@@ -163,7 +184,7 @@ def plan(
 
 
 def notify(
-    recipients: QuerySet[Member] | Iterable[User],
+    recipients: Recipients,
     kind: str,
     context: dict[str, Any],
     *,
@@ -174,8 +195,9 @@ def notify(
     broadcast: Any = None,
     units: Mapping[int, int | None] | None = None,
 ) -> int:
-    """Queue one `kind` message to each recipient (members as a queryset, or accounts); returns
-    how many were queued. With `key`, a second call with the same key queues nothing again.
+    """Queue one `kind` message to each recipient (members as a queryset, accounts, or bare phone
+    numbers as `Phone`s); returns how many were queued. With `key`, a second call with the same key
+    queues nothing again.
 
     `units` (account id → unit id) files each account's message under a unit of her own instead
     of `unit` (a document sent to many units: each cadre reads it in her unit's to-do box)."""
@@ -228,7 +250,7 @@ class Estimate:
 
 
 def estimate(
-    recipients: QuerySet[Member] | Iterable[User], kind: str, context: dict[str, Any],
+    recipients: Recipients, kind: str, context: dict[str, Any],
     unit: Unit | None = None,
 ) -> Estimate:  # fmt: skip
     """What `notify` would do: how many people on each first channel, and what it would cost."""

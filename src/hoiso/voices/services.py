@@ -21,6 +21,7 @@ from hoiso.core import audit
 from hoiso.core.images import save_photo, stored_photo
 from hoiso.members.models import Member
 from hoiso.metrics import versions
+from hoiso.notifications import codes
 from hoiso.notifications.services import notify
 from hoiso.units.models import Level, Unit
 from hoiso.voices.models import (
@@ -335,21 +336,14 @@ def concern_by_code(origin: Unit, code: str) -> Concern | None:
 
 # --- By phone, with a one-time code -----------------------------------------------------------
 
-CODE_MINUTES = 10
 CODES_PER_HOUR = 3
-CODE_TRIES = 5
-
-
-def _phone_key(phone: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:otp:{phone}".encode()).hexdigest()
 
 
 def code_send(unit: Unit, raw_phone: str) -> None:
     """Send a one-time code to the member of `unit`'s subtree whose phone this is, if exactly one
     is; otherwise send nothing, and say the same (no one learns whose number is a member's).
-    At most three codes an hour to one number; a code lasts ten minutes."""
-    from django.core.cache import cache
-
+    At most three codes an hour to one number; a code lasts ten minutes (notifications.codes)."""
+    from hoiso.core.ratelimit import hit
     from hoiso.core.text import normalise_phone
 
     try:
@@ -358,9 +352,8 @@ def code_send(unit: Unit, raw_phone: str) -> None:
         raise ValidationError(
             {"phone": _("Please enter a phone number of 10 digits starting with 0.")}
         ) from None
-    key = _phone_key(phone)
-    cache.add(f"voices-otp-sent:{key}", 0, timeout=3600)
-    if cache.incr(f"voices-otp-sent:{key}") > CODES_PER_HOUR:
+    key = codes.phone_key("voices", phone)
+    if hit(f"voices-otp-sent:{key}", CODES_PER_HOUR, 3600):
         raise ValidationError(
             _("Too many codes for this number in the last hour. Please try again later.")
         )
@@ -369,9 +362,7 @@ def code_send(unit: Unit, raw_phone: str) -> None:
     )
     if len(found) != 1:
         return
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    cache.set(f"voices-otp:{key}", {"code": _code_hash(code), "member": found[0].pk, "tries": 0},
-              timeout=CODE_MINUTES * 60)  # fmt: skip
+    code = codes.code_issue(purpose="voices", phone=phone, data={"member": found[0].pk})
     notify(
         Member.objects.filter(pk=found[0].pk), "concern_code", {"code": code, "unit": unit.name},
         sender=None, urgent=True, key=f"concern-code:{key}:{timezone.now().timestamp():.0f}",
@@ -381,25 +372,18 @@ def code_send(unit: Unit, raw_phone: str) -> None:
 
 def code_member(raw_phone: str, code: str) -> Member:
     """The member whose code this is; refused after five wrong tries or ten minutes."""
-    from django.core.cache import cache
-
     from hoiso.core.text import normalise_phone
 
     wrong = ValidationError(
         {"code": _("This code is not right or has expired. Please check it, or ask for a new one.")}
     )
     try:
-        key = _phone_key(normalise_phone(raw_phone))
+        phone = normalise_phone(raw_phone)
     except ValueError:
         raise wrong from None
-    held = cache.get(f"voices-otp:{key}")
-    if not held or held["tries"] >= CODE_TRIES:
+    held = codes.code_take(purpose="voices", phone=phone, code=code)
+    if held is None:
         raise wrong
-    if not secrets.compare_digest(held["code"], _code_hash("".join(code.split()))):
-        held["tries"] += 1
-        cache.set(f"voices-otp:{key}", held, timeout=CODE_MINUTES * 60)
-        raise wrong
-    cache.delete(f"voices-otp:{key}")
     member = Member.objects.filter(pk=held["member"], status="active").first()
     if member is None:
         raise wrong

@@ -82,6 +82,7 @@ def test_there_are_benchmarks_to_smoke_run() -> None:
         "directives.py", "notify.py", "province_import.py", "restructure.py", "voices.py",
         "reports.py",
         "ratings.py",
+        "votes.py",
     }  # fmt: skip
     assert named <= {p.name for p in benchmark_scripts()}
 
@@ -134,3 +135,8 @@ def test_the_benchmark_runs_at_tiny_scale(script: Path, migrated: Path, tmp_path
         assert (figures["concerns"], figures["answers"]) == (300, 200)
     if script.name == "ratings.py":
         assert (figures["communes"], figures["members"]) == (6, 300)
+    if script.name == "votes.py":
+        # Every accepted vote is in the table and in the counts, none twice, no error.
+        assert figures["accepted"] > 0 and figures["errors"] == 0
+        assert figures["accepted"] == figures["in_database"] == figures["counted"]
+        assert figures["lost"] == figures["doubled"] == 0

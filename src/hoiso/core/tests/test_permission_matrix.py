@@ -31,6 +31,13 @@ from hoiso.activities.services import (
 from hoiso.activities.tests.images import PNG
 from hoiso.comms.tests.factories import make_article, make_channel, make_post
 from hoiso.conftest import Cast, make_member, make_unit, make_user
+from hoiso.contests.tests.factories import (
+    matrix_enterable,
+    matrix_judging,
+    matrix_kwargs,
+    matrix_public,
+)
+from hoiso.contests.tests.vote_factories import make_voting_contest
 from hoiso.documents.models import Attachment, Receipt
 from hoiso.documents.tests import samples
 from hoiso.documents.tests.factories import call_meeting, issue
@@ -372,6 +379,22 @@ def _organised(cast: Cast, place: str, user: Any = None) -> dict:
 
 
 PUBLIC = {a: 200 for a in ACTORS}
+
+
+def _voting(cast: Cast, place: str, user: Any = None) -> dict:
+    """A contest of the target branch in its public vote."""
+    return {"pk": make_voting_contest(_target(cast, place)).pk}
+
+
+def _voting_slug(cast: Cast, place: str, user: Any = None) -> dict:
+    return {"slug": make_voting_contest(cast.commune_a).slug}
+
+
+def _voting_entry(cast: Cast, place: str, user: Any = None) -> dict:
+    contest = make_voting_contest(cast.commune_a)
+    return {"contest": contest.pk, "entry": contest.entries.first().pk}  # type: ignore[union-attr]
+
+
 _ALL_302 = {a: 302 for a in ACTORS}
 
 
@@ -658,6 +681,66 @@ MATRIX: dict[str, Entry] = {
     "open_voices:check": Entry(inside={a: 404 for a in ACTORS}, public=True),
     # By phone with a one-time code: any commune or branch takes it (the number decides who).
     "open_voices:phone": Entry(inside=PUBLIC, public=True),
+    # Contests: the organiser's cadres manage; every role sees the list; those who record
+    # activities (the branch head too) enter a contest of their unit or above.
+    "contests:list": Entry(inside=EVERYONE),
+    "contests:new": Entry(inside=_cadres()),
+    "contests:detail": Entry(inside=_cadres(), kwargs=matrix_kwargs()),
+    "contests:edit": Entry(inside=_cadres(), kwargs=matrix_kwargs()),
+    "contests:prize_add": Entry(method="post", inside=_cadres(302), kwargs=matrix_kwargs()),
+    "contests:prize_remove": Entry(
+        method="post", inside=_cadres(302), kwargs=matrix_kwargs("prize")
+    ),
+    "contests:judge_add": Entry(method="post", inside=_cadres(302), kwargs=matrix_kwargs()),
+    "contests:judge_remove": Entry(
+        method="post", inside=_cadres(302), kwargs=matrix_kwargs("judge")
+    ),
+    "contests:criterion_add": Entry(method="post", inside=_cadres(302), kwargs=matrix_kwargs()),
+    "contests:criterion_remove": Entry(
+        method="post", inside=_cadres(302), kwargs=matrix_kwargs("criterion")
+    ),
+    "contests:entries": Entry(inside=_cadres(), kwargs=matrix_kwargs()),
+    "contests:moderate": Entry(method="post", inside=_cadres(302), kwargs=matrix_kwargs("entry")),
+    "contests:photo": Entry(inside=_cadres(), kwargs=matrix_kwargs("image")),
+    "contests:results": Entry(inside=_cadres(), kwargs=matrix_kwargs()),
+    "contests:export": Entry(inside=_cadres(), kwargs=matrix_kwargs()),
+    "contests:certificate": Entry(inside=_cadres(), kwargs=matrix_kwargs("entry")),
+    "contests:enter": Entry(inside=_branch_head_too(), kwargs=matrix_enterable),
+    # A contest's public page, results and photos need no account.
+    "contest:page": Entry(
+        unscoped=True, inside=PUBLIC, kwargs=lambda c, p, u: {"slug": matrix_public(c, p)["slug"]}
+    ),
+    "contest:results": Entry(
+        unscoped=True, inside=PUBLIC, kwargs=lambda c, p, u: {"slug": matrix_public(c, p)["slug"]}
+    ),
+    "contest:photo": Entry(unscoped=True, inside=PUBLIC, kwargs=matrix_public),
+    # A judge's pages are hers alone (Hoa sits on the panel; nobody else of the matrix does).
+    "judge:list": Entry(unscoped=True, inside={**PUBLIC, "anonymous": 302}),
+    "judge:contest": Entry(
+        unscoped=True,
+        inside={**{a: 404 for a in ACTORS}, "anonymous": 302, "admin": 200},
+        kwargs=lambda c, p, u: {"pk": matrix_judging(c, p)["pk"]},
+    ),
+    "judge:score": Entry(
+        unscoped=True,
+        inside={**{a: 404 for a in ACTORS}, "anonymous": 302, "admin": 200},
+        kwargs=matrix_judging,
+    ),
+    "my_contests:list": Entry(unscoped=True, inside=NOT_A_MEMBER),
+    "my_contests:enter": Entry(unscoped=True, inside=NOT_A_MEMBER, kwargs=matrix_enterable),
+    # The public vote (on the contest's page): what its script asks for is open to all; writes
+    # are POSTs.
+    "contest_vote:vote_challenge": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
+    "contest_vote:vote_counts": Entry(unscoped=True, inside=PUBLIC, kwargs=_voting_slug),
+    "contest_vote:vote_code": Entry(
+        unscoped=True, inside={a: 405 for a in ACTORS}, kwargs=_voting_slug
+    ),
+    "contest_vote:vote_confirm": Entry(
+        unscoped=True, inside={a: 405 for a in ACTORS}, kwargs=_voting_slug
+    ),
+    "vote:vote": Entry(unscoped=True, inside={a: 405 for a in ACTORS}, kwargs=_voting_entry),
+    "contest_votes:review": Entry(inside=_cadres(), kwargs=_voting),
+    "contest_votes:void": Entry(inside=_cadres(405), kwargs=_voting),
     "api:api-root": Entry(unscoped=True, api=True, inside={a: 404 for a in ACTORS}),
     "api:openapi-json": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),
     "api:openapi-view": Entry(unscoped=True, api=True, inside={a: 200 for a in ACTORS}),

@@ -280,3 +280,29 @@ def test_it_has_the_usual_reports_in_every_state(province):
     assert late
     ea_kar = Report.objects.filter(unit__name="Xã Ea Kar", form__title="Báo cáo tháng")
     assert ea_kar.order_by("-period_start").first().status == Status.RETURNED
+
+
+def test_it_runs_the_years_contest_with_entries_scores_and_votes(province):
+    from hoiso.contests.models import Contest, Entry, Score, Vote
+    from hoiso.contests.results import results
+
+    contest = Contest.objects.get(title="Ứng dụng CNTT trong tổ chức sinh hoạt hội")
+    assert contest.unit == province and contest.voting() and contest.judging()
+    entries = Entry.objects.filter(contest=contest)
+    assert entries.filter(status="approved").values("unit").distinct().count() >= 4
+    assert entries.filter(status="pending").exists() and entries.filter(status="rejected").exists()
+    assert Score.objects.filter(entry__contest=contest).exists()
+    for entry in entries.filter(status="approved"):
+        assert entry.votes == Vote.objects.filter(entry=entry, voided_at__isnull=True).count()
+    assert Vote.objects.filter(contest=contest, voided_at__isnull=False).exists()
+    assert results(contest)[0].prize is not None
+
+
+def test_the_contests_vote_shows_its_organiser_a_burst_and_a_shared_device(province):
+    from hoiso.contests.models import Contest
+    from hoiso.contests.voting import flags
+
+    contest = Contest.objects.get(title="Ứng dụng CNTT trong tổ chức sinh hoạt hội")
+    found = {(f.kind, f.label) for f in flags(contest)}
+    assert ("network", "171.244.7.0/24") in found
+    assert any(kind == "device" for kind, _label in found)

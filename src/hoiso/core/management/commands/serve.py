@@ -151,10 +151,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
+        # Threads per worker: above 1, gunicorn's threaded worker, which keeps connections open
+        # between requests and lets the public vote's requests wait on a shared commit.
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 1)))
 
-    def handle(self, *args: Any, bind: str, workers: int, **options: Any) -> None:
+    def handle(self, *args: Any, bind: str, workers: int, threads: int, **options: Any) -> None:
         web = [sys.executable, "-m", "gunicorn", "hoiso.wsgi:application", "--bind", bind]
         web += ["--workers", str(workers), "--timeout", "120"]
+        if threads > 1:
+            web += ["--threads", str(threads), "--keep-alive", "30"]
         if os.environ.get("ACCESS_LOG"):
             web += ["--access-logfile", "-"]
         worker = [sys.executable, "-m", "hoiso", "db_worker", "--interval", "1"]
