@@ -233,7 +233,7 @@ class Meeting(models.Model):
     title = models.CharField(pgettext_lazy("meeting", "title"), max_length=300)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    video_url = models.URLField(_("video link"), max_length=500)
+    video_url = models.URLField(_("meeting room link"), max_length=500)
     agenda = models.TextField(_("agenda"), blank=True)
     # Documents of the register to be discussed; their files are served to the invitees.
     agenda_documents = models.ManyToManyField(Document, blank=True, related_name="agenda_of")

@@ -159,7 +159,7 @@ class DecideForm(forms.Form):
             self.fields[f"p{cid}"].initial = points.as_input(s.self_points or Decimal(0))
             self.fields[f"p{cid}"].widget.attrs["max"] = points.as_input(s.criterion.max_points)
             self.fields[f"r{cid}"] = forms.CharField(
-                label=_("Reason for the change"),
+                label=_("Reason for the other score"),
                 required=False,
                 initial=s.reason,
             )

@@ -113,10 +113,10 @@ class Criterion(models.Model):
     title = models.CharField(_("criterion"), max_length=300)
     guidance = models.TextField(_("what counts, what evidence to attach"), blank=True)
     max_points = models.DecimalField(
-        _("points"), validators=[MinValueValidator(0)], max_digits=6, decimal_places=2
+        _("maximum points"), validators=[MinValueValidator(0)], max_digits=6, decimal_places=2
     )
-    kind = models.CharField(_("scored"), max_length=10, choices=Kind, default=Kind.MANUAL)
-    metric = models.CharField(_("figure"), max_length=60, blank=True)
+    kind = models.CharField(_("how it is scored"), max_length=10, choices=Kind, default=Kind.MANUAL)
+    metric = models.CharField(_("figure from the data"), max_length=60, blank=True)
     mapping = models.CharField(
         _("from figure to points"), max_length=12, choices=Mapping, blank=True
     )

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=300, verbose_name='title')),
                 ('starts_at', models.DateTimeField(verbose_name='starts at')),
                 ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('video_url', models.URLField(max_length=500, verbose_name='video link')),
+                ('video_url', models.URLField(max_length=500, verbose_name='meeting room link')),
                 ('agenda', models.TextField(blank=True, verbose_name='agenda')),
                 ('reminded', models.PositiveSmallIntegerField(default=0)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
