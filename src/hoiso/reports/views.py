@@ -8,7 +8,7 @@ import io
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -106,7 +106,7 @@ def report(request: HttpRequest, scope: Scope, form_pk: int, key: str) -> HttpRe
     checked, posted = None, None
     if request.method == "POST":
         if not scope.can(SUBMIT_REPORTS):
-            raise Http404("no such page")
+            raise PermissionDenied
         posted = request.POST.dict()
         action = (
             services.report_submit if posted.get("action") == "submit" else services.report_save
