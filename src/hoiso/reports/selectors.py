@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from hoiso.accounts.access import Scope
+from hoiso.accounts.access import Scope, access
 from hoiso.metrics.periods import Period, from_key
-from hoiso.reports.models import Report, ReportForm
+from hoiso.reports.models import Item, Report, ReportForm, Section
 from hoiso.units.models import Unit, today
 
 
@@ -56,6 +56,15 @@ def access_owned_form(scope: Scope, pk: int) -> ReportForm:
     if found is None:
         raise Http404("no such form")
     return found
+
+
+def access_section(form: ReportForm, pk: int) -> Section:
+    """A section of a form the scope's unit owns (the form already fetched through the scope)."""
+    return access(form.sections.all(), pk, "section")
+
+
+def access_item(form: ReportForm, pk: int) -> Item:
+    return access(form.items.all(), pk, "figure")
 
 
 def period_in(form: ReportForm, key: str) -> Period:

@@ -8,7 +8,7 @@ import io
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -106,7 +106,7 @@ def report(request: HttpRequest, scope: Scope, form_pk: int, key: str) -> HttpRe
     checked, posted = None, None
     if request.method == "POST":
         if not scope.can(SUBMIT_REPORTS):
-            raise Http404("no such page")
+            raise PermissionDenied
         posted = request.POST.dict()
         action = (
             services.report_submit if posted.get("action") == "submit" else services.report_save
@@ -364,7 +364,7 @@ def form_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
                 return redirect(request.path)
             if request.POST.get("add") == "item" and item_form.is_valid():
                 data = dict(item_form.cleaned_data)
-                section = report_form.sections.get(pk=data.pop("section"))
+                section = selectors.access_section(report_form, data.pop("section"))
                 services.item_add(actor=_actor(request), section=section, data=data)
                 return redirect(request.path)
         except ValidationError as e:
@@ -389,9 +389,7 @@ def form_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @gate(MANAGE_REPORTS)
 def item_remove(request: HttpRequest, scope: Scope, pk: int, item_pk: int) -> HttpResponse:
     report_form = selectors.access_owned_form(scope, pk)
-    item = report_form.items.filter(pk=item_pk).first()
-    if item is None:
-        raise Http404("no such figure")
+    item = selectors.access_item(report_form, item_pk)
     try:
         services.item_remove(actor=_actor(request), item=item)
     except ValidationError as e:

@@ -100,3 +100,13 @@ def test_sending_on_makes_a_document_with_the_pdf(cast: Cast, form) -> None:  # 
     assert doc.unit == cast.province and doc.kind == "BC"
     attachment = doc.attachments.get()  # type: ignore[attr-defined]
     assert attachment.file_type == "pdf" and "Phụ nữ được hỗ trợ vay" in attachment.text
+
+
+def test_a_viewer_reads_the_report_but_cannot_save_it(cast: Cast, form) -> None:  # type: ignore[no-untyped-def]
+    vy = cast.client(cast.vy)
+    assert vy.get(_url("report", cast.commune_a, form)).status_code == 200
+    assert (
+        vy.post(_url("report", cast.commune_a, form), {**TYPED, "action": "submit"}).status_code
+        == 403
+    )
+    assert not Report.objects.exists()
