@@ -360,3 +360,6 @@ NOTIFY_BATCH = envint("NOTIFY_BATCH", 500)
 NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 4)
 NOTIFY_CLAIM_TIMEOUT = envint("NOTIFY_CLAIM_TIMEOUT", 300)
 NOTIFY_HTTP_TIMEOUT = envint("NOTIFY_HTTP_TIMEOUT", 10)
+# A secret message (a one-time password, a voting code) still unsent after these hours fails as
+# expired and its text is erased: a code that late is of no use, and must not wait readable.
+NOTIFY_SECRET_HOURS = envint("NOTIFY_SECRET_HOURS", 24)
