@@ -67,22 +67,20 @@ def _existing(province: Unit, column: str, keys: set[str]) -> list[dict[str, Any
 
 def _namesakes(province: Unit, people: set[tuple[str, int]]) -> list[dict[str, Any]]:
     """Members of the province with one of these (folded name, birth year) pairs: the only ones
-    a row may be by name and birth. Asked by the pairs themselves, not by names and years apart:
-    a common name is shared by thousands in a province, born in every year a file holds, and
-    loading all of them made each file's check grow with the province (a million-row province's
-    last files read most of its members)."""
+    a row may be by name and birth. Asked pair by pair through the index on (province, name,
+    year), not by names and years apart: a common name is shared by thousands in a province,
+    born in every year a file holds, and reading all of them made each file's check grow with
+    the province (a million-row province's last files read most of its members)."""
     chunks = []
     for chunk in _chunks(sorted(people), 400):
-        names, names_params = _in("name_folded", sorted({name for name, _year in chunk}))
         if connection.vendor == "postgresql":
-            pairs = "(SELECT * FROM unnest(%s::varchar[], %s::integer[]))"
-            pairs_params: list[Any] = [[n for n, _y in chunk], [y for _n, y in chunk]]
-        else:
-            pairs = f"(VALUES {', '.join(['(%s, %s)'] * len(chunk))})"
-            pairs_params = [v for pair in chunk for v in pair]
-        where = f'{names} AND ("name_folded", "birth_year") IN {pairs}'
-        chunks.append((where, [*names_params, *pairs_params]))
-    return _select(province, chunks)
+            wanted = "unnest(%s::varchar[], %s::integer[]) AS w(column1, column2)"
+            params: list[Any] = [[n for n, _y in chunk], [y for _n, y in chunk]]
+        else:  # CROSS JOIN keeps SQLite's loop over the pairs outside, each an index seek
+            wanted = f"(VALUES {', '.join(['(%s, %s)'] * len(chunk))}) AS w"
+            params = [v for pair in chunk for v in pair]
+        chunks.append(('"name_folded" = w.column1 AND "birth_year" = w.column2', params))
+    return _select(province, chunks, joined=wanted)
 
 
 def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
@@ -98,10 +96,15 @@ def _columns() -> dict[str, str]:
 
 
 def _select(
-    province: Unit | None, chunks: list[tuple[str, list[Any]]], *, anywhere_active: bool = False
+    province: Unit | None,
+    chunks: list[tuple[str, list[Any]]],
+    *,
+    anywhere_active: bool = False,
+    joined: str = "",
 ) -> list[dict[str, Any]]:
     """The match fields of the visible members of the province (None: of any province; or,
-    `anywhere_active`, active anywhere) that meet each chunk's condition, active ones last."""
+    `anywhere_active`, active anywhere) that meet each chunk's condition, active ones last.
+    `joined`: a row source put before the member table (its parameters lead the chunk's)."""
     column_of = _columns()
     columns = ", ".join(f'"{column_of["id" if f == "pk" else f]}"' for f in _MATCH_FIELDS)
     # Not the rows another import is still writing.
@@ -114,11 +117,15 @@ def _select(
         params = [province.pk, *([Status.ACTIVE] if anywhere_active else []), *params]
     found = []
     with connection.cursor() as cursor:
+        table = f'"{Member._meta.db_table}"'
         for condition, chunk_params in chunks:
-            cursor.execute(
-                f'SELECT {columns} FROM "{Member._meta.db_table}" WHERE {where} AND {condition}',
-                [*params, *chunk_params],
-            )
+            if joined:
+                sql = f"SELECT {columns} FROM {joined} CROSS JOIN {table} WHERE {condition} AND {where}"
+                values = [*chunk_params, *params]
+            else:
+                sql = f"SELECT {columns} FROM {table} WHERE {where} AND {condition}"
+                values = [*params, *chunk_params]
+            cursor.execute(sql, values)
             for values in cursor.fetchall():
                 m = dict(zip(_MATCH_FIELDS, values, strict=True))
                 for day in ("birth_date", "join_date"):  # SQLite hands dates back as text
