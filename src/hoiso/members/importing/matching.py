@@ -58,7 +58,9 @@ def _existing(province: Unit, column: str, keys: set[str]) -> list[dict[str, Any
     member of the province for each batch of phones, so that each file's check grew with the
     province (1.2 s a batch at 100,000 members, 11 batches a file)."""
     column_of = _columns()
-    chunks = [_in(column_of[column], chunk) for chunk in _chunks(sorted(k for k in keys if k))]
+    chunks = [
+        (*_in(column_of[column], chunk), "") for chunk in _chunks(sorted(k for k in keys if k))
+    ]
     if column == "phone":
         found = _select(None, chunks)
         return [m for m in found if m["province_id"] == province.pk]
@@ -71,7 +73,7 @@ def _namesakes(province: Unit, people: set[tuple[str, int]]) -> list[dict[str, A
     year), not by names and years apart: a common name is shared by thousands in a province,
     born in every year a file holds, and reading all of them made each file's check grow with
     the province (a million-row province's last files read most of its members)."""
-    chunks = []
+    chunks: list[Chunk] = []
     for chunk in _chunks(sorted(people), 400):
         if connection.vendor == "postgresql":
             wanted = "unnest(%s::varchar[], %s::integer[]) AS w(column1, column2)"
@@ -79,8 +81,8 @@ def _namesakes(province: Unit, people: set[tuple[str, int]]) -> list[dict[str, A
         else:  # CROSS JOIN keeps SQLite's loop over the pairs outside, each an index seek
             wanted = f"(VALUES {', '.join(['(%s, %s)'] * len(chunk))}) AS w"
             params = [v for pair in chunk for v in pair]
-        chunks.append(('"name_folded" = w.column1 AND "birth_year" = w.column2', params))
-    return _select(province, chunks, joined=wanted)
+        chunks.append(('"name_folded" = w.column1 AND "birth_year" = w.column2', params, wanted))
+    return _select(province, chunks)
 
 
 def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
@@ -95,16 +97,16 @@ def _columns() -> dict[str, str]:
     return {f.attname: f.column for f in Member._meta.concrete_fields}
 
 
+# A batch of a look-up: its condition, its parameters, and a row source put before the member
+# table ("" for none; its parameters, then, lead the others).
+Chunk = tuple[str, list[Any], str]
+
+
 def _select(
-    province: Unit | None,
-    chunks: list[tuple[str, list[Any]]],
-    *,
-    anywhere_active: bool = False,
-    joined: str = "",
+    province: Unit | None, chunks: list[Chunk], *, anywhere_active: bool = False
 ) -> list[dict[str, Any]]:
     """The match fields of the visible members of the province (None: of any province; or,
-    `anywhere_active`, active anywhere) that meet each chunk's condition, active ones last.
-    `joined`: a row source put before the member table (its parameters lead the chunk's)."""
+    `anywhere_active`, active anywhere) that meet each chunk's condition, active ones last."""
     column_of = _columns()
     columns = ", ".join(f'"{column_of["id" if f == "pk" else f]}"' for f in _MATCH_FIELDS)
     # Not the rows another import is still writing.
@@ -118,7 +120,7 @@ def _select(
     found = []
     with connection.cursor() as cursor:
         table = f'"{Member._meta.db_table}"'
-        for condition, chunk_params in chunks:
+        for condition, chunk_params, joined in chunks:
             if joined:
                 sql = f"SELECT {columns} FROM {joined} CROSS JOIN {table} WHERE {condition} AND {where}"
                 values = [*chunk_params, *params]
