@@ -12,8 +12,10 @@ communes (no branch yet), runs
 
     python -m hoiso import_members FOLDER --unit 66 --create-branches --json
 
-in-process and prints JSON: seconds, rows/s, the process's peak RSS (`ru_maxrss`), members
-written, rows lost (rows in the files − members written), branches created, files refused.
+in-process (`--jobs 2`: the next files are read by a worker process) and prints JSON: seconds,
+rows/s, the CPU time and peak RSS (`ru_maxrss`) of this process and of the reading worker, the
+load average before and after, members written, rows lost (rows in the files − members written),
+branches created, files refused.
 Targets: ≤ 300 s on each database, < 1,024 MB, 0 rows lost.
 
     python benchmarks/province_import.py                     # both databases, full scale
