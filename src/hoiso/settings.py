@@ -378,3 +378,6 @@ VOTE_FLAG_NETWORK_HOUR = envint("VOTE_FLAG_NETWORK_HOUR", 100)
 VOTE_FLAG_DEVICE_PHONES = envint("VOTE_FLAG_DEVICE_PHONES", 3)
 # benchmarks/votes.py only: route the plain Django view it measures the vote endpoint against.
 VOTE_BENCH_REFERENCE = envbool("VOTE_BENCH_REFERENCE", False)
+# A secret message (a one-time password, a voting code) still unsent after these hours fails as
+# expired and its text is erased: a code that late is of no use, and must not wait readable.
+NOTIFY_SECRET_HOURS = envint("NOTIFY_SECRET_HOURS", 24)

@@ -5,8 +5,11 @@ The rules are those of the one-account form (`services.account_create`, `_check_
 unit only inside the uploader's subtree, matched exactly by code or name (a name several units
 share, or one that only nearly matches, is put to her, never guessed); a role only if she holds
 its rights there. Each new account gets a one-time password and must choose her own at first
-login (`User.must_change_password`, as for members' accounts); the passwords are printed on
-login slips (`slips_pdf`), kept only in the cache for `SLIP_SECONDS`.
+login (`User.must_change_password`, as for members' accounts). The uploader chooses how the
+passwords reach them: printed on login slips (`slips_pdf`; the passwords kept only in the cache for
+`SLIP_SECONDS`), or each sent to the cadre's own phone through the notifications service (the
+`PasswordCourier` that app plugs in here, a layer above; the message is a secret one, erased once
+sent), with a slip kept only for a cadre the courier cannot reach.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +54,27 @@ NO = ("", "khong", "0", "no", "false", "kiemnhiem")
 _UNIT_KINDS = ("chihoi", "xa", "phuong", "dackhu", "tinh", "thanhpho", "to")
 SLIP_SECONDS = 24 * 3600
 MAX_ROWS = 2000
+
+
+class PasswordCourier(Protocol):
+    """Sends each new account her one-time password; returns the ids of those it reached."""
+
+    def __call__(
+        self, *, actor: User, unit: Unit, passwords: list[tuple[User, str]], login_url: str,
+        key: str,
+    ) -> set[int]: ...  # fmt: skip
+
+
+_couriers: list[PasswordCourier] = []
+
+
+def set_password_courier(courier: PasswordCourier) -> None:
+    """Plug in the way passwords are sent (the notifications app does, when it starts)."""
+    _couriers[:] = [courier]
+
+
+def can_send_passwords() -> bool:
+    return bool(_couriers)
 
 
 def _key(text: Any) -> str:
@@ -326,15 +350,22 @@ def _username(full_name: str) -> str:
     return name
 
 
-def accounts_bulk_create(*, actor: User, imp: AccountImport) -> dict[str, int]:
+def accounts_bulk_create(
+    *, actor: User, imp: AccountImport, send: bool = False, login_url: str = ""
+) -> dict[str, int]:
     """Check the stored rows again and create what they say, in one transaction: each new person
     an account with a one-time password she must change, and each row an assignment. Rows with
-    errors are left out. The slips' passwords go to the cache for `SLIP_SECONDS`."""
+    errors are left out. With `send`, each password goes to her phone through the courier (its
+    messages queued in the same transaction); the slips of the others (all, without `send`) go
+    to the cache for `SLIP_SECONDS`."""
     if MANAGE_ACCOUNTS not in perms_at(actor, imp.unit):
         raise PermissionDenied
+    if send and not _couriers:
+        raise ValueError("no password courier is plugged in")
     rows = [(n, cells) for n, cells in imp.rows]
     plan = plan_cadres(rows, actor=actor, top=imp.unit)
     slips: list[dict[str, str]] = []
+    passwords: list[tuple[User, str]] = []
     made: dict[str, User] = {}
     with transaction.atomic():
         for row in plan.rows:
@@ -353,6 +384,7 @@ def accounts_bulk_create(*, actor: User, imp: AccountImport) -> dict[str, int]:
                 made[row.phone] = user
                 audit.log(actor, "account.created", user, unit=imp.unit,
                           data={"username": user.username, "import": str(imp.pk)})  # fmt: skip
+                passwords.append((user, password))
                 slips.append({"name": user.full_name, "username": user.username,
                               "phone": user.phone, "password": password,
                               "unit": row.unit_name, "role": str(Role(row.role).label)})  # fmt: skip
@@ -362,14 +394,21 @@ def accounts_bulk_create(*, actor: User, imp: AccountImport) -> dict[str, int]:
                 created_by=actor,
             )  # fmt: skip
             audit.log(actor, "assignment.created", assignment, data={"role": row.role})
-        summary = plan.summary()
+        sent: set[int] = set()
+        if send and passwords:
+            sent = _couriers[0](actor=actor, unit=imp.unit, passwords=passwords,
+                                login_url=login_url, key=f"account_password:{imp.pk}")  # fmt: skip
+        # A sent password is nowhere else: no slip of hers is kept.
+        slips = [s for s, (user, _p) in zip(slips, passwords, strict=True) if user.pk not in sent]
+        summary = {**plan.summary(), "sent": len(sent), "slips": len(slips)}
         audit.log(actor, "account.bulk_created", imp, unit=imp.unit,
                   data={"file": imp.filename, **summary})  # fmt: skip
         AccountImport.objects.filter(pk=imp.pk).update(
             status=AccountImport.Status.DONE, summary=summary
         )
         imp.status, imp.summary = AccountImport.Status.DONE, summary
-    cache.set(slips_key(imp), slips, SLIP_SECONDS)
+    if slips:
+        cache.set(slips_key(imp), slips, SLIP_SECONDS)
     return summary
 
 

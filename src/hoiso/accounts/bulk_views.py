@@ -63,7 +63,10 @@ def bulk_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRespo
     context: dict[str, Any] = {"unit": scope.unit, "imp": imp}
     if imp.status == AccountImport.Status.PREVIEW:
         plan = bulk.plan_cadres([(n, c) for n, c in imp.rows], actor=scope.user, top=imp.unit)
-        context.update(rows=plan.rows, summary=plan.summary())
+        context.update(rows=plan.rows, summary=plan.summary(), can_send=bulk.can_send_passwords())
+    else:  # imports done before passwords could be sent had a slip for every new account
+        context.update(sent=imp.summary.get("sent", 0),
+                       slips=imp.summary.get("slips", imp.summary.get("new", 0)))  # fmt: skip
     return render(request, "accounts/bulk_detail.html", context)
 
 
@@ -72,7 +75,11 @@ def bulk_detail(request: HttpRequest, scope: Scope, import_id: Any) -> HttpRespo
 def bulk_confirm(request: HttpRequest, scope: Scope, import_id: Any) -> HttpResponse:
     imp = access_account_import(scope, import_id)
     if imp.status == AccountImport.Status.PREVIEW:
-        summary = bulk.accounts_bulk_create(actor=scope.user, imp=imp)
+        send = request.POST.get("passwords") == "send" and bulk.can_send_passwords()
+        login_url = request.build_absolute_uri(reverse("accounts:login"))
+        summary = bulk.accounts_bulk_create(
+            actor=scope.user, imp=imp, send=send, login_url=login_url
+        )
         messages.success(request, _("Created %(new)s accounts and gave %(roles)s roles.") % summary)
     return redirect("people:bulk_detail", unit_code=scope.unit.code, import_id=imp.pk)
 

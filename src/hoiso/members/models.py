@@ -193,7 +193,9 @@ class Member(models.Model):
             models.Index(fields=["phone"], name="member_phone"),
             models.Index(fields=["citizen_id"], name="member_cid"),
             models.Index(fields=["province", "card_number"], name="member_card"),
-            models.Index(fields=["province", "name_folded"], name="member_name"),
+            # With the birth year: an import asks for (name, year) pairs, answered from the index
+            # alone, however many namesakes the province holds.
+            models.Index(fields=["province", "name_folded", "birth_year"], name="member_name"),
             # Only the rows of an import being written: empty the rest of the time.
             models.Index(
                 fields=["staged_by"], condition=Q(staged_by__isnull=False), name="member_staged"

@@ -18,4 +18,9 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
+        from hoiso.accounts.bulk import set_password_courier
+        from hoiso.notifications.services import passwords_send
+
         audit_actions.declare(AUDIT_ACTIONS)
+        # Accounts in bulk may send new cadres their passwords: through this app, above it.
+        set_password_courier(passwords_send)

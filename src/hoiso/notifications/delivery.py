@@ -8,6 +8,9 @@ are queued again with the same key, which is the provider's request id (eSMS ref
 it has seen), so what had left is not sent a second time.
 
 Only the main thread touches the database; the threads only talk HTTP.
+
+A secret message (`kinds.Kind.secret`) is purged in the write that records it has left (sent,
+delivered) or finally failed; one that waits past NOTIFY_SECRET_HOURS is failed and purged.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.utils import timezone
 from hoiso.core import audit
 from hoiso.notifications.channels import Adapter, Outcome, adapter_for
 from hoiso.notifications.costs import cost_of
-from hoiso.notifications.models import PAID, Budget, Channel, Message, Status
+from hoiso.notifications.models import FINAL, PAID, PURGED, Budget, Channel, Message, Status
 from hoiso.notifications.quiet import LOCAL, not_before
 
 UPDATED = ["status", "reason", "attempts", "next_try", "claim", "provider_id", "sent_at",
@@ -62,6 +65,15 @@ def recover(now: dt.datetime) -> int:
     return Message.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
         status=Status.QUEUED, claim="", next_try=now
     )
+
+
+def expire_secrets(now: dt.datetime) -> int:
+    """Fail and purge the secret messages still waiting after NOTIFY_SECRET_HOURS."""
+    late = now - dt.timedelta(hours=settings.NOTIFY_SECRET_HOURS)
+    return Message.objects.filter(secret=True, status=Status.QUEUED, created_at__lt=late).update(
+        status=Status.FAILED, reason="expired before it could be sent", claim="",
+        body=PURGED, short=PURGED, context={},
+    )  # fmt: skip
 
 
 def claim(now: dt.datetime, size: int) -> list[Message]:
@@ -197,7 +209,8 @@ def send_batch(messages: list[Message], run: Run, now: dt.datetime) -> None:
 def save(messages: list[Message]) -> None:
     """Write back what became of each message: one UPDATE statement run for all of them
     (executemany). Django's bulk_update builds a CASE per field and row, which took seconds for
-    a batch of 500 here."""
+    a batch of 500 here. In the same transaction, the secret messages that have left or failed
+    for good lose their texts."""
     fields = [cast(Field, Message._meta.get_field(name)) for name in UPDATED]
     q = connection.ops.quote_name
     columns = ", ".join(f"{q(str(f.column))} = %s" for f in fields)
@@ -206,14 +219,22 @@ def save(messages: list[Message]) -> None:
         [*(f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields), m.pk]
         for m in messages
     ]
+    done = [m for m in messages if m.secret and m.status in FINAL]
+    for m in done:
+        m.purge()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+        if done:
+            Message.objects.filter(pk__in=[m.pk for m in done]).update(
+                body=PURGED, short=PURGED, context={}
+            )
 
 
 def deliver(*, now: dt.datetime | None = None, max_batches: int | None = None) -> Run:
     """Send every message that is due, batch after batch, until none is left."""
     run = Run()
     run.recovered = recover(now or timezone.now())
+    expire_secrets(now or timezone.now())
     batches = 0
     while max_batches is None or batches < max_batches:
         moment = now or timezone.now()

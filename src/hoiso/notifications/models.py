@@ -37,6 +37,15 @@ class Status(models.TextChoices):
     FAILED = "failed", _("Not sent")
 
 
+# What a secret message's texts become once it has left (see `kinds`): kept in Vietnamese, as the
+# texts were.
+PURGED = "(nội dung đã xóa sau khi gửi)"
+# What pages show of a secret message's texts while it waits.
+HIDDEN = _("(secret: only its recipient can read it)")
+ERASED = _("(erased once sent)")
+FINAL = (Status.SENT, Status.DELIVERED, Status.FAILED)
+
+
 class MessageQuerySet(models.QuerySet["Message"]):
     def due(self, now: Any) -> MessageQuerySet:
         return self.filter(status=Status.QUEUED, next_try__lte=now)
@@ -78,6 +87,8 @@ class Message(models.Model):
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=40)
     urgent = models.BooleanField(default=False)
+    # Its kind's `secret`: the texts are erased once it has left and never shown meanwhile.
+    secret = models.BooleanField(default=False)
     context = models.JSONField(default=dict, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
@@ -132,6 +143,25 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.name or self.phone or self.email}"
+
+    @property
+    def shown_body(self) -> str:
+        """The body as pages may show it: a secret message's only to the delivery adapter."""
+        return self._shown(self.body)
+
+    @property
+    def shown_short(self) -> str:
+        return self._shown(self.short)
+
+    def _shown(self, text: str) -> str:
+        if not self.secret:
+            return text
+        return str(ERASED) if self.status in FINAL else str(HIDDEN)
+
+    def purge(self) -> None:
+        """Erase a secret message's texts and context (it has left, or never will)."""
+        self.body = self.short = PURGED
+        self.context = {}
 
     @property
     def audit_unit(self) -> Unit | None:

@@ -78,9 +78,12 @@ def _users(users: Iterable[User], province_id: int | None) -> list[Recipient]:
     ]
 
 
-def _choose(r: Recipient, order: Iterable[str], consented: set[str]) -> list[str]:
+def _choose(
+    r: Recipient, order: Iterable[str], consented: set[str], *, fallback: bool = True
+) -> list[str]:
     """The channels this person can be reached on, in order: each external one needs her consent
-    and an address. In-app always remains, last, so that nobody is left out."""
+    and an address. In-app always remains, last, so that nobody is left out (but for a secret
+    kind: `fallback` False)."""
     chosen: list[str] = []
     for channel in order:
         if channel in EXTERNAL and channel not in consented:
@@ -94,7 +97,7 @@ def _choose(r: Recipient, order: Iterable[str], consented: set[str]) -> list[str
         address = addresses.get(channel, "in-app")
         if address and channel not in chosen:
             chosen.append(channel)
-    if Channel.INAPP not in chosen and (r.user_id or r.member_id or not chosen):
+    if fallback and Channel.INAPP not in chosen and (r.user_id or r.member_id or not chosen):
         chosen.append(Channel.INAPP)
     return chosen
 
@@ -154,7 +157,8 @@ def plan(
     unit: Unit | None,
 ) -> list[Planned]:  # fmt: skip
     """Each recipient's channels (her preference or the kind's order, those she consented to and
-    has an address for) and her short text, in a fixed number of queries."""
+    has an address for) and her short text, in a fixed number of queries. A secret kind's
+    recipient with no channel is left out."""
     spec = kinds.KINDS[kind]
     members = (
         recipients if isinstance(recipients, QuerySet) and recipients.model is Member else None
@@ -179,8 +183,18 @@ def plan(
         consented = consents.get(p.key, set())
         if spec.requested:
             order, consented = list(spec.order), set(EXTERNAL)
-        planned.append(Planned(p, _choose(p, order, consented), shorts[plain]))
+        channels = _choose(p, order, consented, fallback=not spec.secret)
+        if channels:
+            planned.append(Planned(p, channels, shorts[plain]))
     return planned
+
+
+def reachable(users: Iterable[User], kind: str) -> set[int]:
+    """The accounts a `kind` message can reach now (for a secret kind, those with a channel
+    besides in-app): the caller gives the others another way."""
+    users = list(users)
+    placeholder = kinds.Rendered("", "", "")
+    return {p.person.user_id for p in plan(users, kind, placeholder, None) if p.person.user_id}
 
 
 def notify(
@@ -204,7 +218,9 @@ def notify(
     text = kinds.render(kind, context)
     now = timezone.now()
     key = key or f"{kind}:{now.timestamp():.6f}"
-    common = {"kind": kind, "urgent": urgent, "context": context, "subject": text.subject,
+    secret = kinds.KINDS[kind].secret
+    common = {"kind": kind, "urgent": urgent, "secret": secret, "context": context,
+              "subject": text.subject,
               "body": text.body, "unit_id": unit.pk if unit else None, "created_at": now,
               "broadcast_id": broadcast.pk if broadcast else None,
               "sender_id": sender.pk if sender else None}  # fmt: skip
@@ -261,6 +277,25 @@ def estimate(
         by_channel[p.channels[0]] = by_channel.get(p.channels[0], 0) + 1
     short = sms.fit(text.sms, plain=True, parts=kinds.KINDS[kind].sms_parts)
     return Estimate(len(planned), by_channel, sum(p.cost for p in planned), text, short)
+
+
+# --- One-time passwords of new accounts -------------------------------------------------------
+
+
+def passwords_send(
+    *, actor: User, unit: Unit, passwords: list[tuple[User, str]], login_url: str, key: str
+) -> set[int]:
+    """Send each new account her one-time password (kind `account_password`, a secret one) to
+    the phone that is her login; returns the ids of the accounts a message was queued for. The
+    accounts app calls it through `accounts.bulk.set_password_courier` (it lies below)."""
+    queued: set[int] = set()
+    for user, password in passwords:
+        context = {"name": user.display_name, "username": user.username, "password": password,
+                   "unit": unit.name, "login_url": login_url}  # fmt: skip
+        if notify([user], "account_password", context, sender=actor, unit=unit,
+                  key=f"{key}:{user.pk}"):  # fmt: skip
+            queued.add(user.pk)
+    return queued
 
 
 # --- Consent and preferences ------------------------------------------------------------------

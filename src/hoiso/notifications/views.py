@@ -18,9 +18,8 @@ from hoiso.accounts.roles import SEND_NOTICES
 from hoiso.members.me import member_required
 from hoiso.members.models import Member
 from hoiso.notifications import audiences, services
-from hoiso.notifications.delivery import text_for
 from hoiso.notifications.forms import NoticeForm, PreferenceForm
-from hoiso.notifications.models import EXTERNAL, Channel, Consent, Preference, Status
+from hoiso.notifications.models import EXTERNAL, Channel, Consent, Message, Preference, Status
 from hoiso.notifications.selectors import (
     access_broadcast,
     broadcasts_of,
@@ -83,9 +82,14 @@ def outbox(request: HttpRequest, scope: Scope) -> HttpResponse:
         1, int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1
     )
     rows = list(messages_within(scope.unit)[(page - 1) * PAGE : page * PAGE + 1])
-    shown = [(m, text_for(m)) for m in rows[:PAGE]]
+    shown = [(m, _shown_text(m)) for m in rows[:PAGE]]
     context = {"unit": scope.unit, "rows": shown, "page": page, "more": len(rows) > PAGE}
     return render(request, "notifications/outbox.html", context)
+
+
+def _shown_text(m: Message) -> str:
+    """The text as its channel carried it; a secret message's never (`Message.shown_short`)."""
+    return m.shown_short if m.channel in (Channel.SMS, Channel.ZNS) else m.shown_body
 
 
 @gate(SEND_NOTICES)

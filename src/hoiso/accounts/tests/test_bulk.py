@@ -169,3 +169,55 @@ def test_the_cadres_list_is_cleared_after_the_retention_days(cast: Cast, setting
     later = timezone.now() + dt.timedelta(days=8)
     assert files_purge(now=later).account_lists == 1
     assert AccountImport.objects.get().rows == []
+
+
+def test_the_passwords_can_go_by_zalo_or_sms_instead_of_slips(cast: Cast, twins: None) -> None:
+    from hoiso.notifications import delivery
+    from hoiso.notifications.models import PURGED, Message
+
+    imp, page = _preview(cast)
+    assert 'value="send"' in page and 'value="slips" checked' in page
+    client = cast.client(cast.lan)
+    client.post(reverse("people:bulk_confirm", args=[cast.province.code, imp.pk]),
+                {"passwords": "send"})  # fmt: skip
+    imp.refresh_from_db()
+    assert (imp.summary["new"], imp.summary["sent"], imp.summary["slips"]) == (2, 2, 0)
+    # No slip is kept: the password is only in her message, which the outbox does not show.
+    slips = client.get(reverse("people:bulk_slips", args=[cast.province.code, imp.pk]))
+    assert slips.status_code == 404
+    done = client.get(reverse("people:bulk_detail", args=[cast.province.code, imp.pk]))
+    assert "Hộp thư đi" in done.content.decode() and "phiếu" not in done.content.decode().lower()
+    hong = User.objects.get(phone="0913111222")
+    message = Message.objects.get(user=hong)
+    assert message.secret and message.unit == cast.province and message.phone == "0913111222"
+    password = message.context["password"]
+    assert password in message.short
+    outbox = client.get(reverse("notifications:outbox", args=[cast.province.code]))
+    assert password not in outbox.content.decode()
+    delivery.deliver()
+    message.refresh_from_db()
+    assert message.short == PURGED and message.context == {}
+    # The password she received logs her in, and she must change it first.
+    newcomer = cast.client(None)
+    assert newcomer.login(username="0913111222", password=password)
+    home = newcomer.get(reverse("units:home", args=["24373"]))
+    assert home.status_code == 302 and home["Location"] == reverse("accounts:password")
+
+
+@pytest.mark.parametrize("who", ["hoa", "mai", "vy", "thu"])
+def test_no_one_without_the_right_confirms_either_way(cast: Cast, twins: None, who: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from hoiso.accounts import bulk
+    from hoiso.notifications.models import Message
+
+    imp, _page = _preview(cast)  # Lan's, at the province
+    for passwords in ("send", "slips"):
+        response = cast.client(getattr(cast, who)).post(
+            reverse("people:bulk_confirm", args=[cast.province.code, imp.pk]),
+            {"passwords": passwords},
+        )
+        assert response.status_code in (403, 404)
+        with pytest.raises(PermissionDenied):
+            bulk.accounts_bulk_create(actor=getattr(cast, who), imp=imp, send=passwords == "send")
+    assert not Message.objects.exists() and not User.objects.filter(phone="0913111222").exists()

@@ -6,10 +6,14 @@ branch change in one place. A name is offered for creation only when it is unamb
 abbreviation such as "T3" (Thôn 3? Tổ 3?) or a bare number is not, and one key spelled with two
 different sets of marks in the same file ("Thôn Mỹ Thạnh", "Thôn Mỹ Thanh") is two places that
 the cadre must tell apart — never merged silently into one branch.
+
+Each function is asked once per row of a list but sees a few dozen distinct villages: their
+answers (strings and tuples, immutable) are cached.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -61,6 +65,7 @@ def _recased(words: list[str]) -> list[str]:
     return [_capitalised(w) for w in words]
 
 
+@functools.lru_cache(maxsize=4096)
 def new_branch_name(name: str) -> str:
     """The name a branch made from `name` takes: "CHI HỘI THÔN 03" → "Chi hội Thôn 3"; "" when
     `name` cannot name a new branch unambiguously (see `why_not`)."""
@@ -70,6 +75,7 @@ def new_branch_name(name: str) -> str:
     return (PREFIX + " ".join(words).replace(". ", ".").strip())[:MAX_LENGTH]
 
 
+@functools.lru_cache(maxsize=4096)
 def why_not(name: str) -> str:
     """Why `name` cannot become a branch by itself ("" when it can): too short to say which place
     it is, such as "T3" or "3"."""
@@ -81,6 +87,7 @@ def why_not(name: str) -> str:
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
+@functools.lru_cache(maxsize=4096)
 def spelling(name: str) -> tuple[str, tuple[str, ...]]:
     """How the name is written once case, spacing, prefix and zeros are set aside, marks kept
     (wherever a tone sits: "Hoà" = "Hòa"): one key with two spellings is two places."""
@@ -93,6 +100,7 @@ def spelling(name: str) -> tuple[str, tuple[str, ...]]:
     return unicodedata.normalize("NFC", letters), tones
 
 
+@functools.lru_cache(maxsize=4096)
 def is_marked(name: str) -> bool:
     """Written with Vietnamese marks at all (a name typed without any matches either spelling)."""
     return fold(name) != unicodedata.normalize("NFC", name).lower()

@@ -207,6 +207,7 @@ def match_rows(text: str, olds: Iterable[OldWard]) -> PlaceMatch:
 _BRANCH_PREFIXES = ("chi hoi phu nu ", "chi hoi pn ", "chi hoi ", "ch. ", "ch ")
 
 
+@functools.lru_cache(maxsize=4096)  # asked for each row; a list names a few dozen villages
 def branch_key(name: str) -> str:
     """ "Chi hội Thôn 03" and "thôn 3" alike: no prefix, no leading zeros, no punctuation."""
     text = fold(name).strip()

@@ -195,7 +195,9 @@ def unmark_staged(imp_id: Any) -> None:
     either way; cleared, readers need not look the import up)."""
 
     def step() -> int:
-        ids = _staged_ids(imp_id)
+        # The step's members as a subquery, not a list of a thousand ids: on PostgreSQL psycopg
+        # parsed each such list of placeholders for longer than the update took.
+        ids = Member._base_manager.filter(staged_by=imp_id).order_by("pk").values("pk")[:STEP_ROWS]
         Placement.objects.filter(member_id__in=ids).update(staged_by=None)
         return Member._base_manager.filter(pk__in=ids).update(staged_by=None)
 

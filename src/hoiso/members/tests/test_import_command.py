@@ -161,3 +161,27 @@ def test_a_folder_without_create_branches_leaves_unknown_villages_as_errors(cast
     # The error workbook beside it is not taken for a list the next time.
     again = json.loads(_run(str(folder), "--unit", cast.province.code, "--json", "--dry-run"))
     assert [f["file"] for f in again["files"]] == ["24373.xlsx"]
+
+
+def test_files_read_ahead_by_a_worker_give_what_reading_them_here_gives(cast, tmp_path):
+    folder = tmp_path / "tinh"
+    folder.mkdir()
+    _village_list(folder / "24373.xlsx", [["Lò Thị Ánh", 1980, "Thôn 1"]])
+    (folder / "24190.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    _village_list(folder / "Ea Kar.xlsx", [["Lò Thị Ánh", 1980, "Thôn 1"],
+                                           ["Vi Thị Bảo", 1981, "Thôn 1"]])  # fmt: skip
+    ahead = json.loads(_run(str(folder), "--unit", cast.province.code, "--json", "--dry-run",
+                            "--jobs", "2"))  # fmt: skip
+    here = json.loads(_run(str(folder), "--unit", cast.province.code, "--json", "--dry-run",
+                           "--jobs", "1"))  # fmt: skip
+    for result in (ahead, here):
+        for f in result["files"]:
+            f.pop("seconds")
+    assert ahead == here
+    refused = {f["file"]: f.get("refused", "") for f in ahead["files"]}
+    assert "Excel" in refused["24190.xlsx"] and not refused["24373.xlsx"]
+    # Written for real, file after file: the second file sees the first one's member.
+    result = json.loads(_run(str(folder), "--unit", cast.province.code, "--json"))
+    by_file = {f["file"]: f for f in result["files"]}
+    assert by_file["24373.xlsx"]["added"] == 1
+    assert (by_file["Ea Kar.xlsx"]["added"], by_file["Ea Kar.xlsx"]["duplicate"]) == (1, 1)

@@ -121,3 +121,18 @@ def test_it_counts_each_kind_of_row(cast: Cast, tmp_path: Path) -> None:
                  member(2, "Trần Thị Ánh"), member(3, "Lê Thị Hoa", cid=241234567))  # fmt: skip
     assert plan.summary() == {"new": 1, "update": 1, "unchanged": 0, "duplicate": 0, "error": 1,
                               "rows": 3}  # fmt: skip
+
+
+def test_namesakes_are_found_pair_by_pair_across_batches(cast: Cast) -> None:
+    """Hundreds of (name, year) pairs go in batches of unequal size: each finds her namesake born
+    that year, never one born another year."""
+    from hoiso.core.text import fold
+    from hoiso.members.importing.matching import _namesakes
+
+    lan = make_member(cast.branch_a1, "Nguyễn Thị Lan", birth_date=dt.date(1980, 5, 1))
+    make_member(cast.branch_a1, "Nguyễn Thị Lan", birth_date=dt.date(1981, 5, 1), phone="")
+    hoa = make_member(cast.branch_a2, "Trần Thị Hoa", birth_date=dt.date(1975, 1, 2))
+    pairs = {(f"nguoi so {i}", 1950 + i % 40) for i in range(450)}
+    pairs |= {(fold("Nguyễn Thị Lan"), 1980), (fold("Trần Thị Hoa"), 1975)}
+    found = _namesakes(cast.province, pairs)
+    assert sorted(m["pk"] for m in found) == sorted([lan.pk, hoa.pk])

@@ -48,7 +48,8 @@ class Outbox:
 
     def send(self, message: Message, text: str) -> Outcome:
         to = message.email if self.channel == "email" else message.zalo_id or message.phone
-        log.info("[%s → %s] %s", self.channel, to, text)
+        # A secret (a password, a code) is never written to a log.
+        log.info("[%s → %s] %s", self.channel, to, message.shown_short if message.secret else text)
         return Outcome(ok=True, provider_id=f"outbox-{message.pk}")
 
 

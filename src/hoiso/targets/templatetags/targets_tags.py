@@ -19,5 +19,7 @@ def targets_todo(scope: Any) -> dict[str, Any]:
         return {"rows": []}
     # The person's unread messages about this unit (target reminders among them), whichever
     # channel carried them: the in-app side of the notifications service.
-    notices = Message.objects.filter(user=scope.user, unit=scope.unit, read_at__isnull=True)[:5]
+    notices = Message.objects.filter(
+        user=scope.user, unit=scope.unit, read_at__isnull=True, secret=False
+    )[:5]
     return {"rows": todo(scope.unit), "unit": scope.unit, "notices": list(notices)}

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from hoiso.core.sheets import UnreadableFile, read
+from hoiso.core.sheets import Sheet, UnreadableFile, read
 from hoiso.members.importing import errors_book
 from hoiso.members.importing.analysis import analyse
 from hoiso.members.importing.memory import remembered_setup
 from hoiso.members.importing.plan import Plan
+from hoiso.members.importing.prefetch import Prefetcher
 from hoiso.members.importing.routing import Route, Router, province_files
 from hoiso.members.importing.write import discard_staged, members_import_write, unmark_staged
 from hoiso.members.models import ImportStatus, MemberImport
@@ -34,11 +36,17 @@ def _unit(code: str) -> Unit:
     return target
 
 
-def _plan(file: Path, target: Unit, *, create_branches: bool = False) -> Plan:
+def _plan(
+    file: Path,
+    target: Unit,
+    *,
+    create_branches: bool = False,
+    reader: Callable[[Path], list[Sheet]] = read,
+) -> Plan:
     if not file.exists():
         raise CommandError(f"Không thấy tệp / no such file: {file}")
     try:
-        sheets = read(file)
+        sheets = reader(file)
     except UnreadableFile as e:
         raise CommandError(str(e)) from None
     setup = remembered_setup(target)
@@ -89,6 +97,13 @@ class Command(BaseCommand):
             action="store_true",
             help="create a branch for every village the lists name that is not one yet",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=2,
+            help="processes for a folder: the next files are read by jobs-1 others while this "
+            "one checks and writes, one file after another (default 2)",
+        )
 
     def handle(self, *args: Any, file: Path, unit: str, dry_run: bool, **options: Any) -> None:
         target = _unit(unit)
@@ -119,33 +134,9 @@ class Command(BaseCommand):
         """Every list of a folder, each to the commune its name says (else row by row by its
         commune column), each file all or nothing; a summary per file and in all."""
         router = Router(province)
-        results: list[dict[str, Any]] = []
-        for path in province_files(folder):
-            started = time.monotonic()
-            route = router.route(path)
-            result: dict[str, Any] = {"file": path.name}
-            if route.unit is None:
-                result["refused"] = "ambiguous: " + "; ".join(route.candidates)
-            else:
-                result["unit"] = route.unit.code
-                try:
-                    plan = _plan(path, route.unit, create_branches=options["create_branches"])
-                except CommandError as e:
-                    result["refused"] = str(e)
-                else:
-                    if plan.summary()["error"]:
-                        errors_book.write(plan, path.with_name(f"{path.stem}-loi.xlsx"))
-                    result.update(plan.summary())
-                    if not dry_run:
-                        try:
-                            result.update({"branches": 0, **_write(plan, route.unit, path)})
-                        except Exception as e:  # this file only: nothing of it was written
-                            result["refused"] = f"không ghi gì / nothing written: {e}"
-                    del plan
-            result["seconds"] = round(time.monotonic() - started, 2)
-            results.append(result)
-            if not options["json"]:
-                self.stdout.write(_file_line(result, route))
+        routes = [router.route(path) for path in province_files(folder)]
+        with Prefetcher([r.file for r in routes if r.unit is not None], options["jobs"]) as ahead:
+            results = [self._one(route, ahead, dry_run=dry_run, **options) for route in routes]
         total = {k: sum(r.get(k, 0) for r in results)
                  for k in ("rows", "new", "update", "error", "added", "branches")}  # fmt: skip
         total["files"] = len(results)
@@ -161,6 +152,37 @@ class Command(BaseCommand):
         )
         if dry_run:
             self.stdout.write("Chạy thử: chưa ghi gì / dry run: nothing written.")
+
+    def _one(
+        self, route: Route, ahead: Prefetcher, *, dry_run: bool, **options: Any
+    ) -> dict[str, Any]:
+        """One file of a folder, all or nothing; its line of the summary."""
+        started = time.monotonic()
+        path = route.file
+        result: dict[str, Any] = {"file": path.name}
+        if route.unit is None:
+            result["refused"] = "ambiguous: " + "; ".join(route.candidates)
+        else:
+            result["unit"] = route.unit.code
+            try:
+                plan = _plan(path, route.unit, create_branches=options["create_branches"],
+                             reader=ahead.sheets)  # fmt: skip
+            except CommandError as e:
+                result["refused"] = str(e)
+            else:
+                if plan.summary()["error"]:
+                    errors_book.write(plan, path.with_name(f"{path.stem}-loi.xlsx"))
+                result.update(plan.summary())
+                if not dry_run:
+                    try:
+                        result.update({"branches": 0, **_write(plan, route.unit, path)})
+                    except Exception as e:  # this file only: nothing of it was written
+                        result["refused"] = f"không ghi gì / nothing written: {e}"
+                del plan
+        result["seconds"] = round(time.monotonic() - started, 2)
+        if not options["json"]:
+            self.stdout.write(_file_line(result, route))
+        return result
 
     def _say(self, file: Path, target: Unit, plan: Plan, errors_file: Path) -> None:
         summary = plan.summary()
