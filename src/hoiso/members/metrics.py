@@ -20,12 +20,11 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.members.choices import Status
 from hoiso.members.counting import tally
-from django.utils import timezone
-
 from hoiso.members.history import NOW, THEN, closed_branches_today, visible_placements
 from hoiso.members.models import SCOPE_COLUMN, Member, Placement, scope_q
 from hoiso.metrics.grouping import UnitRef, by_ancestor, level_value, units_open

@@ -113,3 +113,38 @@ def test_the_dashboard_shows_a_day_either_side_of_the_merge_on_either_boundaries
     assert (met, n) == (1, 2) and '<option value="then" selected>' in html
     # The year's form keeps the choice in the address.
     assert 'name="boundaries" value="then"' in html
+
+
+def test_the_placement_tally_counts_as_the_placements_do(cast: Cast, merged: Unit) -> None:
+    """Counts as of days either side of the merge, on both boundaries, read from the province's
+    placement tally once it is rebuilt, are those of the placements themselves; a change makes
+    it stale until the next rebuild, and the placements answer meanwhile."""
+    from hoiso.members.counting.stats import refresh_province
+    from hoiso.members.history import NOW, THEN, _tally_current, active_count_on
+    from hoiso.members.models import PlacementTally
+    from hoiso.members.services import member_admit
+
+    b1 = Unit.objects.get(pk=cast.branch_b1.pk)
+    member_admit(actor=None, branch=b1, allow_duplicates=True,
+                 data={"full_name": "Đỗ Thị Hè", "birth_date": dt.date(1990, 1, 1),
+                       "join_date": dt.date(2026, 6, 20)})  # fmt: skip
+    units = list(Unit.objects.filter(path__startswith=cast.province.path, level__lte=Level.BRANCH))
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=9 * i) for i in range(80)]
+    days += [dt.date(2026, 6, 19), dt.date(2026, 6, 20), dt.date(2026, 6, 30), ON]
+    days = [d for d in days if d <= dt.date.today()]
+
+    def counts() -> dict[tuple[int, str, dt.date], int]:
+        return {
+            (u.pk, b, d): active_count_on(u, d, b) for u in units for b in (THEN, NOW) for d in days
+        }
+
+    exact = counts()
+    refresh_province(cast.province)
+    assert PlacementTally.objects.filter(province=cast.province).exists()
+    assert _tally_current({cast.province.pk}, ON)
+    assert counts() == exact
+    assert exact[(cast.commune_b.pk, THEN, dt.date(2026, 6, 30))] == 5
+    assert exact[(cast.commune_a.pk, NOW, dt.date(2026, 6, 30))] == 11
+    make_member(Unit.objects.get(pk=cast.branch_a1.pk), "Phạm Thị Sau")
+    assert not _tally_current({cast.province.pk}, ON)
+    assert active_count_on(cast.province, dt.date.today(), THEN) == 12
