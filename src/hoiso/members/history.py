@@ -382,7 +382,7 @@ def _tally_current(provinces: set[int], day: dt.date) -> bool:
         bool(provinces)
         and len(states) == len(provinces)
         and all(
-            changes == built and first is not None and first <= month < end
+            changes == built and first is not None and end is not None and first <= month < end
             for changes, built, first, end in states
         )
         and not hidden_imports()
@@ -393,11 +393,10 @@ def _from_tally(rows: QuerySet[PlacementTally], day: dt.date) -> int:
     """Active placements among `rows` on the day: its month's first-day rows, and the changes
     of the days after that, up to the day."""
     month = day.replace(day=1)
-    kept = rows.filter(
-        Q(kind=PlacementTally.MONTH, day=month)
-        | Q(kind=PlacementTally.DAY, day__gt=month, day__lte=day)
-    )
-    return int(kept.order_by().aggregate(n=Sum("n"))["n"] or 0)
+    # Two queries, each one index range (an OR of the two would read both kinds' rows).
+    first = rows.filter(kind=PlacementTally.MONTH, day=month)
+    after = rows.filter(kind=PlacementTally.DAY, day__gt=month, day__lte=day)
+    return sum(int(q.order_by().aggregate(n=Sum("n"))["n"] or 0) for q in (first, after))
 
 
 def count_under(root: str, day: dt.date) -> int:
@@ -427,9 +426,9 @@ def count_in_branches(branch_ids: set[int], day: dt.date) -> int:
         for path in spans.filter(unit_id__in=chunk).values_list("path", flat=True).distinct()
     }
     if _tally_current(provinces, day):
-        return sum(
-            _from_tally(PlacementTally.objects.filter(branch_id__in=chunk), day) for chunk in chunks
-        )
+        # Only those provinces' rows: another's (stale, or of other days) are not these days'.
+        tally = PlacementTally.objects.filter(province_id__in=provinces)
+        return sum(_from_tally(tally.filter(branch_id__in=chunk), day) for chunk in chunks)
     hidden = hidden_imports()
     placements = Placement.objects.filter(on_day(day))
     return sum(_count(placements.filter(branch_id__in=chunk), hidden) for chunk in chunks)

@@ -152,6 +152,11 @@ def refresh_tally(province: Unit, today: dt.date | None = None) -> int:
                         )
                     )
         MemberTally.objects.filter(province=province).delete()
+        # Units that came from another province (a district moved between provinces, or moved
+        # back) leave that province's rows behind until its own rebuild: theirs are replaced.
+        moved_in = list(per_unit)
+        for i in range(0, len(moved_in), 500):
+            MemberTally.objects.filter(unit_id__in=moved_in[i : i + 500]).delete()
         MemberTally.objects.bulk_create(rows, batch_size=2000)
         refresh_placement_tally(province, first, end)
         MemberTallyState.objects.filter(pk=province.pk).update(

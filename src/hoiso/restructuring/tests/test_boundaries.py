@@ -148,3 +148,30 @@ def test_the_placement_tally_counts_as_the_placements_do(cast: Cast, merged: Uni
     make_member(Unit.objects.get(pk=cast.branch_a1.pk), "Phạm Thị Sau")
     assert not _tally_current({cast.province.pk}, ON)
     assert active_count_on(cast.province, dt.date.today(), THEN) == 12
+
+
+def test_counts_rebuilt_after_a_commune_moves_to_another_province_and_back(cast: Cast) -> None:
+    """Each province's rebuild replaces the rows its units left in the other's (the member tally
+    is one row per unit and month), and the as-of counts read only the current provinces."""
+    from hoiso.conftest import make_unit
+    from hoiso.members.counting.stats import refresh_province
+    from hoiso.members.history import NOW, THEN, active_count_on
+    from hoiso.units.history import reparent
+    from hoiso.units.services import central_unit
+
+    other = make_unit(central_unit(), Level.PROVINCE, "54", "Tỉnh Phú Yên")
+    for i in range(2):
+        make_member(cast.branch_b1, f"Lê Thị D{i}")
+    refresh_province(cast.province)
+    reparent(Unit.objects.get(pk=cast.commune_b.pk), other, dt.date(2026, 7, 1))
+    refresh_province(cast.province)
+    refresh_province(other)
+    assert active_count_on(other, dt.date.today(), THEN) == 2
+    assert active_count_on(cast.province, dt.date(2026, 6, 30), THEN) == 2
+    reparent(Unit.objects.get(pk=cast.commune_b.pk), cast.province, dt.date(2026, 7, 1))
+    refresh_province(cast.province)  # before the other's: its rows for B are still there
+    b = Unit.objects.get(pk=cast.commune_b.pk)
+    assert active_count_on(b, dt.date.today(), NOW) == 2
+    assert active_count_on(cast.province, dt.date.today(), NOW) == 2
+    refresh_province(other)
+    assert active_count_on(other, dt.date.today(), THEN) == 0
