@@ -10,6 +10,11 @@ members), and a second, empty province. Then, through the same services the page
 and prints JSON with the seconds of each apply (and of each undo, which puts the data back for
 the next run), and p50/p95 in milliseconds of `members.history.active_count_on` for the province
 and for a commune, on the boundaries of then and of now, on days either side, before and after.
+Each apply and undo also gives the CPU seconds it used (this process, and on PostgreSQL its
+server process, read from /proc): on a shared machine the wall time is mostly waiting for a core.
+The counts read the provinces' placement tally (members.counting), which the background worker
+rebuilds after every change; the benchmark runs that rebuild itself, timed (`recount_s`), before
+counting; until it has run, the counts come from the placements (as the figures "stale" show).
 
     python benchmarks/restructure.py                      # SQLite, in var/bench-restructure/
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hoiso_bench_restructure python benchmarks/restructure.py
@@ -34,7 +39,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 SMOKE_ARGS = ["--members", "2000", "--communes", "10", "--branches", "3", "--runs", "3"]
-SMOKE_KEYS = ["database", "members", "merge", "move", "count_before", "count_after"]
+SMOKE_KEYS = [
+    "database",
+    "members",
+    "merge",
+    "move",
+    "count_before",
+    "count_after",
+    "recount_after_s",
+]
 
 DISTRICT_COMMUNES = 5
 
@@ -110,7 +123,7 @@ def _sizes() -> dict[int, int]:
     return {r["commune_id"]: r["n"] for r in rows}
 
 
-def counts(runs: int, commune_code: str) -> dict[str, Any]:
+def counts(runs: int, commune_code: str, only: str = "") -> dict[str, Any]:
     from hoiso.members.history import NOW, THEN, active_count_on
     from hoiso.units.models import Unit
 
@@ -119,6 +132,8 @@ def counts(runs: int, commune_code: str) -> dict[str, Any]:
     days = [dt.date(2025, 12, 31), today - dt.timedelta(days=2), today]
     result: dict[str, Any] = {}
     for label, unit in (("province", province), ("commune", commune)):
+        if only and label != only:
+            continue
         for boundaries in (THEN, NOW):
             samples, values = [], set()
             for i in range(runs):
@@ -129,6 +144,35 @@ def counts(runs: int, commune_code: str) -> dict[str, Any]:
             result[f"{label}_{boundaries}_ms"] = percentiles(samples)
             result[f"{label}_{boundaries}_values"] = {d.isoformat(): n for d, n in sorted(values)}
     return result
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and, on PostgreSQL, by its server process."""
+    from django.db import connection
+
+    used = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass  # the server runs elsewhere: this process's only
+    return used
+
+
+def recount(*codes: str) -> float:
+    """What the background worker does after a change: rebuild the provinces' counts and
+    tallies (members.counting); returns its seconds."""
+    from hoiso.members.counting.stats import refresh_province
+    from hoiso.units.models import Unit
+
+    start = time.perf_counter()
+    for code in codes:
+        refresh_province(Unit.objects.get(code=code))
+    return time.perf_counter() - start
 
 
 def operate(kind: str, unit_code: str, request: dict[str, Any]) -> tuple[Any, float, float]:
@@ -146,17 +190,22 @@ def operate(kind: str, unit_code: str, request: dict[str, Any]) -> tuple[Any, fl
     )
     preview(Plan.from_json(draft.plan))
     previewed = time.perf_counter() - start
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     applied = restructuring_apply(actor=actor, restructuring=draft)
+    LAST_CPU[0] = cpu_seconds() - cpu
     return applied, previewed, time.perf_counter() - start
+
+
+LAST_CPU = [0.0]
 
 
 def undo(r: Any) -> float:
     from hoiso.accounts.models import User
     from hoiso.restructuring.services import restructuring_undo
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     restructuring_undo(actor=User.objects.get(username="bench.tw"), restructuring=r)
+    LAST_CPU[0] = cpu_seconds() - cpu
     return time.perf_counter() - start
 
 
@@ -175,6 +224,7 @@ def measure(runs: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "database": connection.vendor,
         "members": Member.objects.count(),
+        "recount_before_s": round(recount("90", "91"), 2),
         "count_before": counts(runs, watched),
     }
     merged, preview_s, apply_s = operate(
@@ -184,6 +234,7 @@ def measure(runs: int) -> dict[str, Any]:
         "communes_members": [sizes.get(c.pk, 0) for c in chosen],
         "preview_s": round(preview_s, 2),
         "apply_s": round(apply_s, 2),
+        "apply_cpu_s": round(LAST_CPU[0], 2),
     }
     moved_members = Member.objects.active().filter(branch_path__startswith=district.path).count()
     moved, preview_s, apply_s = operate(
@@ -193,10 +244,15 @@ def measure(runs: int) -> dict[str, Any]:
         "members": moved_members,
         "preview_s": round(preview_s, 2),
         "apply_s": round(apply_s, 2),
+        "apply_cpu_s": round(LAST_CPU[0], 2),
     }
+    result["count_after_stale"] = counts(max(1, runs // 5), watched, only="province")
+    result["recount_after_s"] = round(recount("90", "91"), 2)
     result["count_after"] = counts(runs, watched)
     result["move"]["undo_s"] = round(undo(moved), 2)
+    result["move"]["undo_cpu_s"] = round(LAST_CPU[0], 2)
     result["merge"]["undo_s"] = round(undo(merged), 2)
+    result["merge"]["undo_cpu_s"] = round(LAST_CPU[0], 2)
     return result
 
 

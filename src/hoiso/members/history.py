@@ -3,8 +3,8 @@ member counts of any day, on the boundaries of then or of now.
 
 A placement is half-open, [valid_from, valid_to). An active member has exactly one open
 placement; the services open, close and cut them (`place`, `unplace`, `replace`), the bulk writers
-build theirs with `placement_rows`, and when units move (`units.history.reparent`) the members of
-the moved subtree follow through `follow_units`, registered as the units' hook. Where her branch
+build theirs with `placement_rows`, and when units move (`units.history.reparent_many`) the
+members of the moved subtrees follow through `follow_units`, registered as the units' hook. Where her branch
 sat elsewhere in the tree over the span (its UnitSpans), a placement is cut along them, so that
 its path is always the branch's path of then.
 """
@@ -12,16 +12,23 @@ its path is always the branch's path of then.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Case, DateField, F, Q, QuerySet, Sum, Value, When
 
 from hoiso.members.counting import members_changed
-from hoiso.members.models import ImportStatus, Member, NameToken, Placement, Transfer
-from hoiso.units.history import on_day, path_on, under
+from hoiso.members.models import (
+    ImportStatus,
+    Member,
+    MemberTallyState,
+    NameToken,
+    Placement,
+    PlacementTally,
+    Transfer,
+)
+from hoiso.units.history import Move, on_day, path_on, under
 from hoiso.units.models import SEGMENT_WIDTH, Level, Unit, UnitSpan
 
 Boundaries = Literal["then", "now"]
@@ -137,48 +144,41 @@ def _truncate(placements: QuerySet[Placement], on: dt.date) -> None:
 # --- Many members: the tree's changes -----------------------------------------------------
 
 
-def _rewrite(column: str, old_prefix: str, new_prefix: str) -> Concat:
-    return Concat(Value(new_prefix), Substr(column, len(old_prefix) + 1))
-
-
-def placements_follow(old_prefix: str, new_prefix: str, on: dt.date) -> int:
-    """Set-based: the open placements under `old_prefix` close on `on` and the same ones open
-    under `new_prefix` from that day (those that began on or after it just change path).
-    Returns how many open placements followed."""
-    province = province_of(new_prefix)
-    table = Placement._meta.db_table
+def _insert_select(rows: QuerySet[Any], columns: Sequence[str]) -> int:
+    """INSERT INTO placements (`columns`) SELECT `rows` (a values_list() queryset giving them
+    in that order: model fields first, then any annotation): one statement for all rows."""
+    sql, params = rows.query.sql_with_params()
+    names = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
-        # The closed copies first (a closed row never meets the one-open-per-member rule), then
-        # the open rows themselves take the new path and start.
-        cursor.execute(
-            f'INSERT INTO "{table}" ("member_id", "branch_id", "group_id", "province_id", '
-            '"path", "valid_from", "valid_to", "staged_by_id") '
-            'SELECT "member_id", "branch_id", "group_id", "province_id", "path", "valid_from", '
-            f'%s, "staged_by_id" FROM "{table}" '
-            'WHERE "path" LIKE %s AND "valid_to" IS NULL AND "valid_from" < %s',
-            [on, _like(old_prefix), on],
-        )
-    return (
-        Placement.objects.filter(under(old_prefix), valid_to__isnull=True)
+        cursor.execute(f'INSERT INTO "{Placement._meta.db_table}" ({names}) {sql}', params)
+        return int(cursor.rowcount)
+
+
+def placements_follow(move: Move) -> int:
+    """Set-based: the open placements of the moved subtrees close on the move's day and the same
+    ones open under the new paths from that day (those that began on or after it just change
+    path). Returns how many open placements followed."""
+    on = move.on
+    open_rows = Placement.objects.filter(move.within("path"), valid_to__isnull=True)
+    # The closed copies first (a closed row never meets the one-open-per-member rule), then
+    # the open rows themselves take the new path and start.
+    kept = ("member_id", "branch_id", "group_id", "province_id", "path", "valid_from")
+    _insert_select(
+        open_rows.filter(valid_from__lt=on)
         .order_by()
-        .update(
-            path=_rewrite("path", old_prefix, new_prefix),
-            province_id=province,
-            valid_from=_later("valid_from", on),
-        )
+        .annotate(_to=Value(on, output_field=DateField()))
+        .values_list(*kept, "staged_by_id", "_to"),
+        [*kept, "staged_by_id", "valid_to"],
+    )
+    return open_rows.order_by().update(
+        path=move.rewrite("path"),
+        province_id=province_of(move.new_prefix),
+        valid_from=_later("valid_from", on),
     )
 
 
 def _later(column: str, on: dt.date) -> Any:
-    from django.db.models import Case, F, When
-
     return Case(When(**{f"{column}__lt": on}, then=Value(on)), default=F(column))
-
-
-def _like(prefix: str) -> str:
-    # Paths hold digits and dots only: nothing to escape.
-    assert prefix.replace(".", "").isdigit(), prefix
-    return prefix + "%"
 
 
 def _commune_of(path: str) -> int | None:
@@ -191,27 +191,26 @@ def _commune_of(path: str) -> int | None:
     )
 
 
-def follow_units(old_prefix: str, new_prefix: str, on: dt.date) -> None:
-    """The units' hook (`units.history.on_subtree_moved`): a subtree moved from `old_prefix`
-    to `new_prefix` on `on`; its members' placements, copies of their place (branch path,
-    commune, province, also on their name-index rows) and waiting transfers' paths follow."""
-    placements_follow(old_prefix, new_prefix, on)
-    members = Member._base_manager.filter(under(old_prefix, "branch_path"))
-    old_province, new_province = province_of(old_prefix), province_of(new_prefix)
-    changes: dict[str, Any] = {"branch_path": _rewrite("branch_path", old_prefix, new_prefix)}
+def follow_units(move: Move) -> None:
+    """The units' hook (`units.history.on_subtree_moved`): subtrees moved (see Move); their
+    members' placements, copies of their place (branch path, commune, province, also on their
+    name-index rows) and waiting transfers' paths follow, a few statements for all of them."""
+    placements_follow(move)
+    members = Member._base_manager.filter(move.within("branch_path"))
+    old_province, new_province = province_of(move.old_prefix), province_of(move.new_prefix)
+    changes: dict[str, Any] = {"branch_path": move.rewrite("branch_path")}
     token_changes: dict[str, Any] = {}
     if old_province != new_province:
         changes["province_id"] = token_changes["province_id"] = new_province
-    old_commune, new_commune = _commune_of(old_prefix), _commune_of(new_prefix)
+    # The moved subtrees are siblings: one commune above all of them, before and after.
+    old_commune, new_commune = _commune_of(move.old_prefix), _commune_of(move.new_prefix)
     if old_commune != new_commune and new_commune is not None:
         changes["commune_id"] = token_changes["commune_id"] = new_commune
     if token_changes:
         NameToken._base_manager.filter(member__in=members.values("pk")).update(**token_changes)
     members.update(**changes)
     for field in ("from_path", "to_path"):
-        Transfer.objects.filter(**{f"{field}__startswith": old_prefix}).update(
-            **{field: _rewrite(field, old_prefix, new_prefix)}
-        )
+        Transfer.objects.filter(move.within(field)).update(**{field: move.rewrite(field)})
     members_changed(old_province)
     if new_province != old_province:
         members_changed(new_province)
@@ -370,17 +369,81 @@ def _common(paths: list[str]) -> str:
     return first[:n]
 
 
+def _tally_current(provinces: set[int], day: dt.date) -> bool:
+    """The PlacementTally of every one of these provinces is current and keeps the day's month,
+    and no import's placements are hidden (the tally counts every placement)."""
+    month = day.replace(day=1)
+    states = list(
+        MemberTallyState.objects.filter(province_id__in=provinces).values_list(
+            "changes", "built_from", "first_month", "end_month"
+        )
+    )
+    return (
+        bool(provinces)
+        and len(states) == len(provinces)
+        and all(
+            changes == built and first is not None and end is not None and first <= month < end
+            for changes, built, first, end in states
+        )
+        and not hidden_imports()
+    )
+
+
+def _from_tally(rows: QuerySet[PlacementTally], day: dt.date) -> int:
+    """Active placements among `rows` on the day: its month's first-day rows, and the changes
+    of the days after that, up to the day."""
+    month = day.replace(day=1)
+    # Two queries, each one index range (an OR of the two would read both kinds' rows).
+    first = rows.filter(kind=PlacementTally.MONTH, day=month)
+    after = rows.filter(kind=PlacementTally.DAY, day__gt=month, day__lte=day)
+    return sum(int(q.order_by().aggregate(n=Sum("n"))["n"] or 0) for q in (first, after))
+
+
+def count_under(root: str, day: dt.date) -> int:
+    """Active members on the day placed under the path `root` (a unit's path of that day)."""
+    step = SEGMENT_WIDTH + 1
+    if len(root) > step:  # below the central union: within one province
+        province = province_of(root)
+        if _tally_current({province}, day):
+            tally = PlacementTally.objects.filter(province_id=province).filter(under(root))
+            return _from_tally(tally, day)
+    return _count(Placement.objects.filter(on_day(day), under(root)))
+
+
+def count_in_branches(branch_ids: set[int], day: dt.date) -> int:
+    """Active members on the day placed in these branches (wherever they sat then)."""
+    ids = sorted(branch_ids)
+    chunks = [ids[i : i + 500] for i in range(0, len(ids), 500)]
+    # The provinces the branches lay in from the first of the day's month to the day: their
+    # placements' rows are summed from that first day on.
+    month = day.replace(day=1)
+    spans = UnitSpan.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=month), valid_from__lte=day
+    ).order_by()
+    provinces = {
+        province_of(path)
+        for chunk in chunks
+        for path in spans.filter(unit_id__in=chunk).values_list("path", flat=True).distinct()
+    }
+    if _tally_current(provinces, day):
+        # Only those provinces' rows: another's (stale, or of other days) are not these days'.
+        tally = PlacementTally.objects.filter(province_id__in=provinces)
+        return sum(_from_tally(tally.filter(branch_id__in=chunk), day) for chunk in chunks)
+    hidden = hidden_imports()
+    placements = Placement.objects.filter(on_day(day))
+    return sum(_count(placements.filter(branch_id__in=chunk), hidden) for chunk in chunks)
+
+
 def active_count_on(unit: Unit, day: dt.date, boundaries: Boundaries = NOW) -> int:
     """Active members on the day in the unit. "then": placed that day under the unit's path of
     that day (0 when the unit did not exist); "now": placed that day in a branch that is today
-    (following closed units' successors) in the unit."""
-    placements = Placement.objects.filter(on_day(day))
+    (following closed units' successors) in the unit. Read from the placements' tally while it
+    is current (see PlacementTally), else from the placements."""
     root = path_on(unit, day)
     if boundaries == THEN:
         if root is None:
             return 0
-        return _count(placements.filter(under(root)))
-    hidden = hidden_imports()
+        return count_under(root, day)
     now = branches_now(unit)
     if root is not None:
         then = set(
@@ -393,12 +456,8 @@ def active_count_on(unit: Unit, day: dt.date, boundaries: Boundaries = NOW) -> i
         ) if len(now) < 20_000 else now  # fmt: skip
         if then == existed:
             # Nothing has come in or gone out since: the same members as on that day's tree.
-            return _count(placements.filter(under(root)), hidden)
-    ids = sorted(now)
-    return sum(
-        _count(placements.filter(branch_id__in=ids[i : i + 500]), hidden)
-        for i in range(0, len(ids), 500)
-    )
+            return count_under(root, day)
+    return count_in_branches(now, day)
 
 
 def backdate_placements(branch_ids: list[int], since: dt.date) -> int:

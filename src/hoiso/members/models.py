@@ -647,6 +647,41 @@ class MemberTally(models.Model):
         return f"{self.unit_id} {self.month:%Y-%m}: {self.present}"
 
 
+class PlacementTally(models.Model):
+    """Active placements per branch and path (of then), so that the as-of count of a province
+    need not read a million placements: on the first day of each kept month (`MONTH`: `n`
+    placements active that day) and on each other day something changed (`DAY`: `n` placements
+    began that day less those that ended). Active on day D = the MONTH row of D's month plus
+    the DAY rows after its first day up to D. Rebuilt per province with MemberTally, for the same
+    months, and read by `members.history.active_count_on` only while that tally is current
+    (MemberTallyState); otherwise the placements are counted."""
+
+    MONTH, DAY = 0, 1
+
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    branch_id = models.IntegerField()
+    path = models.CharField(max_length=255)
+    kind = models.PositiveSmallIntegerField()
+    day = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # Covering, a path prefix within a province on a day or days (see Placement's
+            # index for the operator class).
+            models.Index(
+                fields=["province", "kind", "day", "path", "n"],
+                name="placement_tally_path",
+                opclasses=["int8_ops", "int2_ops", "date_ops", "varchar_pattern_ops", "int4_ops"],
+            ),
+            # On today's boundaries: given branches on a day or days.
+            models.Index(fields=["kind", "day", "branch_id", "n"], name="placement_tally_branch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.path} {self.kind} {self.day} {self.n}"
+
+
 class MemberTallyState(models.Model):
     """Whether a province's MemberTally is current: every member write adds one to `changes` in
     its own transaction; a rebuild records the `changes` it started from in `built_from`. The

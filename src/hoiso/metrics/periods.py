@@ -1,14 +1,22 @@
 """Periods that metrics are computed for: a month, a quarter, a half year or a year, in local
-dates. Targets use the first three (PERIOD_KINDS); periodic reports also the half year."""
+dates. Targets use the first three (PERIOD_KINDS); periodic reports also the half year.
+
+A period may also say on which boundaries its members are counted (`boundaries`): "then" (where
+each member was placed on the period's last day, in the units of then), "now" (the same members,
+in the units their branches belong to today), or None, the default, which keeps each metric's
+own way (see `hoiso.members.metrics`). Metrics that read no placements ignore it; it travels with
+the period so that `compute(root, level, period)` keeps its signature."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
 PERIOD_KINDS = ("month", "quarter", "year")
+# The boundaries a period's members may be counted on (see the module's docstring).
+BOUNDARIES = ("then", "now")
 # Quarters are numbered in Roman numerals in the union's reports: "Quý IV/2026".
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
@@ -18,27 +26,36 @@ class Period:
     kind: str  # "month" | "quarter" | "half" | "year"
     start: dt.date  # first day of the period
     end: dt.date  # first day AFTER the period (exclusive)
+    boundaries: str | None = None  # "then" | "now" | None (each metric's own way)
+
+    def __post_init__(self) -> None:
+        if self.boundaries is not None and self.boundaries not in BOUNDARIES:
+            raise ValueError(f"unknown boundaries {self.boundaries!r}")
 
     @classmethod
-    def containing(cls, kind: str, day: dt.date) -> Period:
+    def containing(cls, kind: str, day: dt.date, boundaries: str | None = None) -> Period:
         if kind == "month":
             start = day.replace(day=1)
-            return cls(kind, start, add_months(start, 1))
+            return cls(kind, start, add_months(start, 1), boundaries)
         if kind == "quarter":
             start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-            return cls(kind, start, add_months(start, 3))
+            return cls(kind, start, add_months(start, 3), boundaries)
         if kind == "half":
             start = dt.date(day.year, 1 if day.month <= 6 else 7, 1)
-            return cls(kind, start, add_months(start, 6))
+            return cls(kind, start, add_months(start, 6), boundaries)
         if kind == "year":
-            return cls(kind, dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1))
+            return cls(kind, dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1), boundaries)
         raise ValueError(f"unknown period kind {kind!r}")
 
+    def on_boundaries(self, boundaries: str | None) -> Period:
+        """The same period, its members counted on these boundaries."""
+        return replace(self, boundaries=boundaries)
+
     def previous(self) -> Period:
-        return Period.containing(self.kind, self.start - dt.timedelta(days=1))
+        return Period.containing(self.kind, self.start - dt.timedelta(days=1), self.boundaries)
 
     def next(self) -> Period:
-        return Period.containing(self.kind, self.end)
+        return Period.containing(self.kind, self.end, self.boundaries)
 
     @property
     def last_day(self) -> dt.date:
@@ -72,7 +89,7 @@ class Period:
 
     def months(self) -> list[Period]:
         """The months the period is made of."""
-        out, month = [], Period.containing("month", self.start)
+        out, month = [], Period.containing("month", self.start, self.boundaries)
         while month.start < self.end:
             out.append(month)
             month = month.next()
@@ -80,7 +97,7 @@ class Period:
 
     def until(self, end: dt.date) -> Period:
         """The part of the period before `end` (to date); the period itself if `end` is later."""
-        return Period(self.kind, self.start, max(self.start, min(end, self.end)))
+        return replace(self, end=max(self.start, min(end, self.end)))
 
 
 def from_key(key: str) -> Period | None:

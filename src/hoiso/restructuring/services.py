@@ -236,8 +236,7 @@ def _apply(plan: planner.Plan, actor: User) -> dict[str, Any]:
     def resolve(ref: planner.Ref) -> Unit:
         return units[record["created"][ref]] if isinstance(ref, str) else units[ref]
 
-    for r in plan.reparent:
-        history.reparent(units[r.unit], resolve(r.to), plan.on)
+    _reparent([(units[r.unit], units[r.frm], resolve(r.to)) for r in plan.reparent], plan.on)
     for m in plan.members:
         chosen = Member.objects.filter(branch_id=m.frm, status=Status.ACTIVE)
         if m.members:
@@ -273,6 +272,24 @@ def _apply(plan: planner.Plan, actor: User) -> dict[str, Any]:
         updated_at=timezone.now()
     )
     return record
+
+
+def _reparent(steps: list[tuple[Unit, Unit, Unit]], on: dt.date) -> None:
+    """(unit, from, to) steps, in order: consecutive siblings going to one parent move together
+    (a merged commune's fifty branches in one `reparent_many`, a few statements per table)."""
+    batch: list[Unit] = []
+    key: tuple[int, int] | None = None
+    target: Unit | None = None
+    for unit, frm, to in steps:
+        if batch and key != (frm.pk, to.pk):
+            assert target is not None
+            history.reparent_many(batch, target, on)
+            batch = []
+        batch.append(unit)
+        key, target = (frm.pk, to.pk), to
+    if batch:
+        assert target is not None
+        history.reparent_many(batch, target, on)
 
 
 def _groups_of(ids: list[int]) -> dict[str, list[int]]:
@@ -467,8 +484,10 @@ def _undo(plan: planner.Plan, record: dict[str, Any]) -> None:
         Transfer.objects.filter(member_id__in=back_ids, status=TransferStatus.PENDING).update(
             from_branch=units[m["frm"]], from_path=units[m["frm"]].path
         )
-    for rp in reversed(plan.reparent):
-        history.reparent(units[rp.unit], units[rp.frm], plan.on)
+    _reparent(
+        [(units[rp.unit], resolve(rp.to), units[rp.frm]) for rp in reversed(plan.reparent)],
+        plan.on,
+    )
     for pk in created.values():
         unit = Unit.objects.get(pk=pk)
         unit.predecessors.clear()

@@ -127,7 +127,7 @@ def compute(
     if metric is None:
         return result
     key = (
-        f"{target.unit_id}:{target.level}:{period.start}:{period.end}:"
+        f"{target.unit_id}:{target.level}:{period.start}:{period.end}:{period.boundaries}:"
         f"{units_stamp(target.unit, store.stamps)}"
     )
     values = cached(

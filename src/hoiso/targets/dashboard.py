@@ -27,17 +27,21 @@ def targets_for(unit: Unit, year: int) -> QuerySet[Target]:
     )
 
 
-def rows_for(unit: Unit, year: int, on: dt.date | None = None) -> list[Row]:
+def rows_for(
+    unit: Unit, year: int, on: dt.date | None = None, boundaries: str | None = None
+) -> list[Row]:
     """Every target that concerns the unit, as seen from it; units are loaded once per level.
     With `on`, each target's period is the one containing that day (of `on`'s year), measured
-    on the units open in it (the boundaries of then)."""
+    on the units open in it (the boundaries of then). With `boundaries` ("then" or "now"), its
+    members are counted on those boundaries (`Period.boundaries`)."""
     store = compliance.Store()
     if on is not None:
         year = on.year
-    return [
-        row_for(unit, t, Period.containing(t.period_kind, on) if on else None, store=store)
-        for t in targets_for(unit, year)
-    ]
+    rows = []
+    for t in targets_for(unit, year):
+        period = Period.containing(t.period_kind, on) if on else compliance.current_period(t)
+        rows.append(row_for(unit, t, period.on_boundaries(boundaries), store=store))
+    return rows
 
 
 @dataclass

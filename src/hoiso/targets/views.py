@@ -23,6 +23,7 @@ from hoiso.accounts.roles import MANAGE_TARGETS, VIEW_TARGETS
 from hoiso.core import audit, formats
 from hoiso.core.charts import bar_chart
 from hoiso.core.forms import add_service_error
+from hoiso.metrics.periods import BOUNDARIES
 from hoiso.targets import compliance, services
 from hoiso.targets import dashboard as board
 from hoiso.targets.export import dashboard_xlsx
@@ -83,11 +84,19 @@ def _on(request: HttpRequest) -> dt.date | None:
     return day if dt.date(2000, 1, 1) <= day <= timezone.localdate() else None
 
 
+def _boundaries(request: HttpRequest) -> str | None:
+    """`?boundaries=then|now`: on which boundaries members are counted; None when not asked
+    (each metric's own way, which is the boundaries of then)."""
+    value = request.GET.get("boundaries", "")
+    return value if value in BOUNDARIES else None
+
+
 @gate(VIEW_TARGETS)
 def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     on = _on(request)
     year = on.year if on else _year(request)
-    rows = board.rows_for(scope.unit, year, on)
+    boundaries = _boundaries(request)
+    rows = board.rows_for(scope.unit, year, on, boundaries)
     return render(
         request,
         "targets/dashboard.html",
@@ -96,6 +105,7 @@ def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
             "rows": rows,
             "year": year,
             "on": on,
+            "boundaries": boundaries or "then",
             "today": timezone.localdate(),
             "can_manage": scope.can(MANAGE_TARGETS),
             "years": range(timezone.localdate().year, 2023, -1),

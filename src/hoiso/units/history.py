@@ -9,25 +9,61 @@ dissolve a level), with their preview, audit and inverse, are built on them else
 
 Moving a subtree rewrites every path under it; the apps above units whose rows copy paths
 (members: their branch path and placements) follow through `on_subtree_moved`, which they
-register from their AppConfig.ready, since units may not import them.
+register from their AppConfig.ready, since units may not import them. Siblings that move to the
+same new parent together (a merged commune's branches) move as one `Move`: each table follows in
+a few statements for all of them, whatever their number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat, Substr
+from django.db.models.lookups import In
 from django.utils.translation import gettext as _
 
 from hoiso.units.models import SEGMENT_WIDTH, Unit, UnitSpan
 
-# Called as hook(old_prefix, new_prefix, on) inside the transaction that moved the subtree whose
-# paths began with old_prefix and now begin with new_prefix, from the day `on`.
-SubtreeMoved = Callable[[str, str, dt.date], None]
+
+@dataclass(frozen=True)
+class Move:
+    """Subtrees that moved together on the day `on`, from one parent to another: the paths that
+    began with `old_base` followed by one of `segments` (each a unit's "00000123.") now begin
+    with `new_base` followed by the same segment."""
+
+    old_base: str
+    new_base: str
+    segments: tuple[str, ...]
+    on: dt.date
+
+    @property
+    def old_prefix(self) -> str:
+        """The first moved subtree's old path (all of them have the same ancestors)."""
+        return self.old_base + self.segments[0]
+
+    @property
+    def new_prefix(self) -> str:
+        return self.new_base + self.segments[0]
+
+    def within(self, field: str = "path") -> Q:
+        """Rows whose `field` (a path) lay in one of the moved subtrees, before the move."""
+        if len(self.segments) == 1:
+            return under(self.old_prefix, field)
+        segment = Substr(field, len(self.old_base) + 1, SEGMENT_WIDTH + 1)
+        return under(self.old_base, field) & Q(In(segment, list(self.segments)))
+
+    def rewrite(self, field: str = "path") -> Concat:
+        """The path `field` of a row within, as it reads after the move."""
+        return Concat(Value(self.new_base), Substr(field, len(self.old_base) + 1))
+
+
+# Called as hook(move) inside the transaction that moved the subtrees (see Move).
+SubtreeMoved = Callable[[Move], None]
 SUBTREE_MOVED: list[SubtreeMoved] = []
 
 
@@ -125,29 +161,46 @@ def reparent(unit: Unit, new_parent: Unit, on: dt.date) -> int:
     spans close on `on` and reopen with the new paths, every path of the subtree (closed units'
     too) is rewritten at once, and what copies paths follows (SUBTREE_MOVED). Returns how many
     units moved."""
-    _check_on(unit, on)
-    if new_parent.path.startswith(unit.path):
-        raise ValidationError(_("A unit cannot be moved under itself or a unit below it."))
+    return reparent_many([unit], new_parent, on)
+
+
+def reparent_many(units: Sequence[Unit], new_parent: Unit, on: dt.date) -> int:
+    """`reparent` for siblings going to the same new parent together (a merged commune's
+    branches): one Move, so each table follows in a few statements for all of them. Paths are
+    read afresh (an earlier step may have moved an ancestor). Returns how many units moved."""
+    if not units:
+        return 0
+    fresh = dict(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("pk", "path"))
+    new_parent.path = Unit.objects.values_list("path", flat=True).get(pk=new_parent.pk)
+    for unit in units:
+        unit.path = fresh[unit.pk]
+        _check_on(unit, on)
+        if new_parent.path.startswith(unit.path):
+            raise ValidationError(_("A unit cannot be moved under itself or a unit below it."))
+        if new_parent.level >= unit.level:
+            raise ValidationError(_("The new parent unit must be above the unit's level."))
     if new_parent.valid_to is not None and new_parent.valid_to <= on:
         raise ValidationError(_("The new parent unit is closed on that date."))
-    if new_parent.level >= unit.level:
-        raise ValidationError(_("The new parent unit must be above the unit's level."))
-    old_prefix = unit.path
-    new_prefix = f"{new_parent.path}{unit.pk:0{SEGMENT_WIDTH}d}."
-    if old_prefix == new_prefix:
+    step = SEGMENT_WIDTH + 1
+    old_base = units[0].path[:-step]
+    if any(u.path[:-step] != old_base for u in units):
+        raise ValueError("reparent_many moves siblings only")
+    if old_base == new_parent.path:
         return 0
-    cut = len(old_prefix) + 1
+    move = Move(old_base, new_parent.path, tuple(u.path[-step:] for u in units), on)
+    ids = [u.pk for u in units]
     with transaction.atomic():
-        subtree = Unit.objects.filter(path__startswith=old_prefix)
+        subtree = Unit.objects.filter(move.within())
         moved = subtree.count()
         spans = UnitSpan.objects.filter(unit_id__in=subtree.values("pk"))
-        _split_open(spans, on, path=Concat(Value(new_prefix), Substr("path", cut)))
-        UnitSpan.objects.filter(unit=unit, valid_to__isnull=True).update(parent=new_parent)
-        subtree.update(path=Concat(Value(new_prefix), Substr(F("path"), cut)))
-        Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+        _split_open(spans, on, path=move.rewrite("path"))
+        UnitSpan.objects.filter(unit_id__in=ids, valid_to__isnull=True).update(parent=new_parent)
+        subtree.update(path=move.rewrite("path"))
+        Unit.objects.filter(pk__in=ids).update(parent=new_parent)
         for hook in SUBTREE_MOVED:
-            hook(old_prefix, new_prefix, on)
-    unit.parent, unit.path = new_parent, new_prefix
+            hook(move)
+    for unit in units:
+        unit.parent, unit.path = new_parent, new_parent.path + unit.path[-step:]
     return moved
 
 

@@ -24,9 +24,17 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from hoiso.members.choices import Status
-from hoiso.members.models import SCOPE_COLUMN, Member, MemberTally, MemberTallyState
+from hoiso.members.models import (
+    SCOPE_COLUMN,
+    Member,
+    MemberTally,
+    MemberTallyState,
+    Placement,
+    PlacementTally,
+)
 from hoiso.metrics.grouping import level_value
 from hoiso.metrics.periods import Period, add_months
+from hoiso.units.history import under
 from hoiso.units.models import Level, Unit
 
 BEFORE = dt.date(1900, 1, 1)  # bucket of dates before the kept months (and of unknown dates)
@@ -144,11 +152,74 @@ def refresh_tally(province: Unit, today: dt.date | None = None) -> int:
                         )
                     )
         MemberTally.objects.filter(province=province).delete()
+        # Units that came from another province (a district moved between provinces, or moved
+        # back) leave that province's rows behind until its own rebuild: theirs are replaced.
+        moved_in = list(per_unit)
+        for i in range(0, len(moved_in), 500):
+            MemberTally.objects.filter(unit_id__in=moved_in[i : i + 500]).delete()
         MemberTally.objects.bulk_create(rows, batch_size=2000)
+        refresh_placement_tally(province, first, end)
         MemberTallyState.objects.filter(pk=province.pk).update(
             built_from=started, first_month=first, end_month=end
         )
     return len(rows)
+
+
+def refresh_placement_tally(province: Unit, first: dt.date, end: dt.date) -> int:
+    """Rebuild the province's PlacementTally for the days from `first` to `end` (exclusive), in
+    the caller's transaction: two grouped queries over its placements (their starts, their
+    ends; those before `first` gathered on it), then cumulated per branch and path here.
+    Returns the number of rows written."""
+    placements = Placement.objects.filter(under(province.path)).order_by()
+
+    def on_or_after_first(field: str) -> Case:
+        return Case(
+            When(**{f"{field}__lt": first}, then=Value(first)),
+            default=F(field),
+            output_field=DateField(),
+        )
+
+    deltas: dict[tuple[int, str], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for field, sign in (("valid_from", 1), ("valid_to", -1)):
+        rows = (
+            placements.filter(**{f"{field}__isnull": False, f"{field}__lt": end})
+            .annotate(_d=on_or_after_first(field))
+            .values_list("branch_id", "path", "_d")
+            .annotate(n=Count("*"))
+        )
+        for branch_id, path, day, n in rows:
+            if isinstance(day, dt.datetime):
+                day = day.date()
+            deltas[(branch_id, path)][day] += sign * n
+    months = []
+    month = first
+    while month < end:
+        months.append(month)
+        month = add_months(month, 1)
+
+    def row(branch_id: int, path: str, kind: int, day: dt.date, n: int) -> PlacementTally:
+        return PlacementTally(
+            province=province, branch_id=branch_id, path=path, kind=kind, day=day, n=n
+        )
+
+    out = []
+    for (branch_id, path), changes in deltas.items():
+        days = sorted(changes)
+        cum, i = 0, 0
+        for m in months:
+            while i < len(days) and days[i] <= m:
+                cum += changes[days[i]]
+                i += 1
+            if cum:
+                out.append(row(branch_id, path, PlacementTally.MONTH, m, cum))
+        out += [
+            row(branch_id, path, PlacementTally.DAY, d, changes[d])
+            for d in days
+            if d.day != 1 and changes[d]
+        ]
+    PlacementTally.objects.filter(province=province).delete()
+    PlacementTally.objects.bulk_create(out, batch_size=2000)
+    return len(out)
 
 
 def usable(root: Unit, level: int | str, period: Period) -> int | None:

@@ -1,14 +1,17 @@
 """In a real browser: the province's admin previews and merges two communes; the targets of the
-year before the merge still read on the two communes of then, this year's on the merged one."""
+year before the merge still read on the two communes of then, this year's on the merged one; the
+dashboard as of a day before the merge shows the two communes of then, or, on today's
+boundaries, the merged one."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from hoiso.conftest import log_in, make_member
 from hoiso.targets.tests.factories import make_target
-from hoiso.units.models import Unit
+from hoiso.units.models import Level, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +22,9 @@ def test_the_province_previews_and_merges_two_communes(cast, live_server, chromi
         make_member(cast.branch_b1, f"Lê Thị C{i}")
     last_year = make_target(cast.province, year=2025, period_kind="year", title="Đăng bài năm 2025")
     this_month = make_target(cast.province, title="Đăng bài hằng tháng")
+    members = make_target(cast.province, year=2026, title="Mỗi xã có hội viên",
+                          metric="members.total", level=Level.COMMUNE, period_kind="month",
+                          threshold=Decimal(1), required_share=Decimal(100))  # fmt: skip
 
     desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = desk.new_page()
@@ -52,4 +58,18 @@ def test_the_province_previews_and_merges_two_communes(cast, live_server, chromi
     units = page.locator("table.table tbody")
     expect(units).to_contain_text("Xã Ea Kar")
     expect(units).not_to_contain_text("Xã Krông Pắc")
+
+    # The dashboard as of a day in June 2026, before the merge: on the boundaries of then, the
+    # two communes of June (Ea Kar had nobody, Krông Pắc three); on today's, the merged one.
+    page.goto(f"{base}/u/{cast.province.code}/targets/")
+    page.fill("#as-of input[name=on]", "2026-06-15")
+    expect(page.locator("#as-of select[name=boundaries]")).to_have_value("then")
+    page.click("#as-of button")
+    card = page.locator(f"#target-{members.pk}")
+    expect(card).to_contain_text("1/2 đơn vị đạt")
+    page.select_option("#as-of select[name=boundaries]", "now")
+    page.click("#as-of button")
+    assert "boundaries=now" in page.url and "on=2026-06-15" in page.url
+    expect(card).to_contain_text("1/1 đơn vị đạt")
+    expect(page.locator("main")).to_contain_text("Theo địa giới hiện nay")
     desk.close()
