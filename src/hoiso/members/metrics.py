@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.members.choices import Status
+from hoiso.members.choices import FOREIGN, KINH, Religion, Status
 from hoiso.members.counting import tally
 from hoiso.members.history import NOW, THEN, closed_branches_today, visible_placements
 from hoiso.members.models import SCOPE_COLUMN, Member, Placement, scope_q
@@ -290,3 +290,35 @@ def digital_share(root: Unit, level: int, period: Period) -> dict[int, float | N
         row = rows.get(u.pk)
         out[u.pk] = round(100 * row["digital"] / row["n"], 1) if row and row["n"] else None
     return out
+
+
+def _at_end_where(
+    root: Unit, level: int, period: Period, lookup: str, value: Any
+) -> dict[int, float | None]:
+    """Members at the end of the period whose own field answers `lookup=value`, per unit: on the
+    boundaries the period asks for, as `members_at_end` counts them."""
+    units, mode = _units(root, level, period)
+    member, placed = Q(**{lookup: value}), Q(**{f"member__{lookup}": value})
+    if mode == THEN:
+        rows = by_ancestor(_placed(root, _last_day(period)).filter(placed), "path", units,
+                           n=Count("pk"))  # fmt: skip
+    elif mode == NOW:
+        on_day_ = visible_placements().filter(on_day(_last_day(period))).filter(placed)
+        rows = _per_unit_now(root, units, on_day_, n=Count("pk"))
+    else:
+        present = _subtree(root).filter(_present_at_end(period)).filter(member)
+        rows = _per_unit(level, units, present, n=Count("pk"))
+    return {u.pk: float(rows[u.pk]["n"]) if u.pk in rows else 0.0 for u in units}
+
+
+@register("members.ethnic_minority", _("Ethnic-minority members at the end of the period"),
+          reads=READS)  # fmt: skip
+def ethnic_minority(root: Unit, level: int, period: Period) -> dict[int, float | None]:
+    """Members of the 53 groups besides the Kinh (neither foreigners nor those not recorded)."""
+    return _at_end_where(root, level, period, "ethnicity__range", (KINH + 1, FOREIGN - 1))
+
+
+@register("members.religious", _("Members who follow a religion, at the end of the period"),
+          reads=READS)  # fmt: skip
+def religious(root: Unit, level: int, period: Period) -> dict[int, float | None]:
+    return _at_end_where(root, level, period, "religion__gt", Religion.NONE)

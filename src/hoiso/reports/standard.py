@@ -18,6 +18,22 @@ from hoiso.units.models import Level, Unit
 Figure = tuple[str, str, str, bool, str, str]
 MEMBERS: list[Figure] = [
     ("members_end", "Hội viên cuối kỳ", "members.total", False, "", ""),
+    (
+        "minority",
+        "trong đó: hội viên dân tộc thiểu số",
+        "members.ethnic_minority",
+        False,
+        "members_end",
+        "",
+    ),
+    (
+        "religious",
+        "trong đó: hội viên theo tôn giáo",
+        "members.religious",
+        False,
+        "members_end",
+        "",
+    ),
     ("admitted", "Hội viên mới kết nạp trong kỳ", "members.new", False, "", ""),
     ("left", "Hội viên ra khỏi hội (chuyển đi, qua đời, xin ra)", "members.removed", False, "", ""),
     (

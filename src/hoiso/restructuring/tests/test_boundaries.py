@@ -175,3 +175,29 @@ def test_counts_rebuilt_after_a_commune_moves_to_another_province_and_back(cast:
     assert active_count_on(cast.province, dt.date.today(), NOW) == 2
     refresh_province(other)
     assert active_count_on(other, dt.date.today(), THEN) == 0
+
+
+def test_ethnic_minority_and_religious_members_follow_the_boundaries(
+    cast: Cast, merged: Unit
+) -> None:
+    """Counted by hand: in June, A has one Ê Đê member and B one Ê Đê and one foreigner (not a
+    minority); one of A's and two of B's follow a religion."""
+    from hoiso.members.choices import FOREIGN, KINH, NOT_RECORDED, Religion
+
+    a, b = cast.commune_a.pk, cast.commune_b.pk
+    ede = KINH + 12  # any group but the Kinh
+    Member.objects.update(ethnicity=KINH, religion=Religion.NONE)
+    a_members = list(Member.objects.filter(branch__path__startswith=cast.branch_a1.path))
+    b_members = list(Member.objects.filter(branch=cast.branch_b1).order_by("pk"))
+    Member.objects.filter(pk=a_members[0].pk).update(ethnicity=ede, religion=Religion.CATHOLICISM)
+    Member.objects.filter(pk=b_members[0].pk).update(ethnicity=ede, religion=Religion.PROTESTANTISM)
+    Member.objects.filter(pk=b_members[1].pk).update(ethnicity=FOREIGN, religion=Religion.BUDDHISM)
+    Member.objects.filter(pk=b_members[2].pk).update(ethnicity=NOT_RECORDED)
+    minority = REGISTRY["members.ethnic_minority"].compute
+    religious = REGISTRY["members.religious"].compute
+    assert minority(cast.province, Level.COMMUNE, JUNE.on_boundaries("then")) == {a: 1, b: 1}
+    assert minority(cast.province, Level.COMMUNE, JUNE.on_boundaries("now")) == {a: 2}
+    assert minority(cast.province, Level.COMMUNE, JUNE) == {a: 1, b: 1}
+    assert religious(cast.province, Level.COMMUNE, JUNE.on_boundaries("then")) == {a: 1, b: 2}
+    assert religious(cast.province, Level.COMMUNE, JUNE.on_boundaries("now")) == {a: 3}
+    assert religious(cast.province, Level.PROVINCE, JULY) == {cast.province.pk: 3}
