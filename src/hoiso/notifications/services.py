@@ -210,9 +210,7 @@ def notify(
         for p in plan(recipients, kind, text, unit)
     ]
     with transaction.atomic():
-        before = Message.objects.filter(key__startswith=f"{key}:").count()
-        insert(common, rows)
-        queued = Message.objects.filter(key__startswith=f"{key}:").count() - before
+        queued = insert(common, rows)  # rows whose key was already there are not counted
         first = min((r["next_try"] for r in rows), default=now)
         transaction.on_commit(lambda: schedule(first))
     return queued
