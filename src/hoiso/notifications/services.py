@@ -84,8 +84,12 @@ def _choose(r: Recipient, order: Iterable[str], consented: set[str]) -> list[str
     return chosen
 
 
-def _lookups(members: QuerySet[Member] | None, user_ids: list[int]) -> tuple[dict, dict, dict]:
-    """Consents, preferences and Zalo ids of the recipients, each in one query."""
+def _lookups(
+    members: QuerySet[Member] | None, user_ids: list[int] | QuerySet[Any]
+) -> tuple[dict, dict, dict]:
+    """Consents, preferences and Zalo ids of the recipients, each in one query (accounts given
+    as a queryset of their ids are looked up by subquery: 5,000 ids in an IN list took a third
+    of a second to quote on PostgreSQL)."""
     consents: dict[str, set[str]] = {}
     prefs: dict[str, tuple[list[str], bool]] = {}
     zalo: dict[str, str] = {}
@@ -103,7 +107,7 @@ def _lookups(members: QuerySet[Member] | None, user_ids: list[int]) -> tuple[dic
             "member_id", "zalo_id"
         ):
             zalo[f"m{m}"] = z
-    if user_ids:
+    if isinstance(user_ids, QuerySet) or user_ids:
         for u, ch in Consent.objects.filter(user__in=user_ids, given=True).values_list(
             "user_id", "channel"
         ):
@@ -146,7 +150,11 @@ def plan(
         people = _members(members)
     else:
         people = _users(cast(Iterable[User], recipients), province_id)
-    user_ids = [p.user_id for p in people if p.key[0] == "u" and p.user_id is not None]
+    user_ids: list[int] | QuerySet[Any] = [
+        p.user_id for p in people if p.key[0] == "u" and p.user_id is not None
+    ]
+    if isinstance(recipients, QuerySet) and recipients.model is User and user_ids:
+        user_ids = recipients.order_by().values("pk")
     consents, prefs, zalo = _lookups(members, user_ids)
     shorts = {
         plain: sms.fit(text.sms, plain=plain, parts=spec.sms_parts) for plain in (True, False)
