@@ -13,9 +13,9 @@ import datetime as dt
 import operator
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -142,15 +142,16 @@ def states(form: ReportForm, root: Unit, periods: list[Period], on: dt.date | No
 
 @dataclass
 class Tally:
-    """Expected reports of a group of units in one period, counted by state."""
+    """Expected reports of a group of units in one period, counted by state (read once the
+    counts are complete: the figures below are kept after their first reading)."""
 
     counts: Counter[str] = field(default_factory=Counter)
 
-    @property
+    @cached_property
     def expected(self) -> int:
         return sum(n for state, n in self.counts.items() if state != APPROVED_ON_TIME)
 
-    @property
+    @cached_property
     def received(self) -> int:
         return self.counts[APPROVED] + self.counts[ON_TIME] + self.counts[LATE]
 
@@ -162,11 +163,11 @@ class Tally:
     def due(self) -> int:
         return self.expected - self.counts[WAITING]
 
-    @property
+    @cached_property
     def mark(self) -> str:
         return STATES[self.worst][0] if self.worst else ""
 
-    @property
+    @cached_property
     def worst(self) -> str:
         """The colour of the cell: missing before late before waiting before all received."""
         for state in (MISSING, DRAFT, RETURNED, LATE, WAITING, ON_TIME):
@@ -228,13 +229,9 @@ def tallies(
         operator.or_,
         (Q(period_start=p.start, first_submitted_at__lt=cutoffs[p.start]) for p in periods),
     )
-    open_units = reduce(
-        operator.or_,
-        (
-            Q(period_start=p.start, unit__valid_from__lt=p.end)
-            & (Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=p.start))
-            for p in periods
-        ),
+    # The reporting unit was open during the report's period (the row's own dates).
+    open_units = Q(unit__valid_from__lt=F("period_end")) & (
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period_start"))
     )
     for width in sorted({len(g) for g in groups}):
         group = Substr("path", 1, width)
