@@ -272,7 +272,7 @@ def tallies(
             .annotate(
                 approved=Count("pk", filter=Q(status=Status.APPROVED)),
                 approved_on_time=Count("pk", filter=Q(status=Status.APPROVED) & in_time),
-                on_time=Count("pk", filter=Q(status=Status.SUBMITTED) & in_time),
+                submitted_on_time=Count("pk", filter=Q(status=Status.SUBMITTED) & in_time),
                 submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
                 returned=Count("pk", filter=Q(status=Status.RETURNED)),
                 draft=Count("pk", filter=Q(status=Status.DRAFT)),
@@ -291,8 +291,8 @@ def tallies(
                 if r:
                     counts[APPROVED] = r["approved"]
                     counts[APPROVED_ON_TIME] = r["approved_on_time"]
-                    counts[ON_TIME] = r["on_time"]
-                    counts[LATE] = r["submitted"] - r["on_time"]
+                    counts[ON_TIME] = r["submitted_on_time"]
+                    counts[LATE] = r["submitted"] - r["submitted_on_time"]
                     counts[RETURNED] = r["returned"]
                     n -= r["approved"] + r["submitted"] + r["returned"]
                     if on > due:

@@ -5,6 +5,7 @@ and the form builder. Thin: gate → form or service → render."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import cast
 
 from django.contrib import messages
@@ -214,7 +215,7 @@ def grid(request: HttpRequest, scope: Scope, form_pk: int) -> HttpResponse:
     )
 
 
-def _grid_cells(row: completeness.Row, form_pk: int, leaf: int, labels: dict[str, str]) -> str:
+def _grid_cells(row: completeness.Row, form_pk: int, leaf: int, labels: Mapping[str, str]) -> str:
     """A row's cells, written here rather than in the template: a province's grid has over a
     thousand, and the template language took most of the page's time to write them. Every
     part is a number, a fixed mark or escaped."""
