@@ -10,10 +10,13 @@ draft, missing (past its due date) or not yet due.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property, reduce
 
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.metrics.periods import Period
@@ -139,15 +142,16 @@ def states(form: ReportForm, root: Unit, periods: list[Period], on: dt.date | No
 
 @dataclass
 class Tally:
-    """Expected reports of a group of units in one period, counted by state."""
+    """Expected reports of a group of units in one period, counted by state (read once the
+    counts are complete: the figures below are kept after their first reading)."""
 
     counts: Counter[str] = field(default_factory=Counter)
 
-    @property
+    @cached_property
     def expected(self) -> int:
         return sum(n for state, n in self.counts.items() if state != APPROVED_ON_TIME)
 
-    @property
+    @cached_property
     def received(self) -> int:
         return self.counts[APPROVED] + self.counts[ON_TIME] + self.counts[LATE]
 
@@ -159,11 +163,11 @@ class Tally:
     def due(self) -> int:
         return self.expected - self.counts[WAITING]
 
-    @property
+    @cached_property
     def mark(self) -> str:
         return STATES[self.worst][0] if self.worst else ""
 
-    @property
+    @cached_property
     def worst(self) -> str:
         """The colour of the cell: missing before late before waiting before all received."""
         for state in (MISSING, DRAFT, RETURNED, LATE, WAITING, ON_TIME):
@@ -194,18 +198,123 @@ class Row:
         return total
 
 
+def _cutoff(day: dt.date) -> dt.datetime:
+    """The first instant after `day` ends, in local time: submitted before it is on `day` or
+    earlier (so the comparison runs in the database, whatever its time zone functions)."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def tallies(
+    form: ReportForm,
+    root: Unit,
+    periods: list[Period],
+    groups: list[str],
+    on: dt.date | None = None,
+) -> dict[tuple[str, dt.date], Tally]:
+    """Expected reports under `root` in each period, counted by state per group: each expected
+    unit goes to the group whose path starts its own (`groups` are paths of units that do not
+    lie under one another). Set-based: per length of group path, one query counts the open
+    units of each period and one counts the stored reports by state; nothing is done per
+    unit. {(group path, period start): Tally}, every pair present."""
+    on = on or today()
+    out = {(g, p.start): Tally() for g in groups for p in periods}
+    if not periods or not groups:
+        return out
+    start, end = periods[0].start, periods[-1].end
+    wanted = set(groups)
+    cutoffs = {p.start: _cutoff(form.due_on(p)) for p in periods}
+    in_time = reduce(
+        operator.or_,
+        (Q(period_start=p.start, first_submitted_at__lt=cutoffs[p.start]) for p in periods),
+    )
+    # The reporting unit was open during the report's period (the row's own dates).
+    open_units = Q(unit__valid_from__lt=F("period_end")) & (
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period_start"))
+    )
+    for width in sorted({len(g) for g in groups}):
+        group = Substr("path", 1, width)
+        units = (
+            Unit.objects.within(root)
+            .filter(level=form.level, valid_from__lt=end)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+            .annotate(group=group)
+            .values("group")
+            .annotate(
+                **{
+                    f"p{n}": Count(
+                        "pk",
+                        filter=Q(valid_from__lt=p.end)
+                        & (Q(valid_to__isnull=True) | Q(valid_to__gte=p.start)),
+                    )
+                    for n, p in enumerate(periods)
+                }
+            )
+            .order_by()
+        )
+        expected: dict[tuple[str, dt.date], int] = {}
+        for row in units:
+            if row["group"] in wanted:
+                for n, p in enumerate(periods):
+                    expected[(row["group"], p.start)] = row[f"p{n}"]
+        reports = (
+            Report.objects.filter(
+                form=form,
+                unit_path__startswith=root.path,
+                unit__path__startswith=root.path,
+                unit__level=form.level,
+                period_start__in=[p.start for p in periods],
+            )
+            .filter(open_units)
+            .annotate(group=Substr("unit__path", 1, width))
+            .values("group", "period_start")
+            .annotate(
+                approved=Count("pk", filter=Q(status=Status.APPROVED)),
+                approved_on_time=Count("pk", filter=Q(status=Status.APPROVED) & in_time),
+                submitted_on_time=Count("pk", filter=Q(status=Status.SUBMITTED) & in_time),
+                submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+                returned=Count("pk", filter=Q(status=Status.RETURNED)),
+                draft=Count("pk", filter=Q(status=Status.DRAFT)),
+            )
+            .order_by()
+        )
+        stored = {(r["group"], r["period_start"]): r for r in reports if r["group"] in wanted}
+        for p in periods:
+            due = form.due_on(p)
+            for g in groups:
+                if len(g) != width or not expected.get((g, p.start)):
+                    continue
+                n = expected[(g, p.start)]
+                r = stored.get((g, p.start))
+                counts = out[(g, p.start)].counts
+                if r:
+                    counts[APPROVED] = r["approved"]
+                    counts[APPROVED_ON_TIME] = r["approved_on_time"]
+                    counts[ON_TIME] = r["submitted_on_time"]
+                    counts[LATE] = r["submitted"] - r["submitted_on_time"]
+                    counts[RETURNED] = r["returned"]
+                    n -= r["approved"] + r["submitted"] + r["returned"]
+                    if on > due:
+                        counts[DRAFT] = r["draft"]
+                        n -= r["draft"]
+                counts[WAITING if on <= due else MISSING] = n
+                for state in [s for s, v in counts.items() if not v]:
+                    del counts[state]
+    return out
+
+
 def grid(
     form: ReportForm, viewer: Unit, year: int, on: dt.date | None = None
 ) -> tuple[list[Period], list[Row]]:
     """The completeness grid seen from `viewer`: one row per unit just below it (the expected
     units themselves where they are its children), one column per period of the year; each cell
-    counts the expected reports under the row's unit by state. Three queries, however many
-    units."""
+    counts the expected reports under the row's unit by state. Counted in the database (see
+    `tallies`): a few queries and one row per row unit and period, however many units."""
     periods = periods_of(form, year, on)
     root = root_for(form, viewer)
     if root is None or not periods:
         return periods, []
-    cells = states(form, root, periods, on)
     start, end = periods[0].start, periods[-1].end
     if root.level >= form.level:
         row_units = [root]
@@ -215,17 +324,6 @@ def grid(
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
             .only("pk", "path", "name", "code", "level", "valid_to")
         )
-    rows = {u.path: Row(u, [Tally() for _p in periods], periods) for u in row_units}
-    widths = sorted({len(p) for p in rows})
-    index = {p.start: n for n, p in enumerate(periods)}
-    path_of = {u.pk: u.path for u in cells.units}
-    for (unit_pk, start_day), state in cells.states.items():
-        path = path_of[unit_pk]
-        row = next((rows[path[:w]] for w in widths if path[:w] in rows), None)
-        if row is None:
-            continue
-        tally = row.tallies[index[start_day]]
-        tally.counts[state] += 1
-        if (unit_pk, start_day) in cells.approved_on_time:
-            tally.counts[APPROVED_ON_TIME] += 1
-    return periods, sorted(rows.values(), key=lambda r: r.unit.name)
+    counted = tallies(form, root, periods, [u.path for u in row_units], on)
+    rows = [Row(u, [counted[(u.path, p.start)] for p in periods], periods) for u in row_units]
+    return periods, sorted(rows, key=lambda r: r.unit.name)

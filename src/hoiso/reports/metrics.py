@@ -40,28 +40,21 @@ def counts(root: Unit, level: int, period: Period) -> dict[int, Counter[str]]:
     units = units_open(root, level, period)
     out: dict[int, Counter[str]] = {u.pk: Counter() for u in units}
     by_path = {u.path: u.pk for u in units}
-    widths = sorted({len(p) for p in by_path})
     forms = (
         ReportForm.objects.filter(active=True)
         .filter(Q(owner__path__in=root.ancestor_paths) | Q(owner__path__startswith=root.path))
         .select_related("owner")
     )
+    paths = list(by_path)
     for form in forms:
         where = c.root_for(form, root)
         periods = _periods_due_in(form, period, on)
         if where is None or not periods:
             continue
-        cells = c.states(form, where, periods, on)
-        path_of = {u.pk: u.path for u in cells.units}
-        for key, state in cells.states.items():
-            if state == c.WAITING:
-                continue
-            path = path_of[key[0]]
-            pk = next((by_path[path[:w]] for w in widths if path[:w] in by_path), None)
-            if pk is not None:
-                out[pk][state] += 1
-                if key in cells.approved_on_time:
-                    out[pk][c.APPROVED_ON_TIME] += 1
+        for (path, _start), tally in c.tallies(form, where, periods, paths, on).items():
+            for state, n in tally.counts.items():
+                if state != c.WAITING:
+                    out[by_path[path]][state] += n
     return out
 
 

@@ -5,12 +5,16 @@ and the form builder. Thin: gate → form or service → render."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -194,6 +198,7 @@ def grid(request: HttpRequest, scope: Scope, form_pk: int) -> HttpResponse:
     form = selectors.access_overseen_form(scope, form_pk)
     year = _year(request)
     periods, rows = completeness.grid(form, scope.unit, year)
+    labels = {p.key: escape(p.label) for p in periods}
     return render(
         request,
         "reports/grid.html",
@@ -202,12 +207,34 @@ def grid(request: HttpRequest, scope: Scope, form_pk: int) -> HttpResponse:
             "form": form,
             "year": year,
             "periods": periods,
-            "rows": rows,
+            "rows": [(row, _grid_cells(row, form.pk, form.level, labels)) for row in rows],
             "states": completeness.STATES,
             "years": range(today().year, today().year - 4, -1),
             "leaf": form.level,
         },
     )
+
+
+def _grid_cells(row: completeness.Row, form_pk: int, leaf: int, labels: Mapping[str, str]) -> str:
+    """A row's cells, written here rather than in the template: a province's grid has over a
+    thousand, and the template language took most of the page's time to write them. Every
+    part is a number, a fixed mark or escaped."""
+    link = row.unit.level == leaf
+    out = []
+    for period, t in row.cells:
+        if not t.expected:
+            inner = "–"
+        else:
+            approved = t.counts[completeness.APPROVED]
+            inner = f'<span class="mark">{escape(t.mark)}</span> {t.received:d}/{t.expected:d}'
+            if approved:
+                inner += f" <small>· {approved:d}✔✔</small>"
+            if link:
+                url = reverse("reports:report", args=[row.unit.code, form_pk, period.key])
+                inner = f'<a href="{escape(url)}">{inner}</a>'
+        worst = escape(t.worst or "none")
+        out.append(f'<td class="cell s-{worst}" data-label="{labels[period.key]}">{inner}</td>')
+    return mark_safe("".join(out))  # every part above is a number, a fixed mark or escaped
 
 
 def _consolidated(scope: Scope, form_pk: int, key: str) -> consolidation.Consolidated:

@@ -4,6 +4,7 @@ approve / un-approve cycle and its locks, completeness, consolidation."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -166,3 +167,53 @@ def test_completeness_states_and_metrics(cast: Cast, form) -> None:  # type: ign
     assert values[cast.province.pk] == round(100 / 3, 1)
     assert metrics.missing(cast.province, Level.COMMUNE, november)[cast.commune_b.pk] == 1
     assert metrics.on_time_share(cast.province, Level.COMMUNE, november)[cast.commune_a.pk] == 0
+
+
+def _report_row(form, unit: Unit, period: Period, status: str, first: dt.datetime | None) -> None:  # type: ignore[no-untyped-def]
+    Report.objects.create(
+        form=form, unit=unit, unit_path=unit.path, period_kind=period.kind,
+        period_start=period.start, period_end=period.end, due_on=form.due_on(period),
+        status=status, figures={}, computed={}, first_submitted_at=first, submitted_at=first,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("on", [dt.date(2026, 11, 3), dt.date(2026, 11, 6), dt.date(2026, 12, 31)])
+def test_counts_in_the_database_agree_with_each_state(cast: Cast, form, on: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """The grid's and the metrics' counts (grouped in the database) are what each expected
+    report's own state adds up to: closed mid-period owes that period, opened later owes
+    nothing before, on time is by the local day of first submission."""
+    from django.utils import timezone
+
+    closed = _closed_commune(cast)
+    late_comer = make_unit(cast.province, Level.COMMUNE, "LATE", "Xã Mới")
+    Unit.objects.filter(pk=late_comer.pk).update(valid_from=dt.date(2026, 11, 10))
+    november = OCTOBER.next()
+    at = lambda day, hour: timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))  # noqa: E731
+    due = form.due_on(OCTOBER)
+    _report_row(form, cast.commune_a, OCTOBER, Status.APPROVED, at(due, 23))  # on time, local
+    _report_row(form, cast.commune_b, OCTOBER, Status.SUBMITTED, at(due + dt.timedelta(1), 0))
+    _report_row(form, closed, OCTOBER, Status.DRAFT, None)
+    _report_row(form, cast.commune_a, november, Status.RETURNED, at(due, 9))
+    _report_row(form, closed, november, Status.APPROVED, at(due, 9))  # closed: not expected
+    periods = [p for p in completeness.periods_of(form, 2026, on) if p.start >= OCTOBER.start]
+    cells = completeness.states(form, cast.province, periods, on)
+    expected: dict[tuple[str, dt.date], Counter[str]] = {}
+    paths = {u.pk: u.path for u in cells.units}
+    for (pk, start), state in cells.states.items():
+        counted = expected.setdefault((paths[pk], start), Counter())
+        counted[state] += 1
+        if (pk, start) in cells.approved_on_time:
+            counted[completeness.APPROVED_ON_TIME] += 1
+    groups = [u.path for u in Unit.objects.filter(level=Level.COMMUNE)]
+    got = completeness.tallies(form, cast.province, periods, groups, on)
+    assert {k: t.counts for k, t in got.items() if t.counts} == expected
+    assert (late_comer.path, OCTOBER.start) not in expected
+    assert (
+        expected[(closed.path, OCTOBER.start)][
+            completeness.WAITING if on <= due else completeness.DRAFT
+        ]
+        == 1
+    )
+    grouped = completeness.tallies(form, cast.province, periods, [cast.province.path], on)
+    total = sum((t.counts for t in grouped.values()), Counter())
+    assert total == sum(expected.values(), Counter())
