@@ -233,7 +233,9 @@ def _grid_cells(row: completeness.Row, form_pk: int, leaf: int, labels: Mapping[
                 url = reverse("reports:report", args=[row.unit.code, form_pk, period.key])
                 inner = f'<a href="{escape(url)}">{inner}</a>'
         worst = escape(t.worst or "none")
-        out.append(f'<td class="cell s-{worst}" data-label="{escape(labels[period.key])}">{inner}</td>')
+        out.append(
+            f'<td class="cell s-{worst}" data-label="{escape(labels[period.key])}">{inner}</td>'
+        )
     return mark_safe("".join(out))  # every part above is a number, a fixed mark or escaped
 
 
