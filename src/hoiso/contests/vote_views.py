@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from hoiso.accounts.access import Scope, access, gate
+from hoiso.accounts.access import Scope, gate
 from hoiso.accounts.roles import MANAGE_ACTIVITIES
-from hoiso.contests import fastvote, pow, voting
+from hoiso.contests import fastvote, pow, selectors, voting
 from hoiso.contests.ballots import local_day, slot_for
 from hoiso.contests.models import Contest, EntryStatus, Vote
 
@@ -127,11 +127,6 @@ def bench_reference(request: HttpRequest) -> JsonResponse:
 # --- The organiser's anomaly page -------------------------------------------------------------
 
 
-def _organised(scope: Scope, pk: int) -> Contest:
-    contests = Contest.objects.filter(unit__path__startswith=scope.unit.path)
-    return access(contests.select_related("unit"), pk, "contest")
-
-
 def masked(phone: str) -> str:
     """A voter's number as the organiser sees it: enough to tell two apart, not to call."""
     return f"{phone[:3]}••••{phone[-3:]}" if len(phone) >= 7 else "••••"
@@ -140,7 +135,7 @@ def masked(phone: str) -> str:
 @gate(MANAGE_ACTIVITIES)
 def review(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     """The contest's anomaly flags, its latest votes and the forms that void them."""
-    contest = _organised(scope, pk)
+    contest = selectors.access_contest(scope, pk)
     recent = list(
         Vote.objects.filter(contest=contest)
         .select_related("entry")
@@ -160,7 +155,7 @@ def review(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @require_POST
 def void(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     """Void one vote, or every counted vote behind a flag; back to the review page."""
-    contest = _organised(scope, pk)
+    contest = selectors.access_contest(scope, pk)
     vote_id, flag = request.POST.get("vote", ""), request.POST.get("flag", "")
     if vote_id.isdigit():
         votes = Vote.objects.filter(contest=contest, pk=int(vote_id))
