@@ -198,7 +198,7 @@ def grid(request: HttpRequest, scope: Scope, form_pk: int) -> HttpResponse:
     form = selectors.access_overseen_form(scope, form_pk)
     year = _year(request)
     periods, rows = completeness.grid(form, scope.unit, year)
-    labels = {p.key: escape(p.label) for p in periods}
+    labels = {p.key: p.label() for p in periods}
     return render(
         request,
         "reports/grid.html",

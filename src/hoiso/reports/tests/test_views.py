@@ -57,6 +57,8 @@ def test_the_grid_and_the_consolidated_report(cast: Cast, form) -> None:  # type
     grid = lan.get(reverse("reports:grid", args=[cast.province.code, form.pk]) + "?year=2026")
     text = grid.content.decode()
     assert grid.status_code == 200 and "Xã Ea Kar" in text and "1/1" in text and "0/1" in text
+    # Each cell names its period, as the phone shows it above the figures.
+    assert 'data-label="Tháng 1/2026"' in text and "bound method" not in text
     total = lan.get(_url("consolidated", cast.province, form))
     assert total.status_code == 200 and "1/2" in total.content.decode()
     figure = lan.get(_url("figure", cast.province, form, "loans"))
