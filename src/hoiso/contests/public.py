@@ -18,7 +18,7 @@ from hoiso.core.forms import add_service_error
 from hoiso.members.me import member_required
 from hoiso.members.models import Member
 
-from . import services
+from . import selectors, services
 from .forms import EntryForm
 from .models import Contest, Entry, EntryStatus, Judge, Score, Stage
 from .results import results
@@ -123,9 +123,7 @@ def score(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     """One entry and her scores by criterion; she changes them while judging is open."""
     judge = _judge(request, pk)
     contest = judge.contest
-    found = public_entries(contest).filter(pk=entry).first()
-    if found is None:
-        raise Http404("no such entry")
+    found = selectors.access_judged_entry(contest, entry)
     criteria = list(contest.criteria.all())
     mine = dict(
         Score.objects.filter(judge=judge, entry=found).values_list("criterion_id", "points")
@@ -196,7 +194,7 @@ def my_contests(request: HttpRequest, member: Member) -> HttpResponse:
 
 @member_required
 def my_entry(request: HttpRequest, member: Member, pk: int) -> HttpResponse:
-    contest = Contest.objects.filter(pk=pk).select_related("unit").first()
+    contest = selectors.contest_by_pk(pk)
     if contest is None or not services.may_enter_as_member(contest, member):
         raise Http404("no such contest")
     form = EntryForm(request.POST or None, request.FILES or None)

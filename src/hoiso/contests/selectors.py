@@ -11,7 +11,7 @@ from django.http import Http404
 
 from hoiso.accounts.access import Scope, access
 
-from .models import Contest, Criterion, Entry, EntryImage, EntryStatus, Judge, Prize
+from .models import Contest, Criterion, Entry, EntryImage, EntryStatus, Judge, Prize, Vote
 
 
 def organised(scope: Scope) -> QuerySet[Contest]:
@@ -73,3 +73,29 @@ def public_entries(contest: Contest) -> QuerySet[Entry]:
         .select_related("unit", "member")
         .prefetch_related(Prefetch("images"), Prefetch("links"))
     )
+
+
+def access_judged_entry(contest: Contest, pk: Any) -> Entry:
+    """An entry a judge of `contest` may score: one of its public entries, or 404."""
+    found = public_entries(contest).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such entry")
+    return found
+
+
+def contest_by_pk(pk: Any) -> Contest | None:
+    """A contest by its number (the caller then checks whom it admits)."""
+    return Contest.objects.filter(pk=pk).select_related("unit").first()
+
+
+def contest_by_slug(slug: str) -> Contest:
+    """A contest by its public address, or 404: its public pages are open to everyone."""
+    found = Contest.objects.filter(slug=slug).select_related("unit").first()
+    if found is None:
+        raise Http404("no such contest")
+    return found
+
+
+def contest_votes(contest: Contest, pk: int) -> QuerySet[Vote]:
+    """One vote of `contest`, as a queryset (the organiser voids it)."""
+    return Vote.objects.filter(contest=contest, pk=pk)

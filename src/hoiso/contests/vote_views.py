@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,7 +25,7 @@ from hoiso.contests.models import Contest, EntryStatus, Vote
 
 
 def _voting_contest(slug: str) -> Contest:
-    return get_object_or_404(Contest.objects.select_related("unit"), slug=slug)
+    return selectors.contest_by_slug(slug)
 
 
 def _voter(request: HttpRequest) -> voting.Voter:
@@ -158,7 +158,7 @@ def void(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     contest = selectors.access_contest(scope, pk)
     vote_id, flag = request.POST.get("vote", ""), request.POST.get("flag", "")
     if vote_id.isdigit():
-        votes = Vote.objects.filter(contest=contest, pk=int(vote_id))
+        votes = selectors.contest_votes(contest, int(vote_id))
     elif flag.partition(":")[0] in ("network", "device"):
         kind, _colon, key = flag.partition(":")
         votes = voting.flagged(contest, kind, key)
