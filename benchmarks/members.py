@@ -40,14 +40,36 @@ SMOKE_KEYS = [
 ]
 
 
-def _setup_environment() -> None:
+def _setup_environment(var: str = "bench") -> None:
+    """Settings for a benchmark run: its own `var/<var>` folder, or its own PostgreSQL database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")
-    os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / "bench"))
+    os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / var))
     os.environ.setdefault("STATIC_MANIFEST", "0")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         _create_postgres_database(url)
+
+
+def django_ready(var: str, *, rebuild: bool = False) -> None:
+    """Django set up and migrated for a benchmark whose data lives in `var/<var>` (SQLite; with
+    `rebuild` its file is removed first) or in the database `DATABASE_URL` names."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        _create_postgres_database(url)
+    else:
+        os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / var))
+        if rebuild:
+            (Path(os.environ["HOISO_VAR"]) / "hoiso.sqlite3").unlink(missing_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
 
 
 def _create_postgres_database(url: str) -> None:

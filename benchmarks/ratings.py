@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from decimal import Decimal
@@ -35,29 +34,9 @@ SMOKE_ARGS = ["--members", "300", "--runs", "2", "--communes", "6"]
 SMOKE_KEYS = ["database", "communes", "members", "province_list_ms", "export_ms",
               "commune_draft_ms", "decide_page_ms"]  # fmt: skip
 
-from members import _create_postgres_database, percentiles  # noqa: E402
+from members import django_ready, percentiles  # noqa: E402
 
 BRANCHES = 10
-
-
-def _setup(rebuild: bool) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        _create_postgres_database(url)
-    else:
-        os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / "bench_ratings"))
-        if rebuild:
-            db = Path(os.environ["HOISO_VAR"]) / "hoiso.sqlite3"
-            db.unlink(missing_ok=True)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")
-    os.environ.setdefault("STATIC_MANIFEST", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _units(communes: int) -> None:
@@ -141,7 +120,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    _setup(args.rebuild)
+    django_ready("bench_ratings", rebuild=args.rebuild)
     from django.db import connection
     from django.test import Client
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import sys
 import time
@@ -47,17 +46,7 @@ SMOKE_KEYS = [
     "completeness_grid_cold_ms",
 ]
 
-from members import _create_postgres_database, percentiles  # noqa: E402
-
-
-def _setup_environment() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")
-    os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / "bench-reports"))
-    os.environ.setdefault("STATIC_MANIFEST", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        _create_postgres_database(url)
+from members import _setup_environment, percentiles  # noqa: E402
 
 
 def _year() -> int:
@@ -247,7 +236,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
 
-    _setup_environment()
+    _setup_environment("bench-reports")
     import django
 
     django.setup()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import sys
 import time
@@ -34,31 +33,11 @@ SMOKE_ARGS = ["--concerns", "300", "--answers", "200", "--runs", "2"]
 SMOKE_KEYS = ["database", "concerns", "answers", "commune_inbox_ms", "province_inbox_ms",
               "survey_results_ms", "survey_page_ms"]  # fmt: skip
 
-from members import _create_postgres_database, percentiles  # noqa: E402
+from members import django_ready, percentiles  # noqa: E402
 
 COMMUNES = 100
 BRANCHES = 10
 TOPICS = ["family", "livelihood", "health", "violence", "children", "digital", "other"]
-
-
-def _setup(rebuild: bool) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        _create_postgres_database(url)
-    else:
-        os.environ.setdefault("HOISO_VAR", str(ROOT / "var" / "bench_voices"))
-        if rebuild:
-            db = Path(os.environ["HOISO_VAR"]) / "hoiso.sqlite3"
-            db.unlink(missing_ok=True)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoiso.settings")
-    os.environ.setdefault("STATIC_MANIFEST", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _build(concerns: int, answers: int) -> dict:
@@ -140,7 +119,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    _setup(args.rebuild)
+    django_ready("bench_voices", rebuild=args.rebuild)
     from django.db import connection
     from django.test import Client
 
